@@ -1,0 +1,141 @@
+//! The command line: clap definitions and dispatch to the library.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::error::Diagnostic;
+use crate::pipeline::{self, Options, Report};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "walletdesk",
+    version,
+    about = "Builds bilingual documentation sites with a setup wizard"
+)]
+pub struct Cli {
+    /// The site folder, holding site.yaml
+    #[arg(long, global = true, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
+    /// Print only errors
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build the site into the output folder
+    Build {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// The output folder [default: <root>/public]
+        #[arg(long, short, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Replace the contents of a non-empty output folder walletdesk did not create
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check the site (links, anchors, templates, translations) without writing anything
+    Check {
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+    /// Write a small starter site (Chinese and English) into a new folder
+    Init {
+        /// The folder to create; it must not exist or be empty
+        dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+struct SiteArgs {
+    /// Override base_url of site.yaml, e.g. https://example.com/docs/
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Include pages marked `draft: true`
+    #[arg(long)]
+    drafts: bool,
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    let options = |site: SiteArgs, output: Option<PathBuf>, force: bool| Options {
+        root: cli.root.clone(),
+        output,
+        base_url: site.base_url,
+        drafts: site.drafts,
+        force,
+    };
+    match cli.command {
+        Command::Build {
+            site,
+            output,
+            force,
+        } => finish(
+            pipeline::build(&options(site, output, force)),
+            "built",
+            cli.quiet,
+        ),
+        Command::Check { site } => finish(
+            pipeline::check(&options(site, None, false)),
+            "checked",
+            cli.quiet,
+        ),
+        Command::Init { dir } => {
+            let dir = if dir.is_absolute() {
+                dir
+            } else {
+                cli.root.join(dir)
+            };
+            match crate::init::init(&dir) {
+                Ok(files) => {
+                    if !cli.quiet {
+                        for file in &files {
+                            println!("  {}", file.display());
+                        }
+                        println!("created a starter site in {}", dir.display());
+                        println!("next: walletdesk --root {} build", dir.display());
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("{}: {e}", dir.display());
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}
+
+fn finish(result: Result<Report, Vec<Diagnostic>>, verb: &str, quiet: bool) -> ExitCode {
+    match result {
+        Ok(report) => {
+            if !quiet {
+                for warning in &report.warnings {
+                    eprintln!("{warning}");
+                }
+                println!("{verb} {}", report.summary());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(problems) => {
+            let mut errors = 0;
+            for problem in &problems {
+                if problem.is_error() {
+                    errors += 1;
+                } else if quiet {
+                    continue;
+                }
+                eprintln!("{problem}");
+            }
+            eprintln!(
+                "error: {errors} problem{} found; nothing was written",
+                if errors == 1 { "" } else { "s" }
+            );
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,22 @@
+//! walletdesk: a static-site generator for bilingual documentation with a setup wizard.
+//!
+//! The build is a pipeline of stages (see ARCHITECTURE.md): `content::load` reads the site
+//! folder, `config` and `content` parse it, `site` assembles the model, `render` (with
+//! `markdown`, `links`, `highlight`, `theme`) produces the files, and `output` writes them.
+
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod highlight;
+pub mod i18n;
+pub mod init;
+pub mod links;
+pub mod markdown;
+pub mod output;
+pub mod pipeline;
+pub mod render;
+pub mod site;
+pub mod theme;
+
+pub use pipeline::{Options, Report, build, check};

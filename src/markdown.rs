@@ -1,0 +1,419 @@
+//! Markdown → HTML with pulldown-cmark: heading ids that are unique on the page (and work for
+//! Chinese headings), the table of contents, GitHub-style alerts as admonitions, build-time
+//! highlighted code, marked external links and resolved internal links. Pure: text in, HTML
+//! and problems (with byte offsets into the text) out.
+
+use std::collections::HashSet;
+
+use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark_escape::{escape_href, escape_html};
+use serde::Serialize;
+
+use crate::highlight;
+use crate::i18n::Strings;
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+/// A heading of a page, with the id its anchor gets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// An entry of the on-page table of contents: a level-2 heading and the level-3 ones under it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TocEntry {
+    pub id: String,
+    pub title: String,
+    pub children: Vec<TocEntry>,
+}
+
+/// A GitHub-style heading slug that keeps letters of every script: `API 密钥 (v3)` → `api-密钥-v3`.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::new();
+    let mut pending_dash = false;
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() || c == '_' {
+            if pending_dash && !slug.is_empty() {
+                slug.push('-');
+            }
+            pending_dash = false;
+            slug.push(c);
+        } else if c == '-' || c.is_whitespace() {
+            pending_dash = true;
+        }
+    }
+    if slug.is_empty() {
+        "section".to_string()
+    } else {
+        slug
+    }
+}
+
+/// The page's headings in order, each with an id unique on the page: `{#id}` when the author
+/// gave one, the slug of its text otherwise; repeats get `-1`, `-2`, ….
+pub fn headings(markdown: &str) -> Vec<Heading> {
+    let mut found = Vec::new();
+    let mut used = HashSet::new();
+    let mut current: Option<(u8, Option<String>, String)> = None;
+    for event in Parser::new_ext(markdown, options()) {
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                current = Some((level as u8, id.map(|id| id.to_string()), String::new()));
+            }
+            Event::Text(text) | Event::Code(text) => {
+                if let Some((_, _, title)) = current.as_mut() {
+                    title.push_str(&text);
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, id, title)) = current.take() {
+                    let base = id.unwrap_or_else(|| slugify(&title));
+                    let mut id = base.clone();
+                    let mut n = 0;
+                    while !used.insert(id.clone()) {
+                        n += 1;
+                        id = format!("{base}-{n}");
+                    }
+                    found.push(Heading {
+                        level,
+                        id,
+                        title: title.trim().to_string(),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// Level-2 headings with the level-3 headings under them.
+pub fn toc(headings: &[Heading]) -> Vec<TocEntry> {
+    let mut toc: Vec<TocEntry> = Vec::new();
+    for heading in headings {
+        let entry = TocEntry {
+            id: heading.id.clone(),
+            title: heading.title.clone(),
+            children: Vec::new(),
+        };
+        match (heading.level, toc.last_mut()) {
+            (2, _) => toc.push(entry),
+            (3, Some(parent)) => parent.children.push(entry),
+            (3, None) => toc.push(entry),
+            _ => {}
+        }
+    }
+    toc
+}
+
+/// What a link destination becomes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// Left as written (mailto:, same-site URLs, …).
+    Unchanged,
+    /// A link that leaves the site: marked as external.
+    External,
+    /// An internal link (`@/…` or a relative `.md` path) resolved to this href.
+    Internal(String),
+}
+
+/// A problem with a link, found while rendering.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkProblem {
+    pub is_error: bool,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+/// A link problem at a byte offset of the Markdown text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located<T> {
+    pub offset: usize,
+    pub problem: T,
+}
+
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub html: String,
+    pub problems: Vec<Located<LinkProblem>>,
+}
+
+/// Renders `markdown` to HTML. `headings` must be `headings(markdown)`: the ids were decided
+/// there so links to this page could be checked before any page was rendered. `resolve` maps
+/// every link destination; `strings` gives alert titles and labels in the page's language.
+pub fn render(
+    markdown: &str,
+    headings: &[Heading],
+    resolve: &dyn Fn(&str) -> (LinkTarget, Option<LinkProblem>),
+    strings: &Strings,
+) -> Rendered {
+    let label = |key: &str| strings.get(key).map_or(key, String::as_str).to_string();
+    let mut events: Vec<Event> = Vec::new();
+    let mut problems = Vec::new();
+    let mut heading_ids = headings.iter().map(|h| h.id.as_str());
+    let mut open_heading: Option<&str> = None;
+    let mut code: Option<(String, String)> = None;
+    let mut external_links: Vec<bool> = Vec::new();
+
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading {
+                level,
+                classes,
+                attrs,
+                ..
+            }) => {
+                open_heading = heading_ids.next();
+                events.push(Event::Start(Tag::Heading {
+                    level,
+                    id: open_heading.map(CowStr::from),
+                    classes,
+                    attrs,
+                }));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some(id) = open_heading.take() {
+                    let mut anchor = String::from(" <a class=\"anchor\" href=\"#");
+                    let _ = escape_href(&mut anchor, id);
+                    anchor.push_str(
+                        "\"><span aria-hidden=\"true\">#</span><span class=\"visually-hidden\">",
+                    );
+                    let _ = escape_html(&mut anchor, &label("anchor_label"));
+                    anchor.push_str("</span></a>");
+                    events.push(Event::InlineHtml(anchor.into()));
+                }
+                events.push(Event::End(TagEnd::Heading(level)));
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => {
+                        info.split([' ', ',', '{']).next().unwrap_or("").to_string()
+                    }
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new()));
+            }
+            Event::Text(text) if code.is_some() => {
+                if let Some((_, buffer)) = code.as_mut() {
+                    buffer.push_str(&text);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((lang, buffer)) = code.take() {
+                    events.push(Event::Html(code_block(&lang, &buffer).into()));
+                }
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (class, key) = alert(kind);
+                let mut html = format!(
+                    "<div class=\"admonition {class}\" role=\"note\"><p class=\"admonition-title\">"
+                );
+                let _ = escape_html(&mut html, &label(key));
+                html.push_str("</p>\n");
+                events.push(Event::Html(html.into()));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => events.push(Event::Html("</div>\n".into())),
+            Event::Start(Tag::Table(alignment)) => {
+                events.push(Event::Html("<div class=\"table-wrap\">".into()));
+                events.push(Event::Start(Tag::Table(alignment)));
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(Event::End(TagEnd::Table));
+                events.push(Event::Html("</div>\n".into()));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let (target, problem) = resolve(&dest_url);
+                if let Some(problem) = problem {
+                    problems.push(Located {
+                        offset: range.start,
+                        problem,
+                    });
+                }
+                match target {
+                    LinkTarget::External => {
+                        let mut html =
+                            String::from("<a class=\"external\" rel=\"external\" href=\"");
+                        let _ = escape_href(&mut html, &dest_url);
+                        if !title.is_empty() {
+                            html.push_str("\" title=\"");
+                            let _ = escape_html(&mut html, &title);
+                        }
+                        html.push_str("\">");
+                        events.push(Event::InlineHtml(html.into()));
+                        external_links.push(true);
+                    }
+                    LinkTarget::Internal(href) => {
+                        events.push(Event::Start(Tag::Link {
+                            link_type,
+                            dest_url: href.into(),
+                            title,
+                            id,
+                        }));
+                        external_links.push(false);
+                    }
+                    LinkTarget::Unchanged => {
+                        events.push(Event::Start(Tag::Link {
+                            link_type,
+                            dest_url,
+                            title,
+                            id,
+                        }));
+                        external_links.push(false);
+                    }
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                if external_links.pop() == Some(true) {
+                    let mut html = String::from("<span class=\"visually-hidden\"> ");
+                    let _ = escape_html(&mut html, &label("external_link"));
+                    html.push_str("</span></a>");
+                    events.push(Event::InlineHtml(html.into()));
+                } else {
+                    events.push(Event::End(TagEnd::Link));
+                }
+            }
+            other => events.push(other),
+        }
+    }
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    Rendered { html, problems }
+}
+
+fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "note"),
+        BlockQuoteKind::Tip => ("tip", "tip"),
+        BlockQuoteKind::Important => ("important", "important"),
+        BlockQuoteKind::Warning => ("warning", "warning"),
+        BlockQuoteKind::Caution => ("caution", "caution"),
+    }
+}
+
+fn code_block(lang: &str, code: &str) -> String {
+    let mut html = String::from("<pre class=\"code hl-code\"");
+    if !lang.is_empty() {
+        html.push_str(" data-lang=\"");
+        let _ = escape_html(&mut html, lang);
+        html.push('"');
+    }
+    html.push_str("><code>");
+    match (!lang.is_empty())
+        .then(|| highlight::highlight(code, lang))
+        .flatten()
+    {
+        Some(highlighted) => html.push_str(&highlighted),
+        None => {
+            let _ = escape_html(&mut html, code);
+        }
+    }
+    html.push_str("</code></pre>\n");
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings() -> Strings {
+        [
+            ("note", "Note"),
+            ("anchor_label", "Link"),
+            ("external_link", "(external)"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+    }
+
+    fn html(markdown: &str) -> String {
+        render(
+            markdown,
+            &headings(markdown),
+            &|_| (LinkTarget::Unchanged, None),
+            &strings(),
+        )
+        .html
+    }
+
+    #[test]
+    fn heading_ids_are_unique_and_keep_chinese() {
+        let ids: Vec<String> =
+            headings("## 选择服务商\n## 选择服务商\n## API keys (v3)\n## Custom {#own}\n")
+                .into_iter()
+                .map(|h| h.id)
+                .collect();
+        assert_eq!(ids, ["选择服务商", "选择服务商-1", "api-keys-v3", "own"]);
+    }
+
+    #[test]
+    fn toc_nests_level_three_under_two() {
+        let toc = toc(&headings("## A\n### B\n## C\n#### D\n"));
+        assert_eq!(toc.len(), 2);
+        assert_eq!(toc[0].children[0].title, "B");
+    }
+
+    #[test]
+    fn alerts_become_admonitions() {
+        let out = html("> [!NOTE]\n> Keep keys secret.\n");
+        assert!(out.starts_with("<div class=\"admonition note\" role=\"note\"><p class=\"admonition-title\">Note</p>"), "{out}");
+        assert!(out.contains("Keep keys secret."));
+    }
+
+    #[test]
+    fn code_is_highlighted_with_classes() {
+        let out = html("```rust\nlet x = 1;\n```\n");
+        assert!(
+            out.contains("<pre class=\"code hl-code\" data-lang=\"rust\"><code><span class=\"hl-"),
+            "{out}"
+        );
+        let plain = html("```\n<b>\n```\n");
+        assert!(plain.contains("&lt;b&gt;"));
+    }
+
+    #[test]
+    fn external_links_are_marked_and_internal_rewritten() {
+        let resolve = |dest: &str| {
+            let target = if dest.starts_with("https://") {
+                LinkTarget::External
+            } else {
+                LinkTarget::Internal("/guide/".to_string())
+            };
+            (target, None)
+        };
+        let md = "[a](https://stripe.com) [b](@/guide/_index.md)";
+        let out = render(md, &[], &resolve, &strings()).html;
+        assert!(out.contains("<a class=\"external\" rel=\"external\" href=\"https://stripe.com\">a<span class=\"visually-hidden\"> (external)</span></a>"), "{out}");
+        assert!(out.contains("<a href=\"/guide/\">b</a>"), "{out}");
+    }
+
+    #[test]
+    fn link_problems_carry_offsets() {
+        let md = "text\n\n[x](@/missing.md)";
+        let resolve = |_: &str| {
+            let problem = LinkProblem {
+                is_error: true,
+                message: "missing".into(),
+                hint: None,
+            };
+            (LinkTarget::Unchanged, Some(problem))
+        };
+        let problems = render(md, &[], &resolve, &strings()).problems;
+        assert_eq!(problems[0].offset, 6);
+    }
+}

@@ -1,0 +1,165 @@
+//! The build as a pipeline of stages: read (I/O) → parse → assemble → render → write (I/O).
+//! `build` and `check` run the same stages; `check` stops before writing and adds the
+//! completeness warnings (missing translations, orphan pages).
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crate::config::{self, Config};
+use crate::content::{self, load};
+use crate::error::{Diagnostic, Diagnostics, display_path};
+use crate::output;
+use crate::render::{self, OutputFile};
+use crate::site::{self, Site};
+use crate::theme;
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The site folder (holding site.yaml).
+    pub root: PathBuf,
+    /// The output folder; `<root>/public` when not given.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url` of site.yaml.
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    /// Write into a non-empty folder walletdesk did not create.
+    pub force: bool,
+}
+
+/// What a successful run did.
+#[derive(Debug)]
+pub struct Report {
+    /// Pages built per language code, in the site's language order.
+    pub pages: Vec<(String, usize)>,
+    pub files: usize,
+    pub warnings: Vec<Diagnostic>,
+    pub output: Option<PathBuf>,
+    pub elapsed: Duration,
+}
+
+impl Report {
+    /// `14 pages (zh 7, en 7), 31 files in 0.21 s`
+    pub fn summary(&self) -> String {
+        let total: usize = self.pages.iter().map(|(_, n)| n).sum();
+        let per_language: Vec<String> = self
+            .pages
+            .iter()
+            .map(|(code, n)| format!("{code} {n}"))
+            .collect();
+        let mut line = format!(
+            "{total} pages ({}), {} files",
+            per_language.join(", "),
+            self.files
+        );
+        if let Some(output) = &self.output {
+            line.push_str(&format!(" → {}", output.display()));
+        }
+        line.push_str(&format!(" in {:.2} s", self.elapsed.as_secs_f64()));
+        line
+    }
+}
+
+/// The stages from reading to rendering; nothing is written.
+fn compile(options: &Options) -> Result<(Site, Vec<OutputFile>, Diagnostics), Vec<Diagnostic>> {
+    let mut diagnostics = Diagnostics::default();
+    let sources = load::read_site(&options.root, &mut diagnostics);
+    let Some(config_file) = &sources.config else {
+        return Err(diagnostics.into_sorted());
+    };
+    let config: Config = match config::parse(
+        &config_file.path,
+        &config_file.text,
+        options.base_url.as_deref(),
+    ) {
+        Ok(config) => config,
+        Err(problems) => {
+            diagnostics.extend(problems);
+            return Err(diagnostics.into_sorted());
+        }
+    };
+    let pages = content::parse_pages(&sources.content, &config, options.drafts, &mut diagnostics);
+    for ignored in &sources.ignored {
+        diagnostics.push(
+            Diagnostic::warning(ignored, 0, 0, "not a Markdown page; ignored")
+                .with_hint("put images and other files in static/"),
+        );
+    }
+    let site = site::assemble(config, pages, &mut diagnostics);
+    let theme = theme::merge(&sources.templates, &sources.static_files);
+    let files = render::render_site(&site, &theme, &mut diagnostics);
+    if diagnostics.has_errors() {
+        return Err(diagnostics.into_sorted());
+    }
+    Ok((site, files, diagnostics))
+}
+
+fn pages_per_language(site: &Site) -> Vec<(String, usize)> {
+    site.config
+        .languages
+        .iter()
+        .enumerate()
+        .map(|(lang, l)| {
+            (
+                l.code.clone(),
+                site.pages.iter().filter(|p| p.lang == lang).count(),
+            )
+        })
+        .collect()
+}
+
+/// Builds the site into the output folder. On any error nothing is written.
+pub fn build(options: &Options) -> Result<Report, Vec<Diagnostic>> {
+    let started = Instant::now();
+    let root = output::normalize(&options.root)
+        .map_err(|e| vec![Diagnostic::error(&options.root, 0, 0, e.to_string())])?;
+    let requested = options
+        .output
+        .clone()
+        .unwrap_or_else(|| root.join("public"));
+    let out = output::normalize(&requested)
+        .map_err(|e| vec![Diagnostic::error(&requested, 0, 0, e.to_string())])?;
+    let sources: Vec<PathBuf> = ["content", "templates", "static"]
+        .iter()
+        .map(|d| root.join(d))
+        .collect();
+    if let Err(refusal) = output::check(&out, &root, &sources, options.force) {
+        let (message, hint) = refusal.message(&display_path(&root, &out));
+        return Err(vec![
+            Diagnostic::error(display_path(&root, &out), 0, 0, message).with_hint(hint),
+        ]);
+    }
+
+    let (site, files, diagnostics) = compile(options)?;
+    output::write_site(&out, &files).map_err(|e| {
+        vec![
+            Diagnostic::error(
+                display_path(&root, &out),
+                0,
+                0,
+                format!("cannot write the site: {e}"),
+            )
+            .with_hint("the previous output, if any, is unchanged"),
+        ]
+    })?;
+    Ok(Report {
+        pages: pages_per_language(&site),
+        files: files.len(),
+        warnings: diagnostics.into_sorted(),
+        output: Some(display_path(&root, &out)),
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Runs every check of `build` without writing, plus missing translations and orphan pages.
+pub fn check(options: &Options) -> Result<Report, Vec<Diagnostic>> {
+    let started = Instant::now();
+    let (site, files, mut diagnostics) = compile(options)?;
+    diagnostics.extend(site.completeness_warnings());
+    Ok(Report {
+        pages: pages_per_language(&site),
+        files: files.len(),
+        warnings: diagnostics.into_sorted(),
+        output: None,
+        elapsed: started.elapsed(),
+    })
+}

@@ -1,0 +1,545 @@
+//! Rendering the site model to output files: Markdown bodies through `markdown`, pages through
+//! Tera templates (in parallel, sharing the per-language navigation), plus the 404 page, alias
+//! redirects, `sitemap.xml`, `robots.txt` and the theme's assets. Pure: the [`Site`] and
+//! [`Theme`] in, [`OutputFile`]s and diagnostics out.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use pulldown_cmark_escape::escape_html;
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera, Value};
+
+use crate::content::PageKind;
+use crate::error::{Diagnostic, Diagnostics, LineIndex};
+use crate::i18n::{self, Strings};
+use crate::links;
+use crate::markdown;
+use crate::site::{Site, alias_path};
+use crate::theme::Theme;
+
+/// A file of the built site: its path below the output folder (with `/`) and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+impl OutputFile {
+    fn text(path: impl Into<String>, text: String) -> Self {
+        OutputFile {
+            path: path.into(),
+            bytes: text.into_bytes(),
+        }
+    }
+}
+
+/// The file that serves a site path: `guide/` → `guide/index.html`.
+pub fn file_for(site_path: &str) -> String {
+    if site_path.ends_with(".html") {
+        percent_encoding::percent_decode_str(site_path)
+            .decode_utf8_lossy()
+            .into_owned()
+    } else {
+        let decoded = percent_encoding::percent_decode_str(site_path).decode_utf8_lossy();
+        format!("{decoded}index.html")
+    }
+}
+
+/// Renders every output file of the site.
+pub fn render_site(site: &Site, theme: &Theme, diagnostics: &mut Diagnostics) -> Vec<OutputFile> {
+    let Some(tera) = load_templates(theme, diagnostics) else {
+        return Vec::new();
+    };
+    let languages: Vec<Shared> = (0..site.config.languages.len())
+        .map(|lang| Shared::new(site, theme, lang))
+        .collect();
+
+    let rendered: Vec<(Option<OutputFile>, Vec<Diagnostic>)> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| render_page(site, &tera, theme, &languages[site.pages[i].lang], i))
+        .collect();
+    let mut files = Vec::with_capacity(rendered.len() + theme.assets.len() + 8);
+    for (file, problems) in rendered {
+        files.extend(file);
+        diagnostics.extend(problems);
+    }
+
+    for (lang, shared) in languages.iter().enumerate() {
+        match render_not_found(site, &tera, theme, shared) {
+            Ok(html) => {
+                let path = format!("{}404.html", site.config.language_prefix(lang));
+                files.push(OutputFile::text(path, html));
+            }
+            Err(e) => diagnostics.push(template_diagnostic(&e, theme, None)),
+        }
+    }
+    files.extend(redirects(site));
+    files.push(OutputFile::text("sitemap.xml", sitemap(site)));
+    files.push(OutputFile::text(
+        "robots.txt",
+        format!(
+            "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+            site.config.base_url.absolute("sitemap.xml")
+        ),
+    ));
+    files.extend(theme.assets.iter().map(|asset| OutputFile {
+        path: asset.rel.clone(),
+        bytes: asset.bytes.clone(),
+    }));
+    files
+}
+
+/// Parses all templates. Syntax errors of every template are reported, not just the first.
+fn load_templates(theme: &Theme, diagnostics: &mut Diagnostics) -> Option<Tera> {
+    let mut broken = false;
+    for template in &theme.templates {
+        let mut alone = Tera::new();
+        if let Err(e) = alone.add_raw_template(&template.name, &template.text)
+            && matches!(e.kind(), tera::ErrorKind::SyntaxError(_))
+        {
+            diagnostics.push(template_diagnostic(&e, theme, None));
+            broken = true;
+        }
+    }
+    if broken {
+        return None;
+    }
+    let mut tera = Tera::new();
+    let all = theme
+        .templates
+        .iter()
+        .map(|t| (t.name.as_str(), t.text.as_str()));
+    match tera.add_raw_templates(all) {
+        Ok(()) => Some(tera),
+        Err(e) => {
+            diagnostics.push(template_diagnostic(&e, theme, None));
+            None
+        }
+    }
+}
+
+/// A Tera error as a diagnostic at the template file and line it points to.
+fn template_diagnostic(error: &tera::Error, theme: &Theme, page: Option<&PathBuf>) -> Diagnostic {
+    let mut report = None;
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = current {
+        if let Some(tera_error) = e.downcast_ref::<tera::Error>()
+            && let tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) =
+                tera_error.kind()
+        {
+            report = Some(r.clone());
+            break;
+        }
+        current = e.source();
+    }
+    let path_of = |name: &str| {
+        theme.templates.iter().find(|t| t.name == name).map_or_else(
+            || PathBuf::from(format!("templates/{name}")),
+            |t| t.path.clone(),
+        )
+    };
+    let diagnostic = match report {
+        Some(r) => Diagnostic::error(
+            path_of(r.filename()),
+            r.span().start_line,
+            r.span().start_col + 1,
+            r.message(),
+        ),
+        None => {
+            let mut message = error.to_string();
+            let mut source = std::error::Error::source(error);
+            while let Some(s) = source {
+                message = format!("{message}: {s}");
+                source = s.source();
+            }
+            let name = match error.kind() {
+                tera::ErrorKind::TemplateNotFound(name) => name.clone(),
+                tera::ErrorKind::MissingParent { current, .. } => current.clone(),
+                _ => String::new(),
+            };
+            Diagnostic::error(
+                if name.is_empty() {
+                    PathBuf::from("templates")
+                } else {
+                    path_of(&name)
+                },
+                0,
+                0,
+                message,
+            )
+        }
+    };
+    match page {
+        Some(page) => diagnostic.with_hint(format!("while rendering {}", page.display())),
+        None => diagnostic,
+    }
+}
+
+#[derive(Serialize)]
+struct LinkValue {
+    title: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct NavItem {
+    title: String,
+    url: String,
+    is_section: bool,
+    children: Vec<NavItem>,
+}
+
+#[derive(Serialize)]
+struct Translation<'a> {
+    code: &'a str,
+    name: &'a str,
+    locale: &'a str,
+    url: String,
+    permalink: String,
+    exists: bool,
+    current: bool,
+}
+
+/// Values shared by every page of one language, built once (Tera values are reference
+/// counted, so giving them to each page costs nothing).
+struct Shared {
+    lang: usize,
+    strings: Strings,
+    site: Value,
+    lang_value: Value,
+    languages: Value,
+    strings_value: Value,
+    nav: Value,
+    assets: Value,
+}
+
+impl Shared {
+    fn new(site: &Site, theme: &Theme, lang: usize) -> Self {
+        let config = &site.config;
+        let language = &config.languages[lang];
+        let strings = i18n::strings_for(language);
+        let home = config.language_prefix(lang);
+        let site_value = serde_json::json!({
+            "title": language.title.as_deref().unwrap_or(&config.title),
+            "description": language.description.as_deref().unwrap_or(&config.description),
+            "base_url": config.base_url.absolute(""),
+            "base_path": config.base_url.path,
+            "home_url": config.base_url.href(&home),
+        });
+        let languages: Vec<_> = config
+            .languages
+            .iter()
+            .map(|l| serde_json::json!({"code": l.code, "name": l.name, "locale": l.locale()}))
+            .collect();
+        let nav = site.homes[lang].map_or_else(Vec::new, |home| nav_items(site, home));
+        let assets: BTreeMap<&str, String> = theme
+            .assets
+            .iter()
+            .map(|a| {
+                (
+                    a.rel.as_str(),
+                    format!("{}?v={}", config.base_url.href(&a.rel), &a.hash[..10]),
+                )
+            })
+            .collect();
+        Shared {
+            lang,
+            site: Value::from_serializable(&site_value),
+            lang_value: Value::from_serializable(
+                &serde_json::json!({"code": language.code, "name": language.name, "locale": language.locale()}),
+            ),
+            languages: Value::from_serializable(&languages),
+            strings_value: Value::from_serializable(&strings),
+            strings,
+            nav: Value::from_serializable(&nav),
+            assets: Value::from_serializable(&assets),
+        }
+    }
+
+    fn context(&self) -> Context {
+        let mut context = Context::new();
+        context.insert_value("site", self.site.clone());
+        context.insert_value("lang", self.lang_value.clone());
+        context.insert_value("languages", self.languages.clone());
+        context.insert_value("t", self.strings_value.clone());
+        context.insert_value("nav", self.nav.clone());
+        context.insert_value("assets", self.assets.clone());
+        context
+    }
+}
+
+fn nav_items(site: &Site, section: usize) -> Vec<NavItem> {
+    site.places[section]
+        .children
+        .iter()
+        .map(|&child| {
+            let page = &site.pages[child];
+            let is_section = page.kind == PageKind::Section;
+            NavItem {
+                title: page.front.title.clone(),
+                url: site.config.base_url.href(&page.path),
+                is_section,
+                children: if is_section {
+                    nav_items(site, child)
+                } else {
+                    Vec::new()
+                },
+            }
+        })
+        .collect()
+}
+
+fn link_value(site: &Site, page: usize) -> LinkValue {
+    LinkValue {
+        title: site.pages[page].front.title.clone(),
+        url: site.config.base_url.href(&site.pages[page].path),
+    }
+}
+
+fn translations<'a>(site: &'a Site, page: Option<usize>, lang: usize) -> Vec<Translation<'a>> {
+    let config = &site.config;
+    config
+        .languages
+        .iter()
+        .enumerate()
+        .map(|(l, language)| {
+            let target = page.and_then(|p| site.places[p].translations[l]);
+            let path = match target {
+                Some(t) => site.pages[t].path.clone(),
+                None => config.language_prefix(l),
+            };
+            Translation {
+                code: &language.code,
+                name: &language.name,
+                locale: language.locale(),
+                url: config.base_url.href(&path),
+                permalink: config.base_url.absolute(&path),
+                exists: target.is_some(),
+                current: l == lang,
+            }
+        })
+        .collect()
+}
+
+fn render_page(
+    site: &Site,
+    tera: &Tera,
+    theme: &Theme,
+    shared: &Shared,
+    i: usize,
+) -> (Option<OutputFile>, Vec<Diagnostic>) {
+    let page = &site.pages[i];
+    let place = &site.places[i];
+    let headings = &site.headings[i];
+    let rendered = markdown::render(
+        &page.body,
+        headings,
+        &|dest| links::resolve(site, i, dest),
+        &shared.strings,
+    );
+
+    let mut problems = Vec::new();
+    if !rendered.problems.is_empty() {
+        let index = LineIndex::new(&page.body);
+        for located in rendered.problems {
+            let (line, col) = index.locate(located.offset);
+            let line = line + page.body_line - 1;
+            let problem = located.problem;
+            let mut diagnostic = if problem.is_error {
+                Diagnostic::error(&page.source, line, col, problem.message)
+            } else {
+                Diagnostic::warning(&page.source, line, col, problem.message)
+            };
+            diagnostic.hint = problem.hint;
+            problems.push(diagnostic);
+        }
+    }
+
+    let config = &site.config;
+    let ancestors: Vec<LinkValue> = site
+        .ancestors(i)
+        .into_iter()
+        .map(|a| link_value(site, a))
+        .collect();
+    let children: Vec<serde_json::Value> = place
+        .children
+        .iter()
+        .map(|&c| {
+            let child = &site.pages[c];
+            serde_json::json!({
+                "title": child.front.title,
+                "url": config.base_url.href(&child.path),
+                "description": child.front.description,
+                "is_section": child.kind == PageKind::Section,
+            })
+        })
+        .collect();
+    let kind = match page.kind {
+        PageKind::Home => "home",
+        PageKind::Section => "section",
+        PageKind::Page => "page",
+    };
+    let page_value = serde_json::json!({
+        "title": page.front.title,
+        "description": page.front.description,
+        "content": rendered.html,
+        "toc": markdown::toc(headings),
+        "kind": kind,
+        "key": page.key,
+        "url": config.base_url.href(&page.path),
+        "permalink": config.base_url.absolute(&page.path),
+        "updated": page.front.updated.map(|d| d.to_string()),
+        "tags": page.front.tags,
+        "ancestors": ancestors,
+        "ancestor_urls": ancestors.iter().map(|a| a.url.as_str()).collect::<Vec<_>>(),
+        "previous": place.previous.map(|p| link_value(site, p)),
+        "next": place.next.map(|p| link_value(site, p)),
+        "translations": translations(site, Some(i), shared.lang),
+        "pages": children,
+    });
+    let mut context = shared.context();
+    context.insert("page", &page_value);
+    let template = page.front.template.clone().unwrap_or_else(|| {
+        match page.kind {
+            PageKind::Home => "index.html",
+            PageKind::Section => "section.html",
+            PageKind::Page => "page.html",
+        }
+        .to_string()
+    });
+    if !theme.templates.iter().any(|t| t.name == template) {
+        let line = page
+            .front_yaml
+            .lines()
+            .position(|l| l.starts_with("template:"))
+            .map_or(0, |n| n + 2);
+        let names: Vec<&str> = theme.templates.iter().map(|t| t.name.as_str()).collect();
+        problems.push(
+            Diagnostic::error(
+                &page.source,
+                line,
+                1,
+                format!("template `{template}` does not exist"),
+            )
+            .with_hint(format!("templates: {}", names.join(", "))),
+        );
+        return (None, problems);
+    }
+    match tera.render(&template, &context) {
+        Ok(html) => (Some(OutputFile::text(file_for(&page.path), html)), problems),
+        Err(e) => {
+            problems.push(template_diagnostic(&e, theme, Some(&page.source)));
+            (None, problems)
+        }
+    }
+}
+
+fn render_not_found(
+    site: &Site,
+    tera: &Tera,
+    theme: &Theme,
+    shared: &Shared,
+) -> tera::TeraResult<String> {
+    let config = &site.config;
+    let path = format!("{}404.html", config.language_prefix(shared.lang));
+    let title = shared
+        .strings
+        .get("not_found_title")
+        .cloned()
+        .unwrap_or_default();
+    let page_value = serde_json::json!({
+        "title": title,
+        "description": null,
+        "content": "",
+        "toc": [],
+        "kind": "404",
+        "key": "404",
+        "url": config.base_url.href(&path),
+        "permalink": config.base_url.absolute(&path),
+        "updated": null,
+        "tags": [],
+        "ancestors": [],
+        "ancestor_urls": [],
+        "previous": null,
+        "next": null,
+        "translations": translations(site, None, shared.lang),
+        "pages": [],
+    });
+    let mut context = shared.context();
+    context.insert("page", &page_value);
+    let _ = theme;
+    tera.render("404.html", &context)
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let _ = escape_html(&mut out, text);
+    out
+}
+
+/// A small page at each alias that sends the reader (and search engines) to the page.
+fn redirects(site: &Site) -> Vec<OutputFile> {
+    let config = &site.config;
+    let mut files = Vec::new();
+    for page in &site.pages {
+        for alias in &page.front.aliases {
+            let Some(from) = alias_path(alias) else {
+                continue;
+            };
+            let permalink = escape(&config.base_url.absolute(&page.path));
+            let href = escape(&config.base_url.href(&page.path));
+            let locale = escape(config.languages[page.lang].locale());
+            let title = escape(&page.front.title);
+            let html = format!(
+                "<!DOCTYPE html>\n<html lang=\"{locale}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n\
+                 <link rel=\"canonical\" href=\"{permalink}\">\n<meta name=\"robots\" content=\"noindex\">\n\
+                 <meta http-equiv=\"refresh\" content=\"0; url={permalink}\">\n</head>\n\
+                 <body>\n<p><a href=\"{href}\">{title}</a></p>\n</body>\n</html>\n"
+            );
+            files.push(OutputFile::text(file_for(&from), html));
+        }
+    }
+    files
+}
+
+/// `sitemap.xml` with every page and its translations as `xhtml:link` alternates.
+fn sitemap(site: &Site) -> String {
+    let config = &site.config;
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
+    );
+    let mut order: Vec<usize> = (0..site.pages.len()).collect();
+    order.sort_by(|&a, &b| site.pages[a].path.cmp(&site.pages[b].path));
+    for i in order {
+        let page = &site.pages[i];
+        xml.push_str(&format!(
+            "  <url>\n    <loc>{}</loc>\n",
+            escape(&config.base_url.absolute(&page.path))
+        ));
+        if let Some(updated) = page.front.updated {
+            xml.push_str(&format!("    <lastmod>{updated}</lastmod>\n"));
+        }
+        let translated: Vec<usize> = site.places[i]
+            .translations
+            .iter()
+            .flatten()
+            .copied()
+            .collect();
+        if translated.len() > 1 {
+            for t in translated {
+                let other = &site.pages[t];
+                xml.push_str(&format!(
+                    "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n",
+                    escape(config.languages[other.lang].locale()),
+                    escape(&config.base_url.absolute(&other.path))
+                ));
+            }
+        }
+        xml.push_str("  </url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}

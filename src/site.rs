@@ -1,0 +1,276 @@
+//! Assembling parsed pages into a [`Site`]: the section tree per language, reading order
+//! (previous/next), translations, heading anchors, and the checks that need the whole site
+//! (duplicate URLs, missing home pages, aliases). Pure: pages in, a site model out.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::{Page, PageKind};
+use crate::error::{Diagnostic, Diagnostics};
+use crate::markdown::{self, Heading};
+
+/// A page's position in the site. Indices point into `Site::pages`.
+#[derive(Debug, Clone, Default)]
+pub struct Place {
+    /// The section page this page belongs to (`None` for home pages and orphans).
+    pub parent: Option<usize>,
+    /// For home and section pages: their pages and subsections, in order.
+    pub children: Vec<usize>,
+    /// The same page in each language (`None` where it is not translated), by language index.
+    pub translations: Vec<Option<usize>>,
+    pub previous: Option<usize>,
+    pub next: Option<usize>,
+}
+
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    pub pages: Vec<Page>,
+    pub headings: Vec<Vec<Heading>>,
+    pub places: Vec<Place>,
+    /// The home page of each language, by language index.
+    pub homes: Vec<Option<usize>>,
+    /// Pages whose folder has no `_index.md`: built, but not in the navigation.
+    pub orphans: Vec<usize>,
+    by_key: HashMap<(usize, String), usize>,
+}
+
+impl Site {
+    /// The page with `key` in language `lang`.
+    pub fn find(&self, lang: usize, key: &str) -> Option<usize> {
+        self.by_key.get(&(lang, key.to_string())).copied()
+    }
+
+    /// All keys of language `lang`, for did-you-mean hints.
+    pub fn keys(&self, lang: usize) -> impl Iterator<Item = &str> {
+        self.by_key
+            .keys()
+            .filter(move |(l, _)| *l == lang)
+            .map(|(_, k)| k.as_str())
+    }
+
+    /// Home and the sections above `page`, outermost first (not the page itself).
+    pub fn ancestors(&self, page: usize) -> Vec<usize> {
+        let mut chain = Vec::new();
+        let mut at = self.places[page].parent;
+        while let Some(p) = at {
+            if chain.contains(&p) {
+                break;
+            }
+            chain.push(p);
+            at = self.places[p].parent;
+        }
+        chain.reverse();
+        chain
+    }
+
+    /// Warnings that `check` reports: pages without a translation and pages out of the
+    /// navigation.
+    pub fn completeness_warnings(&self) -> Vec<Diagnostic> {
+        let mut warnings = Vec::new();
+        for (i, page) in self.pages.iter().enumerate() {
+            for (lang, translation) in self.places[i].translations.iter().enumerate() {
+                if translation.is_none() {
+                    let code = &self.config.languages[lang].code;
+                    warnings.push(
+                        Diagnostic::warning(&page.source, 0, 0, format!("no {code} translation"))
+                            .with_hint(format!("create content/{code}/{}; until then the language switcher leads to the {code} home page", page.key)),
+                    );
+                }
+            }
+        }
+        for &i in &self.orphans {
+            let page = &self.pages[i];
+            warnings.push(
+                Diagnostic::warning(
+                    &page.source,
+                    0,
+                    0,
+                    "orphan page: its folder has no _index.md, so it is not in the navigation",
+                )
+                .with_hint(format!("add {}", page.parent_key().unwrap_or_default())),
+            );
+        }
+        warnings
+    }
+}
+
+/// Builds the site model. Duplicate URLs, missing home pages and bad aliases are reported.
+pub fn assemble(config: Config, pages: Vec<Page>, diagnostics: &mut Diagnostics) -> Site {
+    let headings: Vec<Vec<Heading>> = pages
+        .par_iter()
+        .map(|p| markdown::headings(&p.body))
+        .collect();
+    let languages = config.languages.len();
+
+    let mut by_key = HashMap::new();
+    let mut by_path: HashMap<&str, usize> = HashMap::new();
+    for (i, page) in pages.iter().enumerate() {
+        by_key.insert((page.lang, page.key.clone()), i);
+        if let Some(&other) = by_path.get(page.path.as_str()) {
+            diagnostics.push(
+                Diagnostic::error(
+                    &page.source,
+                    0,
+                    0,
+                    format!(
+                        "this page has the same URL /{} as {}",
+                        page.path,
+                        pages[other].source.display()
+                    ),
+                )
+                .with_hint("rename one of them"),
+            );
+        } else {
+            by_path.insert(&page.path, i);
+        }
+    }
+
+    let mut places = vec![Place::default(); pages.len()];
+    let mut orphans = Vec::new();
+    for (i, page) in pages.iter().enumerate() {
+        places[i].translations = (0..languages)
+            .map(|lang| by_key.get(&(lang, page.key.clone())).copied())
+            .collect();
+        if let Some(parent_key) = page.parent_key() {
+            match by_key.get(&(page.lang, parent_key)) {
+                Some(&parent) => places[i].parent = Some(parent),
+                None => orphans.push(i),
+            }
+        }
+    }
+    let order_key = |&i: &usize| {
+        (
+            pages[i].front.weight.unwrap_or(i64::MAX),
+            pages[i].front.title.clone(),
+            pages[i].key.clone(),
+        )
+    };
+    let mut children: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, place) in places.iter().enumerate() {
+        if let Some(parent) = place.parent {
+            children.entry(parent).or_default().push(i);
+        }
+    }
+    for (parent, mut list) in children {
+        list.sort_by_cached_key(order_key);
+        places[parent].children = list;
+    }
+
+    let mut homes = vec![None; languages];
+    for (i, page) in pages.iter().enumerate() {
+        if page.kind == PageKind::Home {
+            homes[page.lang] = Some(i);
+        }
+    }
+    for (lang, home) in homes.iter().enumerate() {
+        if home.is_none() {
+            let code = &config.languages[lang].code;
+            diagnostics.push(
+                Diagnostic::error(format!("content/{code}/_index.md"), 0, 0, format!("the {code} home page is missing"))
+                    .with_hint("every language needs its own _index.md: it is the page at the language's root URL"),
+            );
+        }
+    }
+
+    // Reading order: the home page, then each section followed by its pages, depth first.
+    for home in homes.iter().flatten() {
+        let mut order = Vec::new();
+        let mut stack = vec![*home];
+        let mut seen = HashSet::new();
+        while let Some(i) = stack.pop() {
+            if !seen.insert(i) {
+                continue;
+            }
+            order.push(i);
+            stack.extend(places[i].children.iter().rev());
+        }
+        for pair in order.windows(2) {
+            places[pair[0]].next = Some(pair[1]);
+            places[pair[1]].previous = Some(pair[0]);
+        }
+    }
+
+    check_aliases(&pages, &by_path, diagnostics);
+    Site {
+        config,
+        pages,
+        headings,
+        places,
+        homes,
+        orphans,
+        by_key,
+    }
+}
+
+/// An alias is an old URL path that redirects to the page. It must be a plain relative path
+/// inside the site (no `..`, no scheme) and must not be taken by a page or another alias.
+fn check_aliases(pages: &[Page], by_path: &HashMap<&str, usize>, diagnostics: &mut Diagnostics) {
+    let mut taken: HashMap<String, usize> = HashMap::new();
+    for (i, page) in pages.iter().enumerate() {
+        for alias in &page.front.aliases {
+            let line = alias_line(page, alias);
+            let Some(path) = alias_path(alias) else {
+                diagnostics.push(
+                    Diagnostic::error(
+                        &page.source,
+                        line,
+                        1,
+                        format!("alias `{alias}` is not a path inside the site"),
+                    )
+                    .with_hint("write the old URL path, e.g. /guide/old-name/"),
+                );
+                continue;
+            };
+            if by_path.contains_key(path.as_str()) {
+                diagnostics.push(Diagnostic::error(
+                    &page.source,
+                    line,
+                    1,
+                    format!("alias `{alias}` is the URL of an existing page"),
+                ));
+            } else if let Some(&other) = taken.get(&path) {
+                diagnostics.push(Diagnostic::error(
+                    &page.source,
+                    line,
+                    1,
+                    format!(
+                        "alias `{alias}` is also an alias of {}",
+                        pages[other].source.display()
+                    ),
+                ));
+            } else {
+                taken.insert(path, i);
+            }
+        }
+    }
+}
+
+/// The line of the front matter that lists `alias` (front matter starts on line 2).
+fn alias_line(page: &Page, alias: &str) -> usize {
+    page.front_yaml
+        .lines()
+        .position(|l| l.contains(alias))
+        .map_or(1, |i| i + 2)
+}
+
+/// The site path an alias redirects from (`/guide/old/` → `guide/old/`), or `None` when it
+/// would leave the site.
+pub fn alias_path(alias: &str) -> Option<String> {
+    let trimmed = alias.trim().trim_start_matches('/');
+    if alias.contains("://") || alias.contains(['\\', '\0', '?', '#']) {
+        return None;
+    }
+    let segments: Vec<&str> = trimmed.split('/').filter(|s| !s.is_empty()).collect();
+    if segments.is_empty() || segments.iter().any(|s| *s == "." || *s == "..") {
+        return None;
+    }
+    let last = segments[segments.len() - 1];
+    if last.ends_with(".html") {
+        Some(segments.join("/"))
+    } else {
+        Some(format!("{}/", segments.join("/")))
+    }
+}
