@@ -250,10 +250,7 @@ mod tests {
         let text = SITE.replace("title: T", "titel: T");
         let errors = parse(Path::new("site.yaml"), &text, None).unwrap_err();
         assert_eq!(errors[0].line, 1);
-        assert_eq!(
-            errors[0].message,
-            "unknown field `titel`, expected one of `title`, `description`, `base_url`, `languages`"
-        );
+        assert_eq!(errors[0].message, "unknown key `titel`");
         assert!(
             errors[0]
                 .hint

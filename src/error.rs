@@ -164,19 +164,39 @@ pub fn yaml_diagnostic(path: &Path, first_line: usize, error: &serde_yaml::Error
         .location()
         .map_or((first_line, 1), |l| (l.line() + first_line - 1, l.column()));
     let full = error.to_string();
-    // serde_yaml appends " at line L column C"; the location is reported in our own format.
+    // serde_yaml appends " at line L column C" (and for syntax errors ", while parsing X at
+    // line L column C"); report those places as lines of the file, in our own format.
     let message = match full.find(" at line ") {
-        Some(i) => full[..i].to_string(),
+        Some(i) => {
+            let mut message = full[..i].to_string();
+            if let Some((_, context)) = full[i..].split_once(", while ") {
+                let (what, place) = context.split_once(" at line ").unwrap_or((context, ""));
+                let context_line = place
+                    .split_whitespace()
+                    .next()
+                    .and_then(|n| n.parse::<usize>().ok());
+                match context_line {
+                    Some(n) => message.push_str(&format!(
+                        " (while {what} that starts on line {})",
+                        n + first_line - 1
+                    )),
+                    None => message.push_str(&format!(" (while {what})")),
+                }
+            }
+            message
+        }
         None => full,
     };
     let message = clean_path_prefix(&message);
-    let diagnostic = Diagnostic::error(path, line, col, message.clone());
     if message.starts_with("mapping values are not allowed") {
-        return diagnostic
+        return Diagnostic::error(path, line, col, message)
             .with_hint("a value that contains `: ` must be quoted, e.g. title: \"Setup: step 1\"");
     }
     match unknown_field(&message) {
         Some((field, expected)) => {
+            let prefix = message.split_once("unknown field").map_or("", |(p, _)| p);
+            let diagnostic =
+                Diagnostic::error(path, line, col, format!("{prefix}unknown key `{field}`"));
             let known = expected.join(", ");
             match nearest(field, expected.iter().copied()) {
                 Some(best) => {
@@ -185,7 +205,7 @@ pub fn yaml_diagnostic(path: &Path, first_line: usize, error: &serde_yaml::Error
                 None => diagnostic.with_hint(format!("valid keys: {known}")),
             }
         }
-        None => diagnostic,
+        None => Diagnostic::error(path, line, col, message),
     }
 }
 

@@ -47,6 +47,8 @@ pub fn file_for(site_path: &str) -> String {
     }
 }
 
+const RENDERING: &str = "while rendering ";
+
 /// Renders every output file of the site.
 pub fn render_site(site: &Site, theme: &Theme, diagnostics: &mut Diagnostics) -> Vec<OutputFile> {
     let Some(tera) = load_templates(theme, diagnostics) else {
@@ -61,13 +63,42 @@ pub fn render_site(site: &Site, theme: &Theme, diagnostics: &mut Diagnostics) ->
         .map(|i| render_page(site, &tera, theme, &languages[site.pages[i].lang], i))
         .collect();
     let mut files = Vec::with_capacity(rendered.len() + theme.assets.len() + 8);
+    let mut template_errors: Vec<(Diagnostic, usize)> = Vec::new();
     for (file, problems) in rendered {
         files.extend(file);
-        diagnostics.extend(problems);
+        for problem in problems {
+            if !problem
+                .hint
+                .as_deref()
+                .is_some_and(|h| h.starts_with(RENDERING))
+            {
+                diagnostics.push(problem);
+                continue;
+            }
+            // One template mistake fails every page using it: report it once.
+            let same = |(d, _): &&mut (Diagnostic, usize)| {
+                (&d.path, d.line, d.col, &d.message)
+                    == (&problem.path, problem.line, problem.col, &problem.message)
+            };
+            match template_errors.iter_mut().find(|e| same(e)) {
+                Some((_, count)) => *count += 1,
+                None => template_errors.push((problem, 0)),
+            }
+        }
+    }
+    for (mut diagnostic, others) in template_errors {
+        if others > 0 {
+            let hint = diagnostic.hint.take().unwrap_or_default();
+            diagnostic.hint = Some(format!(
+                "{hint} and {others} other page{}",
+                if others == 1 { "" } else { "s" }
+            ));
+        }
+        diagnostics.push(diagnostic);
     }
 
     for (lang, shared) in languages.iter().enumerate() {
-        match render_not_found(site, &tera, theme, shared) {
+        match render_not_found(site, &tera, shared) {
             Ok(html) => {
                 let path = format!("{}404.html", site.config.language_prefix(lang));
                 files.push(OutputFile::text(path, html));
@@ -172,7 +203,7 @@ fn template_diagnostic(error: &tera::Error, theme: &Theme, page: Option<&PathBuf
         }
     };
     match page {
-        Some(page) => diagnostic.with_hint(format!("while rendering {}", page.display())),
+        Some(page) => diagnostic.with_hint(format!("{RENDERING}{}", page.display())),
         None => diagnostic,
     }
 }
@@ -436,12 +467,7 @@ fn render_page(
     }
 }
 
-fn render_not_found(
-    site: &Site,
-    tera: &Tera,
-    theme: &Theme,
-    shared: &Shared,
-) -> tera::TeraResult<String> {
+fn render_not_found(site: &Site, tera: &Tera, shared: &Shared) -> tera::TeraResult<String> {
     let config = &site.config;
     let path = format!("{}404.html", config.language_prefix(shared.lang));
     let title = shared
@@ -469,7 +495,6 @@ fn render_not_found(
     });
     let mut context = shared.context();
     context.insert("page", &page_value);
-    let _ = theme;
     tera.render("404.html", &context)
 }
 

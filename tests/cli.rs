@@ -1,0 +1,550 @@
+//! The user's stories, end to end: a fixture site from tests/fixtures/<case>/ copied into a
+//! temporary folder, the `walletdesk` binary run on it, and the exact output or files checked.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use tempfile::TempDir;
+use walkdir::WalkDir;
+
+/// A fixture site copied into a fresh temporary folder.
+struct Site {
+    dir: TempDir,
+}
+
+impl Site {
+    fn new(fixture: &str) -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures")
+                .join(fixture),
+            dir.path(),
+        );
+        Site { dir }
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.root().join(rel)
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        let path = self.path(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+
+    fn read(&self, rel: &str) -> String {
+        fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    /// Runs `walletdesk --root <site> ARGS`.
+    fn run(&self, args: &[&str]) -> Run {
+        let mut all = vec!["--root", self.root().to_str().unwrap()];
+        all.extend(args);
+        walletdesk(&all, self.root())
+    }
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    #[track_caller]
+    fn success(self) -> Run {
+        assert_eq!(
+            self.code, 0,
+            "stdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    #[track_caller]
+    fn failure(self) -> Run {
+        assert_eq!(
+            self.code, 1,
+            "stdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+}
+
+fn walletdesk(args: &[&str], cwd: &Path) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_walletdesk"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in WalkDir::new(from).into_iter().map(Result::unwrap) {
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Every file below `dir` with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// The values of every `href="…"` and `src="…"` in `html`.
+fn urls(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for attribute in ["href=\"", "src=\""] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attribute) {
+            rest = &rest[i + attribute.len()..];
+            let end = rest.find('"').unwrap();
+            found.push(rest[..end].to_string());
+            rest = &rest[end..];
+        }
+    }
+    found
+}
+
+#[test]
+fn builds_both_languages_with_navigation_toc_switcher_alerts_and_code() {
+    let site = Site::new("basic");
+    let run = site.run(&["build"]).success();
+    assert!(
+        run.stdout.starts_with("built 9 pages (zh 5, en 4), "),
+        "{}",
+        run.stdout
+    );
+
+    let page = site.read("public/guide/register/index.html");
+    assert!(page.contains("<html lang=\"zh-CN\">"));
+    assert!(page.contains(
+        "<link rel=\"alternate\" hreflang=\"en\" href=\"https://example.com/en/guide/register/\">"
+    ));
+    assert!(
+        page.contains("<a href=\"/en/guide/register/\" hreflang=\"en\" lang=\"en\">English</a>"),
+        "language switcher"
+    );
+    assert!(
+        page.contains("<a href=\"/guide/register/\" aria-current=\"page\">注册商户账号</a>"),
+        "current page marked in the navigation"
+    );
+    assert!(
+        page.contains("<li><a href=\"/guide/\">设置指南</a></li>"),
+        "breadcrumbs"
+    );
+    assert!(
+        page.contains("<li><a href=\"#documents\">所需材料</a>"),
+        "table of contents"
+    );
+    assert!(
+        page.contains("<h2 id=\"选择服务商\">选择服务商"),
+        "Chinese heading ids"
+    );
+    assert!(page.contains(
+        "<div class=\"admonition warning\" role=\"note\"><p class=\"admonition-title\">警告</p>"
+    ));
+    assert!(page.contains(
+        "<pre class=\"code hl-code\" data-lang=\"rust\"><code><span class=\"hl-source hl-rust\">"
+    ));
+    assert!(
+        page.contains("<a href=\"/guide/keys/\">钥匙</a>"),
+        "relative .md link resolved"
+    );
+    assert!(
+        page.contains(
+            "<a class=\"external\" rel=\"external\" href=\"https://pay.weixin.qq.com/\">"
+        )
+    );
+    assert!(
+        page.contains("<a class=\"next\" rel=\"next\" href=\"/guide/keys/\">"),
+        "previous/next"
+    );
+    assert!(
+        page.contains("<time datetime=\"2026-11-25\">2026-11-25</time>"),
+        "last updated"
+    );
+    assert!(page.contains("<div class=\"table-wrap\"><table>"));
+    assert!(
+        page.contains("<input disabled=\"\" type=\"checkbox\" checked=\"\"/>"),
+        "task list"
+    );
+
+    let english = site.read("public/en/guide/register/index.html");
+    assert!(
+        english.contains("<a href=\"/en/guide/keys/#rotation\">keys</a>"),
+        "@/ link with anchor, in the same language"
+    );
+
+    // A page without translation: the switcher goes to the other language's home page.
+    let only_zh = site.read("public/only-zh/index.html");
+    assert!(only_zh.contains("<a href=\"/en/\" hreflang=\"en\" lang=\"en\">English</a>"));
+
+    assert!(site.read("public/old/register/index.html").contains(
+        "<meta http-equiv=\"refresh\" content=\"0; url=https://example.com/guide/register/\">"
+    ));
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(sitemap.contains("<xhtml:link rel=\"alternate\" hreflang=\"en\" href=\"https://example.com/en/guide/keys/\"/>"));
+    assert!(
+        site.read("public/robots.txt")
+            .contains("Sitemap: https://example.com/sitemap.xml")
+    );
+    assert!(site.read("public/404.html").contains("找不到页面"));
+    assert!(site.read("public/en/404.html").contains("Page not found"));
+    assert!(
+        page.contains(&format!(
+            "/css/site.css?v={}",
+            &xxhash(&site.read("public/css/site.css"))[..10]
+        )),
+        "assets are fingerprinted"
+    );
+    assert!(
+        site.read("public/extra.css").contains("color: red"),
+        "the site's static files are copied"
+    );
+    assert!(
+        !site.path("public/guide/draft/index.html").exists(),
+        "drafts are left out"
+    );
+}
+
+fn xxhash(text: &str) -> String {
+    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(text.as_bytes()))
+}
+
+#[test]
+fn drafts_are_built_with_the_flag() {
+    let site = Site::new("basic");
+    site.run(&["build", "--drafts"]).success();
+    assert!(site.read("public/guide/draft/index.html").contains("草稿"));
+}
+
+#[test]
+fn bad_front_matter_is_reported_at_its_line_in_the_file() {
+    let site = Site::new("broken");
+    let run = site.run(&["build"]).failure();
+    assert!(
+        run.stderr.contains("content/zh/bad-yaml.md:4:7: did not find expected ',' or ']' (while parsing a flow sequence that starts on line 3)\n"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn unknown_front_matter_key_suggests_the_nearest() {
+    let site = Site::new("broken");
+    let run = site.run(&["build"]).failure();
+    assert!(
+        run.stderr.contains(
+            "content/zh/unknown-key.md:3:1: unknown key `descripton`\n  hint: did you mean `description`? valid keys: title, description, weight, draft, template, updated, aliases, tags\n"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn broken_links_and_anchors_are_errors_with_file_and_line() {
+    let site = Site::new("broken");
+    let run = site.run(&["build"]).failure();
+    assert!(
+        run.stderr.contains("content/en/links.md:9:5: link to a missing page `@/guide/nowhere.md`\n  hint: there is no file content/en/guide/nowhere.md\n"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(
+            "content/en/links.md:11:5: no heading with id `pricing` in content/en/_index.md\n"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn every_bad_file_is_reported_in_one_run() {
+    let site = Site::new("broken");
+    let run = site.run(&["build"]).failure();
+    let located: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("content/"))
+        .collect();
+    assert_eq!(located.len(), 4, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .ends_with("error: 4 problems found; nothing was written\n")
+    );
+    assert!(!site.path("public").exists());
+}
+
+#[test]
+fn anchor_typo_gets_a_suggestion() {
+    let site = Site::new("basic");
+    site.write(
+        "content/en/guide/keys.md",
+        "---\ntitle: Keys\n---\n\n## Rotation {#rotation}\n\nSee [docs](register.md#documnets).\n",
+    );
+    let run = site.run(&["build"]).failure();
+    assert!(
+        run.stderr.contains("content/en/guide/keys.md:7:5: no heading with id `documnets` in content/en/guide/register.md\n  hint: did you mean `#documents`?\n"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn template_errors_name_the_template_file_and_line() {
+    let site = Site::new("broken-template");
+    let run = site.run(&["build"]).failure();
+    assert!(
+        run.stderr
+            .starts_with("templates/page.html:3:13: Field `titel` is not defined."),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("  hint: while rendering content/en/guide/keys.md and 4 other pages\n"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn template_syntax_errors_name_the_template_file_and_line() {
+    let site = Site::new("basic");
+    site.write(
+        "templates/section.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n{{ page.title | }}\n{% endblock main %}\n",
+    );
+    let run = site.run(&["build"]).failure();
+    let first = run.stderr.lines().next().unwrap();
+    assert!(
+        first.starts_with("templates/section.html:3:"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_intact() {
+    let site = Site::new("basic");
+    site.run(&["build"]).success();
+    let before = snapshot(&site.path("public"));
+    site.write("content/zh/guide/keys.md", "---\ntitle: [unclosed\n---\n");
+    site.run(&["build"]).failure();
+    assert_eq!(snapshot(&site.path("public")), before);
+    let leftovers: Vec<_> = fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("walletdesk"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "temporary folders left behind: {leftovers:?}"
+    );
+}
+
+#[test]
+fn a_successful_rebuild_replaces_the_output() {
+    let site = Site::new("basic");
+    site.run(&["build"]).success();
+    site.write("public/stale.html", "old");
+    site.run(&["build"]).success();
+    assert!(!site.path("public/stale.html").exists());
+    assert!(site.path("public/.walletdesk-output").exists());
+}
+
+#[test]
+fn a_foreign_non_empty_output_folder_is_refused() {
+    let site = Site::new("basic");
+    site.write("public/notes.txt", "mine");
+    let run = site.run(&["build"]).failure();
+    assert_eq!(
+        run.stderr,
+        "public: refusing to build into public: the folder is not empty and walletdesk did not create it\n  hint: choose an empty or new folder, or pass --force to replace its contents\nerror: 1 problem found; nothing was written\n"
+    );
+    assert_eq!(site.read("public/notes.txt"), "mine");
+    site.run(&["build", "--force"]).success();
+    assert!(site.path("public/index.html").exists());
+}
+
+#[test]
+fn output_overlapping_the_sources_is_refused() {
+    let site = Site::new("basic");
+    let before = snapshot(site.root());
+    for output in [".", "content", "content/zh/out", "static", ".."] {
+        let target = site.path(output);
+        let run = site
+            .run(&["build", "--output", target.to_str().unwrap()])
+            .failure();
+        assert!(
+            run.stderr.contains("refusing to build into"),
+            "{output}: {}",
+            run.stderr
+        );
+    }
+    assert_eq!(snapshot(site.root()), before);
+}
+
+#[test]
+fn a_sub_path_base_url_keeps_every_link_under_the_sub_path() {
+    let site = Site::new("basic");
+    site.run(&["build", "--base-url", "https://example.com/docs/"])
+        .success();
+    let mut checked = 0;
+    for (path, bytes) in snapshot(&site.path("public")) {
+        if path.extension().is_some_and(|e| e == "html") {
+            for url in urls(&String::from_utf8(bytes).unwrap()) {
+                let ok = url.starts_with("/docs/")
+                    || url.starts_with("https://example.com/docs/")
+                    || url.starts_with('#')
+                    || (url.starts_with("https://") && !url.starts_with("https://example.com"));
+                assert!(ok, "{}: {url}", path.display());
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} URLs seen");
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(sitemap.contains("<loc>https://example.com/docs/en/guide/</loc>"));
+    assert!(
+        site.read("public/robots.txt")
+            .contains("Sitemap: https://example.com/docs/sitemap.xml")
+    );
+}
+
+#[test]
+fn check_reports_missing_translations_and_writes_nothing() {
+    let site = Site::new("basic");
+    let run = site.run(&["check"]).success();
+    assert!(
+        run.stderr.contains("content/zh/only-zh.md: warning: no en translation\n  hint: create content/en/only-zh.md; until then the language switcher leads to the en home page\n"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.starts_with("checked 9 pages (zh 5, en 4)"));
+    assert!(!site.path("public").exists());
+    let broken = Site::new("broken");
+    broken.run(&["check"]).failure();
+}
+
+#[test]
+fn check_reports_orphan_pages() {
+    let site = Site::new("basic");
+    site.write(
+        "content/en/loose/page.md",
+        "---\ntitle: Loose\n---\n\nNo section.\n",
+    );
+    let run = site.run(&["check"]).success();
+    assert!(run.stderr.contains("content/en/loose/page.md: warning: orphan page: its folder has no _index.md, so it is not in the navigation\n  hint: add loose/_index.md\n"), "{}", run.stderr);
+}
+
+#[test]
+fn site_yaml_unknown_key_suggests_the_nearest() {
+    let site = Site::new("basic");
+    site.write(
+        "site.yaml",
+        "title: T\nbase_url: https://example.com/\nlanguage:\n  - code: zh\n    name: 中文\n",
+    );
+    let run = site.run(&["build"]).failure();
+    assert!(
+        run.stderr.starts_with(
+            "site.yaml:3:1: unknown key `language`\n  hint: did you mean `languages`?"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_folder_without_site_yaml_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = walletdesk(&["build"], dir.path()).failure();
+    assert!(run.stderr.starts_with("site.yaml: no site.yaml here: this is not a walletdesk site\n  hint: pass --root DIR, or create a site with `walletdesk init DIR`"), "{}", run.stderr);
+}
+
+#[test]
+fn init_writes_a_starter_site_that_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    walletdesk(&["init", "mysite"], dir.path()).success();
+    let root = dir.path().join("mysite");
+    let run = walletdesk(&["--root", root.to_str().unwrap(), "check"], dir.path()).success();
+    assert_eq!(run.stderr, "", "the starter site has no warnings");
+    walletdesk(&["--root", root.to_str().unwrap(), "build"], dir.path()).success();
+    let page = fs::read_to_string(root.join("public/en/docs/getting-started/index.html")).unwrap();
+    assert!(page.contains("class=\"admonition tip\""));
+    // init never writes into a folder that has something in it.
+    let run = walletdesk(&["init", "mysite"], dir.path()).failure();
+    assert!(run.stderr.contains("is not empty"), "{}", run.stderr);
+}
+
+#[test]
+fn the_bundled_site_builds_in_both_languages() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    let output = out.path().join("site");
+    let run = walletdesk(
+        &[
+            "--root",
+            repo.to_str().unwrap(),
+            "build",
+            "--output",
+            output.to_str().unwrap(),
+        ],
+        repo,
+    )
+    .success();
+    assert!(run.stdout.contains("(zh "), "{}", run.stdout);
+    let home = fs::read_to_string(output.join("index.html")).unwrap();
+    assert!(home.contains("<html lang=\"zh-CN\">"));
+    assert!(
+        fs::read_to_string(output.join("en/index.html"))
+            .unwrap()
+            .contains("<html lang=\"en\">")
+    );
+    walletdesk(&["--root", repo.to_str().unwrap(), "check"], repo).success();
+}
+
+#[test]
+fn help_and_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = walletdesk(&["--help"], dir.path()).success();
+    for command in ["build", "check", "init"] {
+        assert!(help.stdout.contains(command), "{}", help.stdout);
+    }
+    let version = walletdesk(&["--version"], dir.path()).success();
+    assert_eq!(
+        version.stdout,
+        format!("walletdesk {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
