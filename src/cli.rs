@@ -43,6 +43,17 @@ enum Command {
         #[command(flatten)]
         site: SiteArgs,
     },
+    /// Build the site in memory and serve it on http://127.0.0.1:1111/
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// The port to listen on
+        #[arg(long, short, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on; 0.0.0.0 exposes the preview to your network
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+    },
     /// Write a small starter site (Chinese and English) into a new folder
     Init {
         /// The folder to create; it must not exist or be empty
@@ -84,6 +95,13 @@ pub fn run(cli: Cli) -> ExitCode {
             "checked",
             cli.quiet,
         ),
+        Command::Serve { site, port, bind } => {
+            let options = options(site, None, false);
+            match crate::serve::serve(&options, bind, port, cli.quiet) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(problems) => finish(Err(problems), "served", cli.quiet),
+            }
+        }
         Command::Init { dir } => {
             let dir = if dir.is_absolute() {
                 dir

@@ -150,6 +150,20 @@ pub fn build(options: &Options) -> Result<Report, Vec<Diagnostic>> {
     })
 }
 
+/// Runs the whole build in memory and returns the files instead of writing them.
+pub fn render(options: &Options) -> Result<(Report, Vec<OutputFile>), Vec<Diagnostic>> {
+    let started = Instant::now();
+    let (site, files, diagnostics) = compile(options)?;
+    let report = Report {
+        pages: pages_per_language(&site),
+        files: files.len(),
+        warnings: diagnostics.into_sorted(),
+        output: None,
+        elapsed: started.elapsed(),
+    };
+    Ok((report, files))
+}
+
 /// Runs every check of `build` without writing, plus missing translations and orphan pages.
 pub fn check(options: &Options) -> Result<Report, Vec<Diagnostic>> {
     let started = Instant::now();

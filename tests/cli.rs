@@ -548,3 +548,88 @@ fn help_and_version() {
         format!("walletdesk {}\n", env!("CARGO_PKG_VERSION"))
     );
 }
+
+/// A `walletdesk serve` process on a free loopback port, stopped when dropped.
+struct Server {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl Server {
+    fn start(site: &Site) -> Server {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = Command::new(env!("CARGO_BIN_EXE_walletdesk"))
+            .args(["--root", site.root().to_str().unwrap(), "serve", "--port", &port.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let server = Server { child, port };
+        for _ in 0..200 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return server;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("serve did not start on port {port}");
+    }
+
+    /// Sends a raw HTTP/1.0 request line and returns (status, body).
+    fn get(&self, method: &str, target: &str) -> (u16, String) {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        write!(stream, "{method} {target} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let status = response.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        let body = response.split_once("\r\n\r\n").map_or("", |(_, b)| b).to_string();
+        (status, body)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn serve_previews_the_site_without_touching_public() {
+    let site = Site::new("basic");
+    let server = Server::start(&site);
+    let (status, body) = server.get("GET", "/en/guide/register/");
+    assert_eq!(status, 200);
+    assert!(body.contains(&format!("<link rel=\"canonical\" href=\"http://127.0.0.1:{}/en/guide/register/\">", server.port)), "{body}");
+    assert_eq!(server.get("GET", "/guide").0, 200);
+    let (status, body) = server.get("GET", "/no/such/page/");
+    assert_eq!(status, 404);
+    assert!(body.contains("找不到页面"), "the site's own 404 page");
+    assert_eq!(server.get("POST", "/").0, 405);
+    assert!(!site.path("public").exists());
+}
+
+#[test]
+fn serve_never_returns_a_file_outside_the_build() {
+    let site = Site::new("basic");
+    let server = Server::start(&site);
+    let attempts = [
+        "/../site.yaml",
+        "/../../../../etc/passwd",
+        "/%2e%2e/site.yaml",
+        "/%2E%2E/%2E%2E/etc/passwd",
+        "/guide/%2f..%2f..%2fsite.yaml",
+        "/guide/..%5c..%5csite.yaml",
+        "/..\\site.yaml",
+        "//etc/passwd",
+        "/content/zh/_index.md",
+        "/.walletdesk-output",
+        "/%00",
+        "/guide/%c0%ae%c0%ae/site.yaml",
+    ];
+    for target in attempts {
+        let (status, body) = server.get("GET", target);
+        assert_eq!(status, 404, "{target}");
+        assert!(!body.contains("base_url") && !body.contains("root:"), "{target} leaked a file");
+    }
+}
