@@ -3,7 +3,7 @@
 //! redirects, `sitemap.xml`, `robots.txt` and the theme's assets. Pure: the [`Site`] and
 //! [`Theme`] in, [`OutputFile`]s and diagnostics out.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use pulldown_cmark_escape::escape_html;
@@ -58,9 +58,20 @@ pub fn render_site(site: &Site, theme: &Theme, diagnostics: &mut Diagnostics) ->
         .map(|lang| Shared::new(site, theme, lang))
         .collect();
 
+    let navs = match render_navs(site, &tera, &languages) {
+        Ok(navs) => navs,
+        Err(e) => {
+            diagnostics.push(template_diagnostic(&e, theme, None));
+            return Vec::new();
+        }
+    };
     let rendered: Vec<(Option<OutputFile>, Vec<Diagnostic>)> = (0..site.pages.len())
         .into_par_iter()
-        .map(|i| render_page(site, &tera, theme, &languages[site.pages[i].lang], i))
+        .map(|i| {
+            let shared = &languages[site.pages[i].lang];
+            let nav = &navs[&(shared.lang, nav_key(site, Some(i)))];
+            render_page(site, &tera, theme, shared, nav, i)
+        })
         .collect();
     let mut files = Vec::with_capacity(rendered.len() + theme.assets.len() + 8);
     let mut template_errors: Vec<(Diagnostic, usize)> = Vec::new();
@@ -98,7 +109,7 @@ pub fn render_site(site: &Site, theme: &Theme, diagnostics: &mut Diagnostics) ->
     }
 
     for (lang, shared) in languages.iter().enumerate() {
-        match render_not_found(site, &tera, shared) {
+        match render_not_found(site, &tera, shared, &navs[&(lang, None)]) {
             Ok(html) => {
                 let path = format!("{}404.html", site.config.language_prefix(lang));
                 files.push(OutputFile::text(path, html));
@@ -301,6 +312,60 @@ impl Shared {
     }
 }
 
+/// Which navigation a page shows: the one with its section open (a section page opens
+/// itself); `None` for home pages, top-level pages and orphans.
+fn nav_key(site: &Site, page: Option<usize>) -> Option<usize> {
+    let page = page?;
+    match site.pages[page].kind {
+        PageKind::Home => None,
+        PageKind::Section => Some(page),
+        PageKind::Page => site.places[page]
+            .parent
+            .filter(|&p| site.pages[p].kind == PageKind::Section),
+    }
+}
+
+/// Renders `partials/nav.html` once per language and open section, not once per page: a
+/// section of 500 pages would otherwise render its 500 links 500 times through Tera. Each page
+/// then only marks its own link (see [`mark_current`]).
+fn render_navs(
+    site: &Site,
+    tera: &Tera,
+    languages: &[Shared],
+) -> tera::TeraResult<HashMap<(usize, Option<usize>), String>> {
+    let mut keys: BTreeSet<(usize, Option<usize>)> = (0..site.pages.len())
+        .map(|i| (site.pages[i].lang, nav_key(site, Some(i))))
+        .collect();
+    keys.extend((0..languages.len()).map(|lang| (lang, None)));
+    keys.into_par_iter()
+        .map(|(lang, section)| {
+            let mut open: Vec<String> = Vec::new();
+            if let Some(section) = section {
+                open = site
+                    .ancestors(section)
+                    .into_iter()
+                    .chain([section])
+                    .map(|p| site.config.base_url.href(&site.pages[p].path))
+                    .collect();
+            }
+            let mut context = languages[lang].context();
+            context.insert(
+                "page",
+                &serde_json::json!({ "url": "", "ancestor_urls": open }),
+            );
+            Ok(((lang, section), tera.render(NAV_TEMPLATE, &context)?))
+        })
+        .collect()
+}
+
+const NAV_TEMPLATE: &str = "partials/nav.html";
+
+/// Marks the link to `url` in the shared navigation HTML as the current page.
+fn mark_current(nav: &str, url: &str) -> String {
+    let link = format!("href=\"{url}\"");
+    nav.replacen(&link, &format!("{link} aria-current=\"page\""), 1)
+}
+
 fn nav_items(site: &Site, section: usize) -> Vec<NavItem> {
     site.places[section]
         .children
@@ -359,6 +424,7 @@ fn render_page(
     tera: &Tera,
     theme: &Theme,
     shared: &Shared,
+    nav: &str,
     i: usize,
 ) -> (Option<OutputFile>, Vec<Diagnostic>) {
     let page = &site.pages[i];
@@ -432,6 +498,10 @@ fn render_page(
     });
     let mut context = shared.context();
     context.insert("page", &page_value);
+    context.insert_value(
+        "nav_html",
+        Value::safe_string(&mark_current(nav, &config.base_url.href(&page.path))),
+    );
     let template = page.front.template.clone().unwrap_or_else(|| {
         match page.kind {
             PageKind::Home => "index.html",
@@ -467,7 +537,12 @@ fn render_page(
     }
 }
 
-fn render_not_found(site: &Site, tera: &Tera, shared: &Shared) -> tera::TeraResult<String> {
+fn render_not_found(
+    site: &Site,
+    tera: &Tera,
+    shared: &Shared,
+    nav: &str,
+) -> tera::TeraResult<String> {
     let config = &site.config;
     let path = format!("{}404.html", config.language_prefix(shared.lang));
     let title = shared
@@ -495,6 +570,7 @@ fn render_not_found(site: &Site, tera: &Tera, shared: &Shared) -> tera::TeraResu
     });
     let mut context = shared.context();
     context.insert("page", &page_value);
+    context.insert_value("nav_html", Value::safe_string(nav));
     tera.render("404.html", &context)
 }
 

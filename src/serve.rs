@@ -40,12 +40,19 @@ impl Files {
         }
         let mut key = segments.join("/");
         if decoded.ends_with('/') || key.is_empty() {
-            key = if key.is_empty() { "index.html".to_string() } else { format!("{key}/index.html") };
+            key = if key.is_empty() {
+                "index.html".to_string()
+            } else {
+                format!("{key}/index.html")
+            };
         }
         if key.split('/').any(|s| s.starts_with('.')) {
             return None;
         }
-        let (key, bytes) = self.0.get_key_value(&key).or_else(|| self.0.get_key_value(&format!("{key}/index.html")))?;
+        let (key, bytes) = self
+            .0
+            .get_key_value(&key)
+            .or_else(|| self.0.get_key_value(&format!("{key}/index.html")))?;
         Some((key.as_str(), bytes.as_slice()))
     }
 
@@ -58,24 +65,49 @@ fn content_type(path: &str) -> String {
     let mime = mime_guess::from_path(path).first_or_octet_stream();
     match mime.type_() {
         mime_guess::mime::TEXT => format!("{mime}; charset=utf-8"),
-        _ if mime.subtype() == "javascript" || mime.subtype() == "json" || mime.subtype() == "xml" => format!("{mime}; charset=utf-8"),
+        _ if mime.subtype() == "javascript"
+            || mime.subtype() == "json"
+            || mime.subtype() == "xml" =>
+        {
+            format!("{mime}; charset=utf-8")
+        }
         _ => mime.to_string(),
     }
 }
 
 fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("header names and values are ASCII")
+    Header::from_bytes(name.as_bytes(), value.as_bytes())
+        .expect("header names and values are ASCII")
 }
 
 /// Builds the site and serves it until the process is stopped.
-pub fn serve(options: &Options, bind: IpAddr, port: u16, quiet: bool) -> Result<(), Vec<Diagnostic>> {
+pub fn serve(
+    options: &Options,
+    bind: IpAddr,
+    port: u16,
+    quiet: bool,
+) -> Result<(), Vec<Diagnostic>> {
     let address = SocketAddr::new(bind, port);
     let server = Server::http(address).map_err(|e| {
-        let hint = format!("is another server running? try --port {}", port.wrapping_add(1).max(1024));
-        vec![Diagnostic::error(address.to_string(), 0, 0, format!("cannot listen: {e}")).with_hint(hint)]
+        let hint = format!(
+            "is another server running? try --port {}",
+            port.wrapping_add(1).max(1024)
+        );
+        vec![
+            Diagnostic::error(address.to_string(), 0, 0, format!("cannot listen: {e}"))
+                .with_hint(hint),
+        ]
     })?;
-    let host = if bind.is_unspecified() { "127.0.0.1".to_string() } else { bind.to_string() };
-    let host = if bind.is_ipv6() { format!("[{host}]") } else { host };
+    let host = if bind.is_unspecified() {
+        "127.0.0.1".to_string()
+    } else {
+        bind.to_string()
+    };
+    let host = if bind.is_ipv6() {
+        format!("[{host}]")
+    } else {
+        host
+    };
     let base_url = format!("http://{host}:{port}/");
     let options = Options {
         base_url: Some(base_url.clone()),
@@ -87,7 +119,9 @@ pub fn serve(options: &Options, bind: IpAddr, port: u16, quiet: bool) -> Result<
             eprintln!("{warning}");
         }
         if bind.is_unspecified() {
-            eprintln!("warning: serving on every network interface ({bind}): anyone on your network can read this preview");
+            eprintln!(
+                "warning: serving on every network interface ({bind}): anyone on your network can read this preview"
+            );
         }
         println!("built {}", report.summary());
         println!("serving {base_url} (Ctrl-C stops)");
@@ -101,15 +135,20 @@ pub fn serve(options: &Options, bind: IpAddr, port: u16, quiet: bool) -> Result<
 
 fn respond(files: &Files, request: Request) {
     if !matches!(request.method(), Method::Get | Method::Head) {
-        let response = Response::from_string("only GET and HEAD\n").with_status_code(405).with_header(header("Allow", "GET, HEAD"));
+        let response = Response::from_string("only GET and HEAD\n")
+            .with_status_code(405)
+            .with_header(header("Allow", "GET, HEAD"));
         let _ = request.respond(response);
         return;
     }
     let response = match files.lookup(request.url(), "/") {
-        Some((path, bytes)) => Response::from_data(bytes.to_vec()).with_header(header("Content-Type", &content_type(path))),
+        Some((path, bytes)) => Response::from_data(bytes.to_vec())
+            .with_header(header("Content-Type", &content_type(path))),
         None => {
             let page = files.get("404.html").unwrap_or(b"404 not found\n");
-            Response::from_data(page.to_vec()).with_status_code(404).with_header(header("Content-Type", "text/html; charset=utf-8"))
+            Response::from_data(page.to_vec())
+                .with_status_code(404)
+                .with_header(header("Content-Type", "text/html; charset=utf-8"))
         }
     };
     let _ = request.respond(response.with_header(header("Cache-Control", "no-store")));
@@ -121,10 +160,22 @@ mod tests {
 
     fn files() -> Files {
         Files::new(vec![
-            OutputFile { path: "index.html".into(), bytes: b"home".to_vec() },
-            OutputFile { path: "guide/index.html".into(), bytes: b"guide".to_vec() },
-            OutputFile { path: "css/site.css".into(), bytes: b"css".to_vec() },
-            OutputFile { path: ".walletdesk-output".into(), bytes: b"marker".to_vec() },
+            OutputFile {
+                path: "index.html".into(),
+                bytes: b"home".to_vec(),
+            },
+            OutputFile {
+                path: "guide/index.html".into(),
+                bytes: b"guide".to_vec(),
+            },
+            OutputFile {
+                path: "css/site.css".into(),
+                bytes: b"css".to_vec(),
+            },
+            OutputFile {
+                path: ".walletdesk-output".into(),
+                bytes: b"marker".to_vec(),
+            },
         ])
     }
 
@@ -134,13 +185,25 @@ mod tests {
         assert_eq!(files.lookup("/", "/").unwrap().1, b"home");
         assert_eq!(files.lookup("/guide/", "/").unwrap().1, b"guide");
         assert_eq!(files.lookup("/guide", "/").unwrap().1, b"guide");
-        assert_eq!(files.lookup("/css/site.css?v=1", "/").unwrap().0, "css/site.css");
+        assert_eq!(
+            files.lookup("/css/site.css?v=1", "/").unwrap().0,
+            "css/site.css"
+        );
     }
 
     #[test]
     fn refuses_paths_that_leave_the_site() {
         let files = files();
-        for bad in ["/../etc/passwd", "/%2e%2e/x", "/guide/%2F..%2F..%2Fx", "/guide\\..\\x", "//etc/passwd/..", "/a%00b", "/.walletdesk-output", "relative"] {
+        for bad in [
+            "/../etc/passwd",
+            "/%2e%2e/x",
+            "/guide/%2F..%2F..%2Fx",
+            "/guide\\..\\x",
+            "//etc/passwd/..",
+            "/a%00b",
+            "/.walletdesk-output",
+            "relative",
+        ] {
             assert!(files.lookup(bad, "/").is_none(), "{bad}");
         }
     }

@@ -557,9 +557,19 @@ struct Server {
 
 impl Server {
     fn start(site: &Site) -> Server {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let child = Command::new(env!("CARGO_BIN_EXE_walletdesk"))
-            .args(["--root", site.root().to_str().unwrap(), "serve", "--port", &port.to_string()])
+            .args([
+                "--root",
+                site.root().to_str().unwrap(),
+                "serve",
+                "--port",
+                &port.to_string(),
+            ])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
@@ -578,11 +588,22 @@ impl Server {
     fn get(&self, method: &str, target: &str) -> (u16, String) {
         use std::io::{Read, Write};
         let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        write!(stream, "{method} {target} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+        write!(
+            stream,
+            "{method} {target} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"
+        )
+        .unwrap();
         let mut response = String::new();
         stream.read_to_string(&mut response).unwrap();
-        let status = response.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-        let body = response.split_once("\r\n\r\n").map_or("", |(_, b)| b).to_string();
+        let status = response
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let body = response
+            .split_once("\r\n\r\n")
+            .map_or("", |(_, b)| b)
+            .to_string();
         (status, body)
     }
 }
@@ -600,7 +621,13 @@ fn serve_previews_the_site_without_touching_public() {
     let server = Server::start(&site);
     let (status, body) = server.get("GET", "/en/guide/register/");
     assert_eq!(status, 200);
-    assert!(body.contains(&format!("<link rel=\"canonical\" href=\"http://127.0.0.1:{}/en/guide/register/\">", server.port)), "{body}");
+    assert!(
+        body.contains(&format!(
+            "<link rel=\"canonical\" href=\"http://127.0.0.1:{}/en/guide/register/\">",
+            server.port
+        )),
+        "{body}"
+    );
     assert_eq!(server.get("GET", "/guide").0, 200);
     let (status, body) = server.get("GET", "/no/such/page/");
     assert_eq!(status, 404);
@@ -630,6 +657,9 @@ fn serve_never_returns_a_file_outside_the_build() {
     for target in attempts {
         let (status, body) = server.get("GET", target);
         assert_eq!(status, 404, "{target}");
-        assert!(!body.contains("base_url") && !body.contains("root:"), "{target} leaked a file");
+        assert!(
+            !body.contains("base_url") && !body.contains("root:"),
+            "{target} leaked a file"
+        );
     }
 }
