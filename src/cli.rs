@@ -43,16 +43,20 @@ enum Command {
         #[command(flatten)]
         site: SiteArgs,
     },
-    /// Build the site in memory and serve it on http://127.0.0.1:1111/
+    /// Preview the site on http://127.0.0.1:1111/, rebuilding and reloading on every change
     Serve {
-        #[command(flatten)]
-        site: SiteArgs,
         /// The port to listen on
         #[arg(long, short, default_value_t = 1111)]
         port: u16,
         /// The address to listen on; 0.0.0.0 exposes the preview to your network
         #[arg(long, default_value = "127.0.0.1")]
         bind: std::net::IpAddr,
+        /// Open the preview in a browser
+        #[arg(long)]
+        open: bool,
+        /// Include pages marked `draft: true`
+        #[arg(long)]
+        drafts: bool,
     },
     /// Write a small starter site (Chinese and English) into a new folder
     Init {
@@ -79,6 +83,7 @@ pub fn run(cli: Cli) -> ExitCode {
         base_url: site.base_url,
         drafts: site.drafts,
         force,
+        live: false,
     };
     match cli.command {
         Command::Build {
@@ -95,9 +100,23 @@ pub fn run(cli: Cli) -> ExitCode {
             "checked",
             cli.quiet,
         ),
-        Command::Serve { site, port, bind } => {
-            let options = options(site, None, false);
-            match crate::serve::serve(&options, bind, port, cli.quiet) {
+        Command::Serve {
+            port,
+            bind,
+            open,
+            drafts,
+        } => {
+            let site = SiteArgs {
+                base_url: None,
+                drafts,
+            };
+            let settings = crate::serve::Settings {
+                bind,
+                port,
+                open,
+                quiet: cli.quiet,
+            };
+            match crate::serve::serve(&options(site, None, false), &settings) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(problems) => finish(Err(problems), "served", cli.quiet),
             }

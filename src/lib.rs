@@ -15,9 +15,11 @@ pub mod links;
 pub mod markdown;
 pub mod output;
 pub mod pipeline;
+pub mod preview;
 pub mod render;
 pub mod serve;
 pub mod site;
 pub mod theme;
+pub mod watch;
 
 pub use pipeline::{Options, Report, build, check};

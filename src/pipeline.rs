@@ -6,12 +6,13 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::config::{self, Config};
+use crate::content::load::SiteSources;
 use crate::content::{self, load};
 use crate::error::{Diagnostic, Diagnostics, display_path};
 use crate::output;
-use crate::render::{self, OutputFile};
+use crate::render::{self, BodyCache, OutputFile, Renderer};
 use crate::site::{self, Site};
-use crate::theme;
+use crate::theme::{self, Theme};
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -24,6 +25,9 @@ pub struct Options {
     pub drafts: bool,
     /// Write into a non-empty folder walletdesk did not create.
     pub force: bool,
+    /// A live preview: asset URLs without content hashes, so a stylesheet change does not
+    /// change every page.
+    pub live: bool,
 }
 
 /// What a successful run did.
@@ -59,24 +63,40 @@ impl Report {
     }
 }
 
-/// The stages from reading to rendering; nothing is written.
-fn compile(options: &Options) -> Result<(Site, Vec<OutputFile>, Diagnostics), Vec<Diagnostic>> {
+/// A rendered site held in memory, with what it was made from.
+pub struct Compiled {
+    pub site: Site,
+    pub theme: Theme,
+    pub renderer: Renderer,
+    pub files: Vec<OutputFile>,
+    /// Warnings (a compiled site has no errors).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The stages after reading: parse, assemble, render. Pure: `sources` in, a site out.
+/// `cache` lends bodies rendered by an earlier run (the live preview keeps one).
+pub fn compile_sources(
+    options: &Options,
+    sources: &SiteSources,
+    cache: &mut BodyCache,
+) -> Result<Compiled, Vec<Diagnostic>> {
     let mut diagnostics = Diagnostics::default();
-    let sources = load::read_site(&options.root, &mut diagnostics);
     let Some(config_file) = &sources.config else {
-        return Err(diagnostics.into_sorted());
+        return Err(vec![
+            Diagnostic::error(
+                load::CONFIG_FILE,
+                0,
+                0,
+                "no site.yaml here: this is not a walletdesk site",
+            )
+            .with_hint("pass --root DIR, or create a site with `walletdesk init DIR`"),
+        ]);
     };
-    let config: Config = match config::parse(
+    let config: Config = config::parse(
         &config_file.path,
         &config_file.text,
         options.base_url.as_deref(),
-    ) {
-        Ok(config) => config,
-        Err(problems) => {
-            diagnostics.extend(problems);
-            return Err(diagnostics.into_sorted());
-        }
-    };
+    )?;
     let pages = content::parse_pages(&sources.content, &config, options.drafts, &mut diagnostics);
     for ignored in &sources.ignored {
         diagnostics.push(
@@ -86,11 +106,34 @@ fn compile(options: &Options) -> Result<(Site, Vec<OutputFile>, Diagnostics), Ve
     }
     let site = site::assemble(config, pages, &mut diagnostics);
     let theme = theme::merge(&sources.templates, &sources.static_files);
-    let files = render::render_site(&site, &theme, &mut diagnostics);
-    if diagnostics.has_errors() {
-        return Err(diagnostics.into_sorted());
+    let (files, renderer) =
+        render::render_site(&site, &theme, cache, !options.live, &mut diagnostics);
+    match renderer {
+        Some(renderer) if !diagnostics.has_errors() => Ok(Compiled {
+            site,
+            theme,
+            renderer,
+            files,
+            warnings: diagnostics.into_sorted(),
+        }),
+        _ => Err(diagnostics.into_sorted()),
     }
-    Ok((site, files, diagnostics))
+}
+
+/// Reads the site and compiles it; nothing is written.
+fn compile(options: &Options) -> Result<Compiled, Vec<Diagnostic>> {
+    let mut diagnostics = Diagnostics::default();
+    let sources = load::read_site(&options.root, &mut diagnostics);
+    let result = compile_sources(options, &sources, &mut BodyCache::default());
+    if !diagnostics.has_errors() {
+        return result;
+    }
+    // Files that could not be read are reported with everything else that is wrong (when
+    // site.yaml itself is missing, reading already said so).
+    if sources.config.is_some() {
+        diagnostics.extend(result.err().into_iter().flatten());
+    }
+    Err(diagnostics.into_sorted())
 }
 
 fn pages_per_language(site: &Site) -> Vec<(String, usize)> {
@@ -129,8 +172,8 @@ pub fn build(options: &Options) -> Result<Report, Vec<Diagnostic>> {
         ]);
     }
 
-    let (site, files, diagnostics) = compile(options)?;
-    output::write_site(&out, &files).map_err(|e| {
+    let compiled = compile(options)?;
+    output::write_site(&out, &compiled.files).map_err(|e| {
         vec![
             Diagnostic::error(
                 display_path(&root, &out),
@@ -142,38 +185,39 @@ pub fn build(options: &Options) -> Result<Report, Vec<Diagnostic>> {
         ]
     })?;
     Ok(Report {
-        pages: pages_per_language(&site),
-        files: files.len(),
-        warnings: diagnostics.into_sorted(),
+        pages: pages_per_language(&compiled.site),
+        files: compiled.files.len(),
+        warnings: compiled.warnings,
         output: Some(display_path(&root, &out)),
         elapsed: started.elapsed(),
     })
 }
 
-/// Runs the whole build in memory and returns the files instead of writing them.
-pub fn render(options: &Options) -> Result<(Report, Vec<OutputFile>), Vec<Diagnostic>> {
-    let started = Instant::now();
-    let (site, files, diagnostics) = compile(options)?;
-    let report = Report {
-        pages: pages_per_language(&site),
-        files: files.len(),
-        warnings: diagnostics.into_sorted(),
-        output: None,
-        elapsed: started.elapsed(),
-    };
-    Ok((report, files))
-}
-
 /// Runs every check of `build` without writing, plus missing translations and orphan pages.
 pub fn check(options: &Options) -> Result<Report, Vec<Diagnostic>> {
     let started = Instant::now();
-    let (site, files, mut diagnostics) = compile(options)?;
-    diagnostics.extend(site.completeness_warnings());
+    let compiled = compile(options)?;
+    let mut warnings = Diagnostics::default();
+    warnings.extend(compiled.warnings);
+    warnings.extend(compiled.site.completeness_warnings());
     Ok(Report {
-        pages: pages_per_language(&site),
-        files: files.len(),
-        warnings: diagnostics.into_sorted(),
+        pages: pages_per_language(&compiled.site),
+        files: compiled.files.len(),
+        warnings: warnings.into_sorted(),
         output: None,
         elapsed: started.elapsed(),
     })
+}
+
+impl Compiled {
+    /// The summary of this compilation, as `build` prints it.
+    pub fn report(&self, elapsed: Duration) -> Report {
+        Report {
+            pages: pages_per_language(&self.site),
+            files: self.files.len(),
+            warnings: self.warnings.clone(),
+            output: None,
+            elapsed,
+        }
+    }
 }

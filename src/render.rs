@@ -5,13 +5,15 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use pulldown_cmark_escape::escape_html;
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera, Value};
+use xxhash_rust::xxh3::Xxh3;
 
-use crate::content::PageKind;
+use crate::content::{Page, PageKind};
 use crate::error::{Diagnostic, Diagnostics, LineIndex};
 use crate::i18n::{self, Strings};
 use crate::links;
@@ -49,43 +51,123 @@ pub fn file_for(site_path: &str) -> String {
 
 const RENDERING: &str = "while rendering ";
 
-/// Renders every output file of the site.
-pub fn render_site(site: &Site, theme: &Theme, diagnostics: &mut Diagnostics) -> Vec<OutputFile> {
-    let Some(tera) = load_templates(theme, diagnostics) else {
-        return Vec::new();
-    };
-    let languages: Vec<Shared> = (0..site.config.languages.len())
-        .map(|lang| Shared::new(site, theme, lang))
-        .collect();
+/// A page's Markdown rendered to HTML, with the problems found in it. Kept between rebuilds
+/// of `serve` so a template change does not re-render Markdown.
+#[derive(Debug, Clone)]
+pub struct Body {
+    pub html: String,
+    pub problems: Vec<Diagnostic>,
+}
 
-    let navs = match render_navs(site, &tera, &languages) {
-        Ok(navs) => navs,
-        Err(e) => {
-            diagnostics.push(template_diagnostic(&e, theme, None));
-            return Vec::new();
+/// Rendered bodies by (language, key), valid while the site's structure — its pages, their
+/// URLs and heading ids, which links resolve against — stays the same.
+#[derive(Debug, Default)]
+pub struct BodyCache {
+    structure: u64,
+    bodies: HashMap<(usize, String), (u64, Arc<Body>)>,
+}
+
+/// A hash of what links resolve against: every page's language, key, URL and heading ids.
+fn structure_hash(site: &Site) -> u64 {
+    let mut hasher = Xxh3::new();
+    hasher.update(site.config.base_url.absolute("").as_bytes());
+    for (page, headings) in site.pages.iter().zip(&site.headings) {
+        hasher.update(&page.lang.to_le_bytes());
+        hasher.update(page.key.as_bytes());
+        hasher.update(page.path.as_bytes());
+        for heading in headings {
+            hasher.update(heading.id.as_bytes());
+            hasher.update(b"\0");
         }
+    }
+    hasher.digest()
+}
+
+fn body_hash(page: &Page) -> u64 {
+    let mut hasher = Xxh3::new();
+    hasher.update(page.source.as_os_str().as_encoded_bytes());
+    hasher.update(&page.body_line.to_le_bytes());
+    hasher.update(page.body.as_bytes());
+    hasher.digest()
+}
+
+impl BodyCache {
+    /// The body of page `i`, from the cache when neither it nor the site's structure changed.
+    fn get_or_render(&self, site: &Site, strings: &Strings, i: usize) -> Arc<Body> {
+        let page = &site.pages[i];
+        match self.bodies.get(&(page.lang, page.key.clone())) {
+            Some((hash, body)) if *hash == body_hash(page) => Arc::clone(body),
+            _ => Arc::new(render_body(site, strings, i)),
+        }
+    }
+}
+
+/// Renders page `i`'s Markdown, resolving and checking its links against the site.
+pub fn render_body(site: &Site, strings: &Strings, i: usize) -> Body {
+    let page = &site.pages[i];
+    let rendered = markdown::render(
+        &page.body,
+        &site.headings[i],
+        &|dest| links::resolve(site, i, dest),
+        strings,
+    );
+    let mut problems = Vec::new();
+    if !rendered.problems.is_empty() {
+        let index = LineIndex::new(&page.body);
+        for located in rendered.problems {
+            let (line, col) = index.locate(located.offset);
+            let line = line + page.body_line - 1;
+            let problem = located.problem;
+            let mut diagnostic = if problem.is_error {
+                Diagnostic::error(&page.source, line, col, problem.message)
+            } else {
+                Diagnostic::warning(&page.source, line, col, problem.message)
+            };
+            diagnostic.hint = problem.hint;
+            problems.push(diagnostic);
+        }
+    }
+    Body {
+        html: rendered.html,
+        problems,
+    }
+}
+
+/// Renders every output file of the site. `cache` supplies bodies rendered before (pass an
+/// empty one for a fresh build) and is refilled with this build's bodies. With
+/// `fingerprint_assets`, asset URLs carry `?v=<hash>` for cache busting.
+pub fn render_site(
+    site: &Site,
+    theme: &Theme,
+    cache: &mut BodyCache,
+    fingerprint_assets: bool,
+    diagnostics: &mut Diagnostics,
+) -> (Vec<OutputFile>, Option<Renderer>) {
+    let Some(renderer) = Renderer::new(site, theme, fingerprint_assets, diagnostics) else {
+        return (Vec::new(), None);
     };
-    let rendered: Vec<(Option<OutputFile>, Vec<Diagnostic>)> = (0..site.pages.len())
+    let structure = structure_hash(site);
+    if structure != cache.structure {
+        cache.bodies.clear();
+        cache.structure = structure;
+    }
+    let rendered: Vec<(Arc<Body>, Option<OutputFile>, Vec<Diagnostic>)> = (0..site.pages.len())
         .into_par_iter()
         .map(|i| {
-            let shared = &languages[site.pages[i].lang];
-            let nav = &navs[&(shared.lang, nav_key(site, Some(i)))];
-            render_page(site, &tera, theme, shared, nav, i)
+            let body = cache.get_or_render(site, renderer.strings(site, i), i);
+            let (file, problems) = renderer.page(site, theme, i, &body);
+            (body, file, problems)
         })
         .collect();
     let mut files = Vec::with_capacity(rendered.len() + theme.assets.len() + 8);
     let mut template_errors: Vec<(Diagnostic, usize)> = Vec::new();
-    for (file, problems) in rendered {
+    let mut bodies = HashMap::with_capacity(rendered.len());
+    for (i, (body, file, problems)) in rendered.into_iter().enumerate() {
+        diagnostics.extend(body.problems.iter().cloned());
+        let page = &site.pages[i];
+        bodies.insert((page.lang, page.key.clone()), (body_hash(page), body));
         files.extend(file);
         for problem in problems {
-            if !problem
-                .hint
-                .as_deref()
-                .is_some_and(|h| h.starts_with(RENDERING))
-            {
-                diagnostics.push(problem);
-                continue;
-            }
             // One template mistake fails every page using it: report it once.
             let same = |(d, _): &&mut (Diagnostic, usize)| {
                 (&d.path, d.line, d.col, &d.message)
@@ -97,6 +179,7 @@ pub fn render_site(site: &Site, theme: &Theme, diagnostics: &mut Diagnostics) ->
             }
         }
     }
+    cache.bodies = bodies;
     for (mut diagnostic, others) in template_errors {
         if others > 0 {
             let hint = diagnostic.hint.take().unwrap_or_default();
@@ -107,30 +190,95 @@ pub fn render_site(site: &Site, theme: &Theme, diagnostics: &mut Diagnostics) ->
         }
         diagnostics.push(diagnostic);
     }
-
-    for (lang, shared) in languages.iter().enumerate() {
-        match render_not_found(site, &tera, shared, &navs[&(lang, None)]) {
-            Ok(html) => {
-                let path = format!("{}404.html", site.config.language_prefix(lang));
-                files.push(OutputFile::text(path, html));
-            }
-            Err(e) => diagnostics.push(template_diagnostic(&e, theme, None)),
-        }
-    }
-    files.extend(redirects(site));
-    files.push(OutputFile::text("sitemap.xml", sitemap(site)));
-    files.push(OutputFile::text(
-        "robots.txt",
-        format!(
-            "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-            site.config.base_url.absolute("sitemap.xml")
-        ),
-    ));
+    files.extend(renderer.extras(site, theme, diagnostics));
     files.extend(theme.assets.iter().map(|asset| OutputFile {
         path: asset.rel.clone(),
         bytes: asset.bytes.clone(),
     }));
-    files
+    (files, Some(renderer))
+}
+
+/// Parsed templates and the values shared by the pages of each language, for one site model:
+/// everything needed to render any single page.
+pub struct Renderer {
+    tera: Tera,
+    languages: Vec<Shared>,
+    navs: HashMap<(usize, Option<usize>), String>,
+}
+
+impl Renderer {
+    /// Parses the templates and prepares the shared values; `None` (with diagnostics) when a
+    /// template is broken.
+    pub fn new(
+        site: &Site,
+        theme: &Theme,
+        fingerprint_assets: bool,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<Renderer> {
+        let tera = load_templates(theme, diagnostics)?;
+        let languages: Vec<Shared> = (0..site.config.languages.len())
+            .map(|lang| Shared::new(site, theme, lang, fingerprint_assets))
+            .collect();
+        match render_navs(site, &tera, &languages) {
+            Ok(navs) => Some(Renderer {
+                tera,
+                languages,
+                navs,
+            }),
+            Err(e) => {
+                diagnostics.push(template_diagnostic(&e, theme, None));
+                None
+            }
+        }
+    }
+
+    /// The interface strings of page `i`'s language.
+    pub fn strings(&self, site: &Site, i: usize) -> &Strings {
+        &self.languages[site.pages[i].lang].strings
+    }
+
+    /// Renders page `i` around its `body` with its template. Template problems carry a hint
+    /// starting with "while rendering".
+    pub fn page(
+        &self,
+        site: &Site,
+        theme: &Theme,
+        i: usize,
+        body: &Body,
+    ) -> (Option<OutputFile>, Vec<Diagnostic>) {
+        let shared = &self.languages[site.pages[i].lang];
+        let nav = &self.navs[&(shared.lang, nav_key(site, Some(i)))];
+        render_page(site, &self.tera, theme, shared, nav, i, &body.html)
+    }
+
+    /// The files that are not pages: 404 pages, alias redirects, sitemap and robots.txt.
+    pub fn extras(
+        &self,
+        site: &Site,
+        theme: &Theme,
+        diagnostics: &mut Diagnostics,
+    ) -> Vec<OutputFile> {
+        let mut files = Vec::new();
+        for (lang, shared) in self.languages.iter().enumerate() {
+            match render_not_found(site, &self.tera, shared, &self.navs[&(lang, None)]) {
+                Ok(html) => {
+                    let path = format!("{}404.html", site.config.language_prefix(lang));
+                    files.push(OutputFile::text(path, html));
+                }
+                Err(e) => diagnostics.push(template_diagnostic(&e, theme, None)),
+            }
+        }
+        files.extend(redirects(site));
+        files.push(OutputFile::text("sitemap.xml", sitemap(site)));
+        files.push(OutputFile::text(
+            "robots.txt",
+            format!(
+                "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+                site.config.base_url.absolute("sitemap.xml")
+            ),
+        ));
+        files
+    }
 }
 
 /// Parses all templates. Syntax errors of every template are reported, not just the first.
@@ -258,7 +406,7 @@ struct Shared {
 }
 
 impl Shared {
-    fn new(site: &Site, theme: &Theme, lang: usize) -> Self {
+    fn new(site: &Site, theme: &Theme, lang: usize, fingerprint_assets: bool) -> Self {
         let config = &site.config;
         let language = &config.languages[lang];
         let strings = i18n::strings_for(language);
@@ -280,10 +428,13 @@ impl Shared {
             .assets
             .iter()
             .map(|a| {
-                (
-                    a.rel.as_str(),
-                    format!("{}?v={}", config.base_url.href(&a.rel), &a.hash[..10]),
-                )
+                let url = config.base_url.href(&a.rel);
+                let url = if fingerprint_assets {
+                    format!("{url}?v={}", &a.hash[..10])
+                } else {
+                    url
+                };
+                (a.rel.as_str(), url)
             })
             .collect();
         Shared {
@@ -426,33 +577,12 @@ fn render_page(
     shared: &Shared,
     nav: &str,
     i: usize,
+    content: &str,
 ) -> (Option<OutputFile>, Vec<Diagnostic>) {
     let page = &site.pages[i];
     let place = &site.places[i];
     let headings = &site.headings[i];
-    let rendered = markdown::render(
-        &page.body,
-        headings,
-        &|dest| links::resolve(site, i, dest),
-        &shared.strings,
-    );
-
     let mut problems = Vec::new();
-    if !rendered.problems.is_empty() {
-        let index = LineIndex::new(&page.body);
-        for located in rendered.problems {
-            let (line, col) = index.locate(located.offset);
-            let line = line + page.body_line - 1;
-            let problem = located.problem;
-            let mut diagnostic = if problem.is_error {
-                Diagnostic::error(&page.source, line, col, problem.message)
-            } else {
-                Diagnostic::warning(&page.source, line, col, problem.message)
-            };
-            diagnostic.hint = problem.hint;
-            problems.push(diagnostic);
-        }
-    }
 
     let config = &site.config;
     let ancestors: Vec<LinkValue> = site
@@ -481,7 +611,7 @@ fn render_page(
     let page_value = serde_json::json!({
         "title": page.front.title,
         "description": page.front.description,
-        "content": rendered.html,
+        "content": content,
         "toc": markdown::toc(headings),
         "kind": kind,
         "key": page.key,

@@ -1,77 +1,83 @@
-//! `walletdesk serve`: builds the site in memory (never touching `public/`) and serves it
-//! over HTTP on loopback with tiny_http. Request paths are decoded and normalised; a path that
-//! would leave the site gets the 404 page, never a file from disk.
+//! `walletdesk serve`: the live preview for editors. It builds the site in memory (never
+//! touching `public/`), serves it over HTTP with tiny_http, watches the site folder and
+//! rebuilds what a change affects, and tells the open pages to reload through Server-Sent
+//! Events. When a rebuild fails, the last good build stays served and every page shows the
+//! errors over it. Request paths are decoded and normalised; a path that would leave the site
+//! gets the 404 page, never a file from disk.
 
-use std::collections::HashMap;
+use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Condvar, Mutex, RwLock};
+use std::thread;
+use std::time::{Duration, Instant};
 
 use percent_encoding::percent_decode_str;
 use tiny_http::{Header, Method, Request, Response, Server};
 
 use crate::error::Diagnostic;
-use crate::pipeline::{self, Options};
-use crate::render::OutputFile;
+use crate::pipeline::Options;
+use crate::preview::{Files, Preview, Update};
+use crate::watch::Watch;
 
-/// The built site, by path below the site root (`guide/index.html`).
-pub struct Files(HashMap<String, Vec<u8>>);
+/// Paths the preview server answers itself; no site page can be there.
+const EVENTS: &str = "/__walletdesk/events";
+const SCRIPT: &str = "/__walletdesk/livereload.js";
+const LIVERELOAD_JS: &str = include_str!("livereload.js");
+/// Threads answering ordinary requests (event streams get a thread each).
+const WORKERS: usize = 4;
 
-impl Files {
-    pub fn new(files: Vec<OutputFile>) -> Files {
-        Files(files.into_iter().map(|f| (f.path, f.bytes)).collect())
+/// How the preview listens.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub bind: IpAddr,
+    pub port: u16,
+    pub open: bool,
+    pub quiet: bool,
+}
+
+/// The file for a request target (path and query) among `files`, or `None` for a 404.
+/// Folders are served by their `index.html`; anything that is not a plain path inside the
+/// site (`..`, encoded slashes or backslashes, NUL, hidden files) is refused.
+pub fn lookup<'a>(files: &'a Files, target: &str) -> Option<(&'a str, &'a Arc<[u8]>)> {
+    let path = target.split(['?', '#']).next().unwrap_or("");
+    if !path.starts_with('/') {
+        return None;
     }
-
-    /// The file for a request target (path and query), or `None` for a 404. Folders are
-    /// served by their `index.html`; anything that is not a plain path inside the site is
-    /// refused.
-    pub fn lookup(&self, target: &str, base_path: &str) -> Option<(&str, &[u8])> {
-        let path = target.split(['?', '#']).next().unwrap_or("");
-        let path = path.strip_prefix(base_path.trim_end_matches('/'))?;
-        let decoded = percent_decode_str(path).decode_utf8().ok()?;
-        if decoded.contains(['\\', '\0']) || !decoded.starts_with('/') {
-            return None;
-        }
-        let mut segments = Vec::new();
-        for segment in decoded.split('/') {
-            match segment {
-                "" | "." => {}
-                ".." => return None,
-                s => segments.push(s),
-            }
-        }
-        let mut key = segments.join("/");
-        if decoded.ends_with('/') || key.is_empty() {
-            key = if key.is_empty() {
-                "index.html".to_string()
-            } else {
-                format!("{key}/index.html")
-            };
-        }
-        if key.split('/').any(|s| s.starts_with('.')) {
-            return None;
-        }
-        let (key, bytes) = self
-            .0
-            .get_key_value(&key)
-            .or_else(|| self.0.get_key_value(&format!("{key}/index.html")))?;
-        Some((key.as_str(), bytes.as_slice()))
+    let decoded = percent_decode_str(path).decode_utf8().ok()?;
+    if decoded.contains(['\\', '\0']) {
+        return None;
     }
-
-    fn get(&self, key: &str) -> Option<&[u8]> {
-        self.0.get(key).map(Vec::as_slice)
+    let mut segments = Vec::new();
+    for segment in decoded.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => return None,
+            s if s.starts_with('.') => return None,
+            s => segments.push(s),
+        }
     }
+    let joined = segments.join("/");
+    let candidates = if joined.is_empty() {
+        vec!["index.html".to_string()]
+    } else if decoded.ends_with('/') {
+        vec![format!("{joined}/index.html")]
+    } else {
+        vec![joined.clone(), format!("{joined}/index.html")]
+    };
+    candidates
+        .into_iter()
+        .find_map(|key| files.get_key_value(key.as_str()))
+        .map(|(key, bytes)| (key.as_str(), bytes))
 }
 
 fn content_type(path: &str) -> String {
     let mime = mime_guess::from_path(path).first_or_octet_stream();
-    match mime.type_() {
-        mime_guess::mime::TEXT => format!("{mime}; charset=utf-8"),
-        _ if mime.subtype() == "javascript"
-            || mime.subtype() == "json"
-            || mime.subtype() == "xml" =>
-        {
-            format!("{mime}; charset=utf-8")
-        }
-        _ => mime.to_string(),
+    let textual = mime.type_() == mime_guess::mime::TEXT
+        || ["javascript", "json", "xml"].contains(&mime.subtype().as_str());
+    if textual {
+        format!("{mime}; charset=utf-8")
+    } else {
+        mime.to_string()
     }
 }
 
@@ -80,60 +86,223 @@ fn header(name: &str, value: &str) -> Header {
         .expect("header names and values are ASCII")
 }
 
-/// Builds the site and serves it until the process is stopped.
-pub fn serve(
-    options: &Options,
-    bind: IpAddr,
-    port: u16,
-    quiet: bool,
-) -> Result<(), Vec<Diagnostic>> {
-    let address = SocketAddr::new(bind, port);
+/// Adds the live-reload script to an HTML page, in its head.
+fn inject_script(html: &[u8]) -> Vec<u8> {
+    let tag = format!("<script src=\"{SCRIPT}\" defer></script>");
+    let text = String::from_utf8_lossy(html);
+    let at = text
+        .find("</head>")
+        .or_else(|| text.find("</body>"))
+        .unwrap_or(text.len());
+    let mut out = String::with_capacity(text.len() + tag.len());
+    out.push_str(&text[..at]);
+    out.push_str(&tag);
+    out.push_str(&text[at..]);
+    out.into_bytes()
+}
+
+/// The page served for every path while the site has never built.
+const NOT_BUILT: &str = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+<title>The site did not build</title>\n</head>\n<body>\n<h1>The site did not build</h1>\n\
+<p>The problems are listed in the terminal and over this page. It reloads by itself when the site builds.</p>\n\
+</body>\n</html>\n";
+
+/// The latest update, for every open page: a generation counter and its message (JSON).
+struct Hub {
+    latest: Mutex<(u64, String)>,
+    changed: Condvar,
+}
+
+impl Hub {
+    fn publish(&self, message: String) {
+        let mut latest = self.latest.lock().unwrap_or_else(|e| e.into_inner());
+        latest.0 += 1;
+        latest.1 = message;
+        self.changed.notify_all();
+    }
+
+    /// Waits for an update newer than `seen`; `None` after `timeout`.
+    fn wait(&self, seen: u64, timeout: Duration) -> Option<(u64, String)> {
+        let latest = self.latest.lock().unwrap_or_else(|e| e.into_inner());
+        let (latest, _) = self
+            .changed
+            .wait_timeout_while(latest, timeout, |l| l.0 <= seen)
+            .unwrap_or_else(|e| e.into_inner());
+        (latest.0 > seen).then(|| latest.clone())
+    }
+
+    fn current(&self) -> (u64, String) {
+        self.latest
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+}
+
+/// What every worker thread shares.
+struct Live {
+    files: RwLock<Arc<Files>>,
+    hub: Hub,
+}
+
+fn message(update: &Update) -> String {
+    match update {
+        Update::Pages(paths) => serde_json::json!({"kind": "pages", "paths": paths}),
+        Update::Styles => serde_json::json!({"kind": "styles"}),
+        Update::Failed(errors) => {
+            let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            serde_json::json!({"kind": "errors", "errors": errors})
+        }
+        Update::Nothing => serde_json::json!({"kind": "ok"}),
+    }
+    .to_string()
+}
+
+/// Builds the site, serves it and rebuilds on every change until the process is stopped.
+pub fn serve(options: &Options, settings: &Settings) -> Result<(), Vec<Diagnostic>> {
+    let address = SocketAddr::new(settings.bind, settings.port);
     let server = Server::http(address).map_err(|e| {
-        let hint = format!(
-            "is another server running? try --port {}",
-            port.wrapping_add(1).max(1024)
-        );
+        let next = settings.port.checked_add(1).unwrap_or(1111);
         vec![
-            Diagnostic::error(address.to_string(), 0, 0, format!("cannot listen: {e}"))
-                .with_hint(hint),
+            Diagnostic::error(address.to_string(), 0, 0, format!("cannot listen: {e}")).with_hint(
+                format!(
+                    "is another server using port {}? try --port {next}",
+                    settings.port
+                ),
+            ),
         ]
     })?;
-    let host = if bind.is_unspecified() {
-        "127.0.0.1".to_string()
-    } else {
-        bind.to_string()
+    let host = match settings.bind {
+        IpAddr::V4(ip) if ip.is_unspecified() => "127.0.0.1".to_string(),
+        IpAddr::V6(ip) if ip.is_unspecified() => "[::1]".to_string(),
+        IpAddr::V6(ip) => format!("[{ip}]"),
+        IpAddr::V4(ip) => ip.to_string(),
     };
-    let host = if bind.is_ipv6() {
-        format!("[{host}]")
-    } else {
-        host
-    };
-    let base_url = format!("http://{host}:{port}/");
+    let base_url = format!("http://{host}:{}/", settings.port);
+    // Watch events name absolute paths: the root must be absolute to recognise them.
+    let root = crate::output::normalize(&options.root)
+        .map_err(|e| vec![Diagnostic::error(options.root.clone(), 0, 0, e.to_string())])?;
     let options = Options {
+        root,
         base_url: Some(base_url.clone()),
+        live: true,
         ..options.clone()
     };
-    let (report, files) = pipeline::render(&options)?;
-    if !quiet {
-        for warning in &report.warnings {
-            eprintln!("{warning}");
-        }
-        if bind.is_unspecified() {
+
+    // Watch before the first build, so no change made while it runs is missed.
+    let mut watch = Watch::start(&options.root).map_err(|e| {
+        vec![Diagnostic::error(
+            options.root.clone(),
+            0,
+            0,
+            format!("cannot watch the site folder: {e}"),
+        )]
+    })?;
+    let started = Instant::now();
+    let mut preview = Preview::new(options.clone());
+    let first = match preview.errors() {
+        [] => Update::Nothing,
+        errors => Update::Failed(errors.to_vec()),
+    };
+    if !settings.quiet {
+        if settings.bind.is_unspecified() {
             eprintln!(
-                "warning: serving on every network interface ({bind}): anyone on your network can read this preview"
+                "warning: serving on every network interface ({}): anyone on your network can read this preview",
+                settings.bind
             );
         }
-        println!("built {}", report.summary());
-        println!("serving {base_url} (Ctrl-C stops)");
+        match preview.built() {
+            Some(built) => {
+                for warning in &built.warnings {
+                    eprintln!("{warning}");
+                }
+                println!("built {}", built.report(started.elapsed()).summary());
+            }
+            None => print_errors(preview.errors()),
+        }
+        println!("serving {base_url} — watching for changes (Ctrl-C stops)");
     }
-    let files = Files::new(files);
-    for request in server.incoming_requests() {
-        respond(&files, request);
+
+    let live = Arc::new(Live {
+        files: RwLock::new(preview.files()),
+        hub: Hub {
+            latest: Mutex::new((0, message(&first))),
+            changed: Condvar::new(),
+        },
+    });
+    let server = Arc::new(server);
+    for _ in 0..WORKERS {
+        let server = Arc::clone(&server);
+        let live = Arc::clone(&live);
+        thread::spawn(move || {
+            while let Ok(request) = server.recv() {
+                respond(&live, request);
+            }
+        });
+    }
+    let quiet = settings.quiet;
+    let _ = ctrlc::set_handler(move || {
+        if !quiet {
+            println!("\nstopped: nothing was written to disk");
+        }
+        std::process::exit(0);
+    });
+    if settings.open {
+        open_browser(&base_url);
+    }
+
+    while let Ok(changes) = watch.batches.recv() {
+        let started = Instant::now();
+        let update = preview.apply(&changes);
+        let elapsed = started.elapsed();
+        *live.files.write().unwrap_or_else(|e| e.into_inner()) = preview.files();
+        live.hub.publish(message(&update));
+        watch.refresh();
+        if !quiet {
+            report(&update, elapsed);
+        }
     }
     Ok(())
 }
 
-fn respond(files: &Files, request: Request) {
+fn print_errors(problems: &[Diagnostic]) {
+    for problem in problems {
+        eprintln!("{problem}");
+    }
+    let errors = problems.iter().filter(|p| p.is_error()).count();
+    let plural = if errors == 1 { "" } else { "s" };
+    eprintln!("error: {errors} problem{plural} found; serving the last good build");
+}
+
+fn report(update: &Update, elapsed: Duration) {
+    let ms = elapsed.as_secs_f64() * 1000.0;
+    match update {
+        Update::Pages(Some(paths)) => println!("rebuilt in {ms:.1} ms: {}", paths.join(" ")),
+        Update::Pages(None) => println!("rebuilt in {ms:.1} ms: every page"),
+        Update::Styles => println!("rebuilt in {ms:.1} ms: stylesheets"),
+        Update::Nothing => println!("rebuilt in {ms:.1} ms: nothing changed"),
+        Update::Failed(errors) => print_errors(errors),
+    }
+}
+
+fn open_browser(url: &str) {
+    let program = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if std::process::Command::new(program)
+        .arg(url)
+        .spawn()
+        .is_err()
+    {
+        eprintln!("could not open a browser; open {url} yourself");
+    }
+}
+
+fn respond(live: &Arc<Live>, request: Request) {
     if !matches!(request.method(), Method::Get | Method::Head) {
         let response = Response::from_string("only GET and HEAD\n")
             .with_status_code(405)
@@ -141,17 +310,76 @@ fn respond(files: &Files, request: Request) {
         let _ = request.respond(response);
         return;
     }
-    let response = match files.lookup(request.url(), "/") {
-        Some((path, bytes)) => Response::from_data(bytes.to_vec())
-            .with_header(header("Content-Type", &content_type(path))),
-        None => {
-            let page = files.get("404.html").unwrap_or(b"404 not found\n");
-            Response::from_data(page.to_vec())
-                .with_status_code(404)
-                .with_header(header("Content-Type", "text/html; charset=utf-8"))
-        }
+    let path = request.url().split('?').next().unwrap_or("").to_string();
+    if path == EVENTS {
+        // An event stream stays open: it gets its own thread.
+        let live = Arc::clone(live);
+        thread::spawn(move || stream_events(&live, request));
+        return;
+    }
+    if path == SCRIPT {
+        let response = Response::from_string(LIVERELOAD_JS)
+            .with_header(header("Content-Type", "text/javascript; charset=utf-8"))
+            .with_header(header("Cache-Control", "no-store"));
+        let _ = request.respond(response);
+        return;
+    }
+    let files = Arc::clone(&live.files.read().unwrap_or_else(|e| e.into_inner()));
+    let (status, file_path, bytes) = match lookup(&files, request.url()) {
+        Some((file, bytes)) => (200, file.to_string(), Some(Arc::clone(bytes))),
+        None if files.is_empty() => (500, "error.html".to_string(), None),
+        None => (404, "404.html".to_string(), files.get("404.html").cloned()),
     };
-    let _ = request.respond(response.with_header(header("Cache-Control", "no-store")));
+    let content_type = content_type(&file_path);
+    let body = match (&bytes, content_type.starts_with("text/html")) {
+        (Some(bytes), true) => inject_script(bytes),
+        (Some(bytes), false) => bytes.to_vec(),
+        (None, _) => inject_script(NOT_BUILT.as_bytes()),
+    };
+    let response = Response::from_data(body)
+        .with_status_code(status)
+        .with_header(header(
+            "Content-Type",
+            if bytes.is_none() {
+                "text/html; charset=utf-8"
+            } else {
+                &content_type
+            },
+        ))
+        .with_header(header("Cache-Control", "no-store"));
+    let _ = request.respond(response);
+}
+
+/// Sends the current state, then every update, as Server-Sent Events until the page goes away.
+fn stream_events(live: &Live, request: Request) {
+    let mut writer = request.into_writer();
+    let (mut seen, current) = live.hub.current();
+    let head =
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\r\n";
+    let hello = format!("{head}retry: 500\ndata: {current}\n\n");
+    if writer
+        .write_all(hello.as_bytes())
+        .and_then(|()| writer.flush())
+        .is_err()
+    {
+        return;
+    }
+    loop {
+        let chunk = match live.hub.wait(seen, Duration::from_secs(15)) {
+            Some((generation, message)) => {
+                seen = generation;
+                format!("data: {message}\n\n")
+            }
+            None => ": still here\n\n".to_string(),
+        };
+        if writer
+            .write_all(chunk.as_bytes())
+            .and_then(|()| writer.flush())
+            .is_err()
+        {
+            return;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -159,34 +387,25 @@ mod tests {
     use super::*;
 
     fn files() -> Files {
-        Files::new(vec![
-            OutputFile {
-                path: "index.html".into(),
-                bytes: b"home".to_vec(),
-            },
-            OutputFile {
-                path: "guide/index.html".into(),
-                bytes: b"guide".to_vec(),
-            },
-            OutputFile {
-                path: "css/site.css".into(),
-                bytes: b"css".to_vec(),
-            },
-            OutputFile {
-                path: ".walletdesk-output".into(),
-                bytes: b"marker".to_vec(),
-            },
-        ])
+        [
+            ("index.html", "home"),
+            ("guide/index.html", "guide"),
+            ("css/site.css", "css"),
+            (".walletdesk-output", "marker"),
+        ]
+        .into_iter()
+        .map(|(path, text)| (path.to_string(), Arc::from(text.as_bytes())))
+        .collect()
     }
 
     #[test]
     fn serves_folders_by_their_index() {
         let files = files();
-        assert_eq!(files.lookup("/", "/").unwrap().1, b"home");
-        assert_eq!(files.lookup("/guide/", "/").unwrap().1, b"guide");
-        assert_eq!(files.lookup("/guide", "/").unwrap().1, b"guide");
+        assert_eq!(&**lookup(&files, "/").unwrap().1, b"home");
+        assert_eq!(&**lookup(&files, "/guide/").unwrap().1, b"guide");
+        assert_eq!(&**lookup(&files, "/guide").unwrap().1, b"guide");
         assert_eq!(
-            files.lookup("/css/site.css?v=1", "/").unwrap().0,
+            lookup(&files, "/css/site.css?v=1").unwrap().0,
             "css/site.css"
         );
     }
@@ -199,13 +418,25 @@ mod tests {
             "/%2e%2e/x",
             "/guide/%2F..%2F..%2Fx",
             "/guide\\..\\x",
+            "/guide/%5c..%5cx",
             "//etc/passwd/..",
             "/a%00b",
             "/.walletdesk-output",
+            "/%2e/.walletdesk-output",
             "relative",
+            "/%c0%ae%c0%ae/x",
         ] {
-            assert!(files.lookup(bad, "/").is_none(), "{bad}");
+            assert!(lookup(&files, bad).is_none(), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_script_goes_into_the_head() {
+        let html = inject_script(b"<html><head><title>t</title></head><body></body></html>");
+        assert_eq!(
+            String::from_utf8(html).unwrap(),
+            "<html><head><title>t</title><script src=\"/__walletdesk/livereload.js\" defer></script></head><body></body></html>"
+        );
     }
 
     #[test]
@@ -213,5 +444,6 @@ mod tests {
         assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
         assert_eq!(content_type("css/site.css"), "text/css; charset=utf-8");
         assert_eq!(content_type("sitemap.xml"), "text/xml; charset=utf-8");
+        assert_eq!(content_type("img/a.png"), "image/png");
     }
 }

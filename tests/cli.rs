@@ -3,8 +3,10 @@
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Duration;
 
 use tempfile::TempDir;
 use walkdir::WalkDir;
@@ -566,6 +568,7 @@ impl Server {
             .args([
                 "--root",
                 site.root().to_str().unwrap(),
+                "--quiet",
                 "serve",
                 "--port",
                 &port.to_string(),
@@ -579,14 +582,13 @@ impl Server {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
                 return server;
             }
-            std::thread::sleep(std::time::Duration::from_millis(50));
+            std::thread::sleep(Duration::from_millis(50));
         }
         panic!("serve did not start on port {port}");
     }
 
-    /// Sends a raw HTTP/1.0 request line and returns (status, body).
+    /// Sends a raw HTTP/1.0 request and returns (status, body).
     fn get(&self, method: &str, target: &str) -> (u16, String) {
-        use std::io::{Read, Write};
         let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
         write!(
             stream,
@@ -606,12 +608,60 @@ impl Server {
             .to_string();
         (status, body)
     }
+
+    /// Opens the live-reload event stream, as a page does.
+    fn events(&self) -> Events {
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
+        write!(
+            stream,
+            "GET /__walletdesk/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        )
+        .unwrap();
+        let mut events = Events {
+            reader: std::io::BufReader::new(stream),
+        };
+        assert!(
+            events.next().contains("\"kind\":\"ok\""),
+            "the stream starts with the current state"
+        );
+        events
+    }
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+struct Events {
+    reader: std::io::BufReader<std::net::TcpStream>,
+}
+
+impl Events {
+    /// The data of the next event (waits up to 20 s; keep-alive comments do not count).
+    fn next(&mut self) -> String {
+        let started = std::time::Instant::now();
+        let mut line = String::new();
+        loop {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "no event within 20 s"
+            );
+            line.clear();
+            let read = self
+                .reader
+                .read_line(&mut line)
+                .expect("an event within 20 s");
+            assert!(read > 0, "the event stream closed");
+            if let Some(data) = line.strip_prefix("data: ") {
+                return data.trim_end().to_string();
+            }
+        }
     }
 }
 
@@ -628,12 +678,107 @@ fn serve_previews_the_site_without_touching_public() {
         )),
         "{body}"
     );
+    assert!(
+        body.contains("<script src=\"/__walletdesk/livereload.js\" defer></script></head>"),
+        "the live-reload script is added"
+    );
+    assert!(
+        body.contains("href=\"/css/site.css\""),
+        "no content hash on assets in the preview"
+    );
     assert_eq!(server.get("GET", "/guide").0, 200);
     let (status, body) = server.get("GET", "/no/such/page/");
     assert_eq!(status, 404);
     assert!(body.contains("找不到页面"), "the site's own 404 page");
     assert_eq!(server.get("POST", "/").0, 405);
+    let (status, script) = server.get("GET", "/__walletdesk/livereload.js");
+    assert_eq!(status, 200);
+    assert!(script.contains("EventSource"));
     assert!(!site.path("public").exists());
+}
+
+#[test]
+fn serve_reloads_an_edited_page() {
+    let site = Site::new("basic");
+    let server = Server::start(&site);
+    let mut events = server.events();
+    let page = site
+        .read("content/en/guide/keys.md")
+        .replace("Rotate keys regularly.", "Rotate keys every quarter.");
+    site.write("content/en/guide/keys.md", &page);
+    assert_eq!(
+        events.next(),
+        r#"{"kind":"pages","paths":["/en/guide/keys/"]}"#
+    );
+    assert!(
+        server
+            .get("GET", "/en/guide/keys/")
+            .1
+            .contains("Rotate keys every quarter.")
+    );
+
+    // A new title changes the navigation of other pages too.
+    site.write(
+        "content/en/guide/keys.md",
+        &page.replace("title: Keys", "title: Key management"),
+    );
+    let update = events.next();
+    assert!(update.contains("\"/en/guide/register/\""), "{update}");
+    assert!(
+        server
+            .get("GET", "/en/guide/register/")
+            .1
+            .contains(">Key management</a>")
+    );
+
+    // A stylesheet change reloads only the styles.
+    site.write("static/extra.css", "body { color: blue; }\n");
+    assert_eq!(events.next(), r#"{"kind":"styles"}"#);
+    assert_eq!(server.get("GET", "/extra.css").1, "body { color: blue; }\n");
+}
+
+#[test]
+fn serve_shows_errors_over_the_last_good_build_until_fixed() {
+    let site = Site::new("basic");
+    let server = Server::start(&site);
+    let mut events = server.events();
+    let good = site.read("content/en/guide/register.md");
+    site.write(
+        "content/en/guide/register.md",
+        &good.replace("weight: 20", "weight: [20"),
+    );
+    let update = events.next();
+    assert!(
+        update.starts_with(r#"{"errors":["content/en/guide/register.md:4:9: weight: invalid type: sequence, expected i64"]"#),
+        "{update}"
+    );
+    assert!(update.contains(r#""kind":"errors""#));
+    let (status, body) = server.get("GET", "/en/guide/register/");
+    assert_eq!(status, 200, "the last good build is still served");
+    assert!(body.contains("Register a merchant account"));
+
+    // A broken link in another page: both problems are shown.
+    let keys = site.read("content/en/guide/keys.md");
+    site.write(
+        "content/en/guide/keys.md",
+        &format!("{keys}\nSee [nowhere](@/nowhere.md).\n"),
+    );
+    let update = events.next();
+    assert!(
+        update.contains("content/en/guide/keys.md:11:5: link to a missing page `@/nowhere.md`"),
+        "{update}"
+    );
+    assert!(
+        update.contains("content/en/guide/register.md:4:9:"),
+        "{update}"
+    );
+
+    site.write("content/en/guide/keys.md", &keys);
+    assert!(events.next().contains("register.md"), "still broken");
+    site.write("content/en/guide/register.md", &good);
+    let update = events.next();
+    // The fixed site is the last good one again: nothing to reload, the overlay goes away.
+    assert_eq!(update, r#"{"kind":"ok"}"#, "fixing clears the errors");
 }
 
 #[test]
@@ -653,6 +798,8 @@ fn serve_never_returns_a_file_outside_the_build() {
         "/.walletdesk-output",
         "/%00",
         "/guide/%c0%ae%c0%ae/site.yaml",
+        "/static/../site.yaml",
+        "/..%2f..%2fetc%2fpasswd",
     ];
     for target in attempts {
         let (status, body) = server.get("GET", target);
@@ -662,4 +809,74 @@ fn serve_never_returns_a_file_outside_the_build() {
             "{target} leaked a file"
         );
     }
+}
+
+#[test]
+fn serve_stays_up_under_load_while_rebuilding() {
+    let site = Site::new("basic");
+    let server = Server::start(&site);
+    let mut events = server.events();
+    let port = server.port;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let clients: Vec<_> = (0..50)
+        .map(|n| {
+            let stop = std::sync::Arc::clone(&stop);
+            std::thread::spawn(move || {
+                let targets = [
+                    "/",
+                    "/guide/register/",
+                    "/en/guide/keys/",
+                    "/css/site.css",
+                    "/missing/",
+                ];
+                let (mut ok, mut failed) = (0u32, 0u32);
+                let mut i = n;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let target = targets[i % targets.len()];
+                    i += 1;
+                    let result = (|| -> std::io::Result<bool> {
+                        let mut stream = std::net::TcpStream::connect(("127.0.0.1", port))?;
+                        stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+                        write!(stream, "GET {target} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")?;
+                        let mut response = Vec::new();
+                        stream.read_to_end(&mut response)?;
+                        let expected: &[u8] = if target == "/missing/" {
+                            b" 404 "
+                        } else {
+                            b" 200 "
+                        };
+                        Ok(response.starts_with(b"HTTP/1.")
+                            && response.get(8..13) == Some(expected))
+                    })();
+                    match result {
+                        Ok(true) => ok += 1,
+                        _ => failed += 1,
+                    }
+                }
+                (ok, failed)
+            })
+        })
+        .collect();
+    let started = std::time::Instant::now();
+    std::thread::sleep(Duration::from_secs(3));
+    for n in 0..2 {
+        let keys = site.read("content/zh/guide/keys.md");
+        site.write("content/zh/guide/keys.md", &format!("{keys}\n更新 {n}。\n"));
+        assert!(events.next().contains("/guide/keys/"));
+        std::thread::sleep(Duration::from_secs(3));
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let (mut ok, mut failed) = (0, 0);
+    for client in clients {
+        let (o, f) = client.join().unwrap();
+        ok += o;
+        failed += f;
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    eprintln!(
+        "load: 50 clients, {ok} requests in {seconds:.1} s ({:.0} requests/s), {failed} errors",
+        ok as f64 / seconds
+    );
+    assert_eq!(failed, 0);
+    assert!(ok > 1000, "only {ok} requests answered");
 }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Deserializer};
 use crate::error::{Diagnostic, yaml_diagnostic};
 
 /// The keys a page may set between its `---` lines.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     pub title: String,

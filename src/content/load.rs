@@ -90,6 +90,9 @@ pub fn read_site(root: &Path, diagnostics: &mut Diagnostics) -> SiteSources {
             sources.ignored.push(display_path(root, &path));
         }
     }
+    sources
+        .content
+        .sort_by(|a, b| (&a.lang_dir, &a.key).cmp(&(&b.lang_dir, &b.key)));
     for (rel, path) in walk(&root.join("templates")) {
         if let Some(file) = read_text(root, &path, diagnostics) {
             sources.templates.push((rel, file));
@@ -153,4 +156,76 @@ fn read_text(root: &Path, path: &Path, diagnostics: &mut Diagnostics) -> Option<
             None
         }
     }
+}
+
+/// Re-reads the given files (changed, created or deleted) into `sources`. Returns `false` when
+/// a path is not a single site file (a folder was added, moved or removed): then the whole
+/// site must be read again.
+pub fn reread(sources: &mut SiteSources, paths: &[PathBuf], diagnostics: &mut Diagnostics) -> bool {
+    let root = sources.root.clone();
+    for path in paths {
+        if path.is_dir() {
+            return false;
+        }
+        let Ok(rel) = path.strip_prefix(&root) else {
+            return false;
+        };
+        let rel = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        let exists = path.is_file();
+        if rel == CONFIG_FILE {
+            sources.config = if exists {
+                read_text(&root, path, diagnostics)
+            } else {
+                None
+            };
+        } else if let Some(rest) = rel.strip_prefix("content/") {
+            let Some((lang_dir, key)) = rest.split_once('/') else {
+                return false;
+            };
+            if !key.ends_with(".md") {
+                return false;
+            }
+            sources
+                .content
+                .retain(|f| !(f.lang_dir == lang_dir && f.key == key));
+            if exists && let Some(file) = read_text(&root, path, diagnostics) {
+                sources.content.push(ContentFile {
+                    lang_dir: lang_dir.to_string(),
+                    key: key.to_string(),
+                    file,
+                });
+            }
+            sources
+                .content
+                .sort_by(|a, b| (&a.lang_dir, &a.key).cmp(&(&b.lang_dir, &b.key)));
+        } else if let Some(name) = rel.strip_prefix("templates/") {
+            sources.templates.retain(|(n, _)| n != name);
+            if exists && let Some(file) = read_text(&root, path, diagnostics) {
+                sources.templates.push((name.to_string(), file));
+            }
+        } else if let Some(name) = rel.strip_prefix("static/") {
+            sources.static_files.retain(|f| f.rel != name);
+            if exists {
+                match fs::read(path) {
+                    Ok(bytes) => sources.static_files.push(StaticFile {
+                        rel: name.to_string(),
+                        bytes,
+                    }),
+                    Err(e) => diagnostics.push(Diagnostic::error(
+                        display_path(&root, path),
+                        0,
+                        0,
+                        format!("cannot read: {e}"),
+                    )),
+                }
+            }
+        } else {
+            return false;
+        }
+    }
+    true
 }

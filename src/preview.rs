@@ -1,0 +1,285 @@
+//! The live preview's model: the site's sources held in memory, the last good build, and the
+//! smallest correct rebuild for each batch of changes. `serve` owns one `Preview`; it touches
+//! the disk only to re-read the files that changed.
+//!
+//! - A page whose front matter and headings stay the same is re-rendered alone, with the
+//!   templates and navigation of the last build (the common case: editing text).
+//! - A changed stylesheet or other existing static file replaces just that file.
+//! - Anything else (a new or removed page, a changed title or heading, a template, site.yaml,
+//!   data) recompiles the site, reusing every rendered Markdown body whose text and link
+//!   targets did not change.
+//!
+//! A rebuild with errors changes nothing that is served: the last good build stays.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::content::{self, load, load::SiteSources};
+use crate::error::{Diagnostic, Diagnostics};
+use crate::markdown;
+use crate::pipeline::{self, Compiled, Options};
+use crate::render::{self, BodyCache, OutputFile};
+use crate::watch::{Change, ChangeKind};
+
+/// The files served, by path below the site root (`guide/index.html`).
+pub type Files = HashMap<String, Arc<[u8]>>;
+
+/// What a rebuild changed, for the browsers watching.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Update {
+    /// These URL paths changed (`None`: reload every page).
+    Pages(Option<Vec<String>>),
+    /// Only stylesheets changed: browsers reload them without reloading the page.
+    Styles,
+    /// The rebuild failed; the last good build is still served.
+    Failed(Vec<Diagnostic>),
+    /// Nothing that is served changed.
+    Nothing,
+}
+
+/// The smallest kind of rebuild a batch of changes needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    Pages,
+    Static,
+    Recompile,
+    Reread,
+}
+
+pub struct Preview {
+    options: Options,
+    sources: SiteSources,
+    cache: BodyCache,
+    built: Option<Compiled>,
+    files: Arc<Files>,
+    errors: Vec<Diagnostic>,
+}
+
+/// The URL path that serves an output file: `guide/index.html` → `/guide/`.
+pub fn url_of(file: &str) -> String {
+    match file.strip_suffix("index.html") {
+        Some(folder) if folder.is_empty() || folder.ends_with('/') => format!("/{folder}"),
+        _ => format!("/{file}"),
+    }
+}
+
+fn files_map(files: &[OutputFile]) -> Files {
+    files
+        .iter()
+        .map(|f| (f.path.clone(), Arc::from(f.bytes.as_slice())))
+        .collect()
+}
+
+impl Preview {
+    /// Reads and builds the site. A failed first build is kept as errors: the preview then
+    /// serves only the error page until a rebuild succeeds.
+    pub fn new(options: Options) -> Preview {
+        let mut diagnostics = Diagnostics::default();
+        let sources = load::read_site(&options.root, &mut diagnostics);
+        let mut preview = Preview {
+            options,
+            sources,
+            cache: BodyCache::default(),
+            built: None,
+            files: Arc::new(Files::new()),
+            errors: Vec::new(),
+        };
+        if diagnostics.has_errors() {
+            preview.errors = diagnostics.into_sorted();
+        } else {
+            preview.recompile();
+        }
+        preview
+    }
+
+    pub fn files(&self) -> Arc<Files> {
+        Arc::clone(&self.files)
+    }
+
+    /// The errors of the last rebuild (empty when it succeeded).
+    pub fn errors(&self) -> &[Diagnostic] {
+        &self.errors
+    }
+
+    /// The last good build, if there was one.
+    pub fn built(&self) -> Option<&Compiled> {
+        self.built.as_ref()
+    }
+
+    /// Applies a batch of changes with the smallest rebuild that is still correct.
+    pub fn apply(&mut self, changes: &[Change]) -> Update {
+        let scope = self.scope(changes);
+        let paths: Vec<PathBuf> = changes.iter().map(|c| c.path.clone()).collect();
+        let mut diagnostics = Diagnostics::default();
+        if scope == Scope::Reread || !load::reread(&mut self.sources, &paths, &mut diagnostics) {
+            diagnostics = Diagnostics::default();
+            self.sources = load::read_site(&self.options.root, &mut diagnostics);
+        }
+        if diagnostics.has_errors() {
+            return self.fail(diagnostics.into_sorted());
+        }
+        let update = match scope {
+            Scope::Pages => self.rerender_pages(&paths),
+            Scope::Static => self.replace_static(changes),
+            Scope::Recompile | Scope::Reread => None,
+        };
+        update.unwrap_or_else(|| self.recompile())
+    }
+
+    fn scope(&self, changes: &[Change]) -> Scope {
+        if changes
+            .iter()
+            .any(|c| matches!(c.kind, ChangeKind::Config | ChangeKind::Data))
+        {
+            return Scope::Reread;
+        }
+        let healthy = self.built.is_some() && self.errors.is_empty();
+        if healthy && changes.iter().all(|c| c.kind == ChangeKind::Static) {
+            return Scope::Static;
+        }
+        // Pages alone, when every current error is in one of the pages being changed.
+        let changed_files: Vec<PathBuf> = changes.iter().map(|c| c.path.clone()).collect();
+        let errors_here = self
+            .errors
+            .iter()
+            .all(|e| changed_files.iter().any(|p| p.ends_with(&e.path)));
+        if self.built.is_some()
+            && errors_here
+            && changes.iter().all(|c| c.kind == ChangeKind::Content)
+        {
+            return Scope::Pages;
+        }
+        Scope::Recompile
+    }
+
+    /// Re-renders the changed pages alone when none of them changed what other pages show
+    /// (front matter, headings) or appeared or disappeared. `None`: recompile instead.
+    fn rerender_pages(&mut self, paths: &[PathBuf]) -> Option<Update> {
+        let built = self.built.as_mut()?;
+        let root = &self.options.root;
+        let mut targets = Vec::new();
+        for path in paths {
+            let shown = crate::error::display_path(root, path);
+            let file = self.sources.content.iter().find(|f| f.file.path == shown)?;
+            let lang = built.site.config.language_index(&file.lang_dir)?;
+            let index = built.site.find(lang, &file.key)?;
+            targets.push((index, file.clone()));
+        }
+        let mut diagnostics = Diagnostics::default();
+        let mut parsed = Vec::new();
+        for (index, file) in &targets {
+            let mut pages = content::parse_pages(
+                std::slice::from_ref(file),
+                &built.site.config,
+                true,
+                &mut diagnostics,
+            );
+            if diagnostics.has_errors() {
+                continue;
+            }
+            let page = pages.pop()?;
+            let old = &built.site.pages[*index];
+            if page.front != old.front
+                || markdown::headings(&page.body) != built.site.headings[*index]
+            {
+                return None;
+            }
+            parsed.push((*index, page));
+        }
+        if diagnostics.has_errors() {
+            return Some(self.fail(diagnostics.into_sorted()));
+        }
+        let mut outputs = Vec::new();
+        for (index, page) in parsed {
+            let site = &mut built.site;
+            site.pages[index].body = page.body;
+            site.pages[index].body_line = page.body_line;
+            site.pages[index].front_yaml = page.front_yaml;
+            let body = render::render_body(site, built.renderer.strings(site, index), index);
+            let (file, problems) = built.renderer.page(site, &built.theme, index, &body);
+            diagnostics.extend(body.problems.iter().cloned());
+            diagnostics.extend(problems);
+            outputs.extend(file);
+        }
+        if diagnostics.has_errors() {
+            return Some(self.fail(diagnostics.into_sorted()));
+        }
+        let mut files = (*self.files).clone();
+        let mut urls = Vec::new();
+        for output in outputs {
+            urls.push(url_of(&output.path));
+            files.insert(output.path, Arc::from(output.bytes));
+        }
+        self.files = Arc::new(files);
+        self.errors.clear();
+        Some(Update::Pages(Some(urls)))
+    }
+
+    /// Replaces changed static files that existed before (asset URLs carry no hash in the
+    /// preview, so no page changes). `None`: a file appeared or disappeared.
+    fn replace_static(&mut self, changes: &[Change]) -> Option<Update> {
+        let mut files = (*self.files).clone();
+        let mut styles_only = true;
+        for change in changes {
+            let rel = change
+                .path
+                .strip_prefix(self.options.root.join("static"))
+                .ok()?;
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            let source = self.sources.static_files.iter().find(|f| f.rel == rel)?;
+            if !files.contains_key(&rel) {
+                return None;
+            }
+            styles_only &= rel.ends_with(".css");
+            files.insert(rel, Arc::from(source.bytes.as_slice()));
+        }
+        self.files = Arc::new(files);
+        Some(if styles_only {
+            Update::Styles
+        } else {
+            Update::Pages(None)
+        })
+    }
+
+    /// Compiles the whole site from the sources in memory, reusing cached Markdown bodies.
+    fn recompile(&mut self) -> Update {
+        match pipeline::compile_sources(&self.options, &self.sources, &mut self.cache) {
+            Ok(compiled) => {
+                let files = files_map(&compiled.files);
+                let changed: Vec<String> = files
+                    .iter()
+                    .filter(|(path, bytes)| self.files.get(*path) != Some(bytes))
+                    .map(|(path, _)| url_of(path))
+                    .collect();
+                let removed = self.files.keys().any(|p| !files.contains_key(p));
+                self.files = Arc::new(files);
+                self.built = Some(compiled);
+                self.errors.clear();
+                match (
+                    changed.is_empty() && !removed,
+                    changed.len() > 500 || removed,
+                ) {
+                    (true, _) => Update::Nothing,
+                    (false, true) => Update::Pages(None),
+                    (false, false) => Update::Pages(Some(changed)),
+                }
+            }
+            Err(errors) => self.fail(errors),
+        }
+    }
+
+    fn fail(&mut self, errors: Vec<Diagnostic>) -> Update {
+        self.errors = errors.clone();
+        Update::Failed(errors)
+    }
+
+    /// The options the preview builds with.
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+}
