@@ -107,17 +107,40 @@ const NOT_BUILT: &str = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta char
 <p>The problems are listed in the terminal and over this page. It reloads by itself when the site builds.</p>\n\
 </body>\n</html>\n";
 
-/// The latest update, for every open page: a generation counter and its message (JSON).
+/// The updates for every open page: the latest one with a generation counter, and the state a
+/// newly opened page starts from (the errors, or "ok").
 struct Hub {
-    latest: Mutex<(u64, String)>,
+    latest: Mutex<Latest>,
     changed: Condvar,
 }
 
+#[derive(Clone)]
+struct Latest {
+    generation: u64,
+    update: String,
+    state: String,
+}
+
 impl Hub {
-    fn publish(&self, message: String) {
+    fn new(state: String) -> Hub {
+        Hub {
+            latest: Mutex::new(Latest {
+                generation: 0,
+                update: state.clone(),
+                state,
+            }),
+            changed: Condvar::new(),
+        }
+    }
+
+    fn publish(&self, update: &Update) {
         let mut latest = self.latest.lock().unwrap_or_else(|e| e.into_inner());
-        latest.0 += 1;
-        latest.1 = message;
+        latest.generation += 1;
+        latest.update = message(update);
+        latest.state = match update {
+            Update::Failed(_) => latest.update.clone(),
+            _ => message(&Update::Nothing),
+        };
         self.changed.notify_all();
     }
 
@@ -126,12 +149,12 @@ impl Hub {
         let latest = self.latest.lock().unwrap_or_else(|e| e.into_inner());
         let (latest, _) = self
             .changed
-            .wait_timeout_while(latest, timeout, |l| l.0 <= seen)
+            .wait_timeout_while(latest, timeout, |l| l.generation <= seen)
             .unwrap_or_else(|e| e.into_inner());
-        (latest.0 > seen).then(|| latest.clone())
+        (latest.generation > seen).then(|| (latest.generation, latest.update.clone()))
     }
 
-    fn current(&self) -> (u64, String) {
+    fn current(&self) -> Latest {
         self.latest
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -225,10 +248,7 @@ pub fn serve(options: &Options, settings: &Settings) -> Result<(), Vec<Diagnosti
 
     let live = Arc::new(Live {
         files: RwLock::new(preview.files()),
-        hub: Hub {
-            latest: Mutex::new((0, message(&first))),
-            changed: Condvar::new(),
-        },
+        hub: Hub::new(message(&first)),
     });
     let server = Arc::new(server);
     for _ in 0..WORKERS {
@@ -256,7 +276,7 @@ pub fn serve(options: &Options, settings: &Settings) -> Result<(), Vec<Diagnosti
         let update = preview.apply(&changes);
         let elapsed = started.elapsed();
         *live.files.write().unwrap_or_else(|e| e.into_inner()) = preview.files();
-        live.hub.publish(message(&update));
+        live.hub.publish(&update);
         watch.refresh();
         if !quiet {
             report(&update, elapsed);
@@ -353,10 +373,15 @@ fn respond(live: &Arc<Live>, request: Request) {
 /// Sends the current state, then every update, as Server-Sent Events until the page goes away.
 fn stream_events(live: &Live, request: Request) {
     let mut writer = request.into_writer();
-    let (mut seen, current) = live.hub.current();
+    // A page that opens now starts from the current state, not from the last update.
+    let Latest {
+        generation: mut seen,
+        state,
+        ..
+    } = live.hub.current();
     let head =
         "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\r\n";
-    let hello = format!("{head}retry: 500\ndata: {current}\n\n");
+    let hello = format!("{head}retry: 500\ndata: {state}\n\n");
     if writer
         .write_all(hello.as_bytes())
         .and_then(|()| writer.flush())

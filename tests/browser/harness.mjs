@@ -1,0 +1,81 @@
+// Shared helpers of the browser tier: a fixture site copied to a temporary folder, a
+// `walletdesk serve` process on a free loopback port, and Debian's headless Chromium.
+import { spawn } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, connect } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const repo = resolve(here, "..", "..");
+export const binary = process.env.WALLETDESK_BIN ?? join(repo, "target", "debug", "walletdesk");
+
+// Flags for a machine without internet: without the background-networking ones Chromium
+// keeps trying to reach Google's services.
+const CHROMIUM_ARGS = [
+  "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+];
+
+export async function launchBrowser() {
+  const userDataDir = mkdtempSync(join(tmpdir(), "walletdesk-chromium-"));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 900 },
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A copy of tests/fixtures/<name> in a fresh temporary folder. */
+export function fixtureSite(name) {
+  const root = mkdtempSync(join(tmpdir(), "walletdesk-site-"));
+  cpSync(join(repo, "tests", "fixtures", name), root, { recursive: true });
+  return {
+    root,
+    read: (rel) => readFileSync(join(root, rel), "utf8"),
+    write: (rel, text) => writeFileSync(join(root, rel), text),
+    remove: () => rmSync(root, { recursive: true, force: true }),
+  };
+}
+
+function freePort() {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.on("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => done(port));
+    });
+  });
+}
+
+function canConnect(port) {
+  return new Promise((done) => {
+    const socket = connect(port, "127.0.0.1", () => { socket.destroy(); done(true); });
+    socket.on("error", () => done(false));
+  });
+}
+
+/** Starts `walletdesk serve` on `root` and resolves when it answers. */
+export async function startServe(root) {
+  const port = await freePort();
+  const child = spawn(binary, ["--root", root, "--quiet", "serve", "--port", String(port)], { stdio: "ignore" });
+  for (let i = 0; i < 400; i++) {
+    if (child.exitCode !== null) throw new Error(`walletdesk serve exited with ${child.exitCode}`);
+    if (await canConnect(port)) {
+      return { url: `http://127.0.0.1:${port}`, stop: () => child.kill() };
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  child.kill();
+  throw new Error("walletdesk serve did not start");
+}
