@@ -283,3 +283,107 @@ impl Preview {
         &self.options
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+    use std::path::Path;
+
+    fn fixture() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
+        for entry in walkdir::WalkDir::new(&from).into_iter().map(Result::unwrap) {
+            let to = dir.path().join(entry.path().strip_prefix(&from).unwrap());
+            if entry.file_type().is_dir() {
+                fs::create_dir_all(&to).unwrap();
+            } else {
+                fs::copy(entry.path(), &to).unwrap();
+            }
+        }
+        dir
+    }
+
+    fn preview(root: &Path) -> Preview {
+        let options = Options {
+            root: root.to_path_buf(),
+            base_url: Some("http://127.0.0.1:1111/".to_string()),
+            live: true,
+            ..Options::default()
+        };
+        let preview = Preview::new(options);
+        assert!(preview.errors().is_empty(), "{:?}", preview.errors());
+        preview
+    }
+
+    fn change(kind: ChangeKind, path: PathBuf) -> Vec<Change> {
+        vec![Change { kind, path }]
+    }
+
+    #[test]
+    fn a_template_change_reuses_every_rendered_body() {
+        let dir = fixture();
+        let mut preview = preview(dir.path());
+        let before: Vec<Arc<render::Body>> = preview.cache.bodies().collect();
+        let template = dir.path().join("templates/page.html");
+        fs::create_dir_all(template.parent().unwrap()).unwrap();
+        fs::write(&template, "{% extends \"base.html\" %}{% block main %}<p class=\"changed\">{{ page.content | safe }}</p>{% endblock main %}").unwrap();
+        let update = preview.apply(&change(ChangeKind::Template, template));
+        assert!(matches!(update, Update::Pages(Some(_))), "{update:?}");
+        let after: Vec<Arc<render::Body>> = preview.cache.bodies().collect();
+        assert_eq!(before.len(), after.len());
+        assert!(
+            before.iter().zip(&after).all(|(a, b)| Arc::ptr_eq(a, b)),
+            "no Markdown was rendered again"
+        );
+        let page = String::from_utf8_lossy(&preview.files()["guide/keys/index.html"]).into_owned();
+        assert!(page.contains("<p class=\"changed\">"));
+    }
+
+    #[test]
+    fn a_text_edit_re_renders_only_that_page() {
+        let dir = fixture();
+        let mut preview = preview(dir.path());
+        let files_before = preview.files();
+        let path = dir.path().join("content/en/guide/keys.md");
+        let text = fs::read_to_string(&path)
+            .unwrap()
+            .replace("Rotate keys regularly.", "Rotate keys often.");
+        fs::write(&path, text).unwrap();
+        let update = preview.apply(&change(ChangeKind::Content, path));
+        assert_eq!(
+            update,
+            Update::Pages(Some(vec!["/en/guide/keys/".to_string()]))
+        );
+        let files = preview.files();
+        let changed: Vec<&String> = files
+            .keys()
+            .filter(|k| files[*k] != files_before[*k])
+            .collect();
+        assert_eq!(changed, ["en/guide/keys/index.html"]);
+    }
+
+    #[test]
+    fn a_failed_rebuild_keeps_serving_the_last_good_build() {
+        let dir = fixture();
+        let mut preview = preview(dir.path());
+        let files_before = preview.files();
+        let path = dir.path().join("content/zh/guide/keys.md");
+        fs::write(&path, "---\ntitle: [\n---\n").unwrap();
+        let update = preview.apply(&change(ChangeKind::Content, path.clone()));
+        let Update::Failed(errors) = update else {
+            panic!("{update:?}")
+        };
+        assert_eq!(
+            errors[0].to_string(),
+            "content/zh/guide/keys.md:2:8: title: invalid type: sequence, expected a string"
+        );
+        assert!(Arc::ptr_eq(&preview.files(), &files_before));
+        fs::write(&path, "---\ntitle: 密钥\n---\n\n## 轮换 {#rotation}\n").unwrap();
+        assert!(matches!(
+            preview.apply(&change(ChangeKind::Content, path)),
+            Update::Pages(_)
+        ));
+        assert!(preview.errors().is_empty());
+    }
+}

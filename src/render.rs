@@ -92,6 +92,13 @@ fn body_hash(page: &Page) -> u64 {
 }
 
 impl BodyCache {
+    /// Every cached body.
+    pub fn bodies(&self) -> impl Iterator<Item = Arc<Body>> + '_ {
+        let mut keys: Vec<&(usize, String)> = self.bodies.keys().collect();
+        keys.sort();
+        keys.into_iter().map(|k| Arc::clone(&self.bodies[k].1))
+    }
+
     /// The body of page `i`, from the cache when neither it nor the site's structure changed.
     fn get_or_render(&self, site: &Site, strings: &Strings, i: usize) -> Arc<Body> {
         let page = &site.pages[i];

@@ -880,3 +880,71 @@ fn serve_stays_up_under_load_while_rebuilding() {
     assert_eq!(failed, 0);
     assert!(ok > 1000, "only {ok} requests answered");
 }
+
+#[test]
+fn serve_on_a_taken_port_says_so_and_suggests_another() {
+    let site = Site::new("basic");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let run = site.run(&["serve", "--port", &port.to_string()]).failure();
+    assert!(
+        run.stderr
+            .starts_with(&format!("127.0.0.1:{port}: cannot listen: ")),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(&format!(
+            "  hint: is another server using port {port}? try --port {}\n",
+            port + 1
+        )),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn serve_stops_cleanly_on_ctrl_c_and_leaves_nothing_behind() {
+    let site = Site::new("basic");
+    let before = snapshot(site.root());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_walletdesk"))
+        .args([
+            "--root",
+            site.root().to_str().unwrap(),
+            "serve",
+            "--port",
+            &port.to_string(),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    while !line.starts_with("serving ") {
+        line.clear();
+        assert!(
+            stdout.read_line(&mut line).unwrap() > 0,
+            "serve ended before serving"
+        );
+    }
+    assert_eq!(
+        line,
+        format!("serving http://127.0.0.1:{port}/ — watching for changes (Ctrl-C stops)\n")
+    );
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).unwrap();
+    assert_eq!(rest, "\nstopped: nothing was written to disk\n");
+    assert_eq!(snapshot(site.root()), before);
+}
