@@ -10,7 +10,7 @@ use crate::content::load::SiteSources;
 use crate::content::{self, load};
 use crate::error::{Diagnostic, Diagnostics, display_path};
 use crate::output;
-use crate::render::{self, BodyCache, OutputFile, Renderer};
+use crate::render::{self, OutputFile, RenderCache, Renderer};
 use crate::site::{self, Site};
 use crate::theme::{self, Theme};
 
@@ -78,7 +78,7 @@ pub struct Compiled {
 pub fn compile_sources(
     options: &Options,
     sources: &SiteSources,
-    cache: &mut BodyCache,
+    cache: &mut RenderCache,
 ) -> Result<Compiled, Vec<Diagnostic>> {
     let mut diagnostics = Diagnostics::default();
     let Some(config_file) = &sources.config else {
@@ -124,7 +124,7 @@ pub fn compile_sources(
 fn compile(options: &Options) -> Result<Compiled, Vec<Diagnostic>> {
     let mut diagnostics = Diagnostics::default();
     let sources = load::read_site(&options.root, &mut diagnostics);
-    let result = compile_sources(options, &sources, &mut BodyCache::default());
+    let result = compile_sources(options, &sources, &mut RenderCache::default());
     if !diagnostics.has_errors() {
         return result;
     }

@@ -19,7 +19,7 @@ use crate::content::{self, load, load::SiteSources};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::markdown;
 use crate::pipeline::{self, Compiled, Options};
-use crate::render::{self, BodyCache, OutputFile};
+use crate::render::{self, OutputFile, RenderCache};
 use crate::watch::{Change, ChangeKind};
 
 /// The files served, by path below the site root (`guide/index.html`).
@@ -50,7 +50,7 @@ enum Scope {
 pub struct Preview {
     options: Options,
     sources: SiteSources,
-    cache: BodyCache,
+    cache: RenderCache,
     built: Option<Compiled>,
     files: Arc<Files>,
     errors: Vec<Diagnostic>,
@@ -67,7 +67,7 @@ pub fn url_of(file: &str) -> String {
 fn files_map(files: &[OutputFile]) -> Files {
     files
         .iter()
-        .map(|f| (f.path.clone(), Arc::from(f.bytes.as_slice())))
+        .map(|f| (f.path.clone(), Arc::clone(&f.bytes)))
         .collect()
 }
 
@@ -80,7 +80,7 @@ impl Preview {
         let mut preview = Preview {
             options,
             sources,
-            cache: BodyCache::default(),
+            cache: RenderCache::default(),
             built: None,
             files: Arc::new(Files::new()),
             errors: Vec::new(),
@@ -209,7 +209,7 @@ impl Preview {
         let mut urls = Vec::new();
         for output in outputs {
             urls.push(url_of(&output.path));
-            files.insert(output.path, Arc::from(output.bytes));
+            files.insert(output.path, output.bytes);
         }
         self.files = Arc::new(files);
         self.errors.clear();
@@ -361,6 +361,40 @@ mod tests {
             .filter(|k| files[*k] != files_before[*k])
             .collect();
         assert_eq!(changed, ["en/guide/keys/index.html"]);
+    }
+
+    #[test]
+    fn a_title_change_re_renders_only_the_pages_that_show_it() {
+        let dir = fixture();
+        let mut preview = preview(dir.path());
+        let before = preview.files();
+        let path = dir.path().join("content/en/guide/keys.md");
+        let text = fs::read_to_string(&path)
+            .unwrap()
+            .replace("title: Keys", "title: Key management");
+        fs::write(&path, text).unwrap();
+        let update = preview.apply(&change(ChangeKind::Content, path));
+        let Update::Pages(Some(mut changed)) = update else {
+            panic!("{update:?}")
+        };
+        changed.sort();
+        // The English pages whose open navigation, pager or section listing show the title.
+        assert_eq!(
+            changed,
+            ["/en/guide/", "/en/guide/keys/", "/en/guide/register/"].map(String::from)
+        );
+        let after = preview.files();
+        for file in [
+            "index.html",
+            "guide/index.html",
+            "guide/keys/index.html",
+            "guide/register/index.html",
+        ] {
+            assert!(
+                Arc::ptr_eq(&before[file], &after[file]),
+                "{file} was rendered again"
+            );
+        }
     }
 
     #[test]

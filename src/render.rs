@@ -11,7 +11,7 @@ use pulldown_cmark_escape::escape_html;
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera, Value};
-use xxhash_rust::xxh3::Xxh3;
+use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
 use crate::content::{Page, PageKind};
 use crate::error::{Diagnostic, Diagnostics, LineIndex};
@@ -25,14 +25,14 @@ use crate::theme::Theme;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
     pub path: String,
-    pub bytes: Vec<u8>,
+    pub bytes: Arc<[u8]>,
 }
 
 impl OutputFile {
     fn text(path: impl Into<String>, text: String) -> Self {
         OutputFile {
             path: path.into(),
-            bytes: text.into_bytes(),
+            bytes: Arc::from(text.into_bytes()),
         }
     }
 }
@@ -57,14 +57,20 @@ const RENDERING: &str = "while rendering ";
 pub struct Body {
     pub html: String,
     pub problems: Vec<Diagnostic>,
+    /// A hash of `html`, for page fingerprints.
+    pub hash: u64,
 }
 
-/// Rendered bodies by (language, key), valid while the site's structure — its pages, their
-/// URLs and heading ids, which links resolve against — stays the same.
+/// What a live preview keeps between rebuilds, by page (language, key):
+/// - rendered bodies, valid while the page's text and the site's structure (its pages, their
+///   URLs and heading ids, which links resolve against) stay the same;
+/// - rendered pages with the fingerprint of everything their template saw, so a rebuild
+///   renders again only the pages whose inputs changed.
 #[derive(Debug, Default)]
-pub struct BodyCache {
+pub struct RenderCache {
     structure: u64,
     bodies: HashMap<(usize, String), (u64, Arc<Body>)>,
+    pages: HashMap<(usize, String), (u64, OutputFile)>,
 }
 
 /// A hash of what links resolve against: every page's language, key, URL and heading ids.
@@ -91,7 +97,7 @@ fn body_hash(page: &Page) -> u64 {
     hasher.digest()
 }
 
-impl BodyCache {
+impl RenderCache {
     /// Every cached body.
     pub fn bodies(&self) -> impl Iterator<Item = Arc<Body>> + '_ {
         let mut keys: Vec<&(usize, String)> = self.bodies.keys().collect();
@@ -135,6 +141,7 @@ pub fn render_body(site: &Site, strings: &Strings, i: usize) -> Body {
         }
     }
     Body {
+        hash: xxh3_64(rendered.html.as_bytes()),
         html: rendered.html,
         problems,
     }
@@ -146,7 +153,7 @@ pub fn render_body(site: &Site, strings: &Strings, i: usize) -> Body {
 pub fn render_site(
     site: &Site,
     theme: &Theme,
-    cache: &mut BodyCache,
+    cache: &mut RenderCache,
     fingerprint_assets: bool,
     diagnostics: &mut Diagnostics,
 ) -> (Vec<OutputFile>, Option<Renderer>) {
@@ -158,22 +165,34 @@ pub fn render_site(
         cache.bodies.clear();
         cache.structure = structure;
     }
-    let rendered: Vec<(Arc<Body>, Option<OutputFile>, Vec<Diagnostic>)> = (0..site.pages.len())
+    let rendered: Vec<PageRender> = (0..site.pages.len())
         .into_par_iter()
         .map(|i| {
+            let page = &site.pages[i];
             let body = cache.get_or_render(site, renderer.strings(site, i), i);
-            let (file, problems) = renderer.page(site, theme, i, &body);
-            (body, file, problems)
+            let value = page_value(site, &renderer.languages[page.lang], i);
+            let fingerprint = renderer.fingerprint(site, i, &body, &value);
+            if let Some((previous, file)) = cache.pages.get(&(page.lang, page.key.clone()))
+                && *previous == fingerprint
+            {
+                return (body, Some((fingerprint, file.clone())), Vec::new());
+            }
+            let (file, problems) = renderer.render(site, theme, i, &body, value);
+            (body, file.map(|f| (fingerprint, f)), problems)
         })
         .collect();
     let mut files = Vec::with_capacity(rendered.len() + theme.assets.len() + 8);
     let mut template_errors: Vec<(Diagnostic, usize)> = Vec::new();
     let mut bodies = HashMap::with_capacity(rendered.len());
+    let mut pages = HashMap::with_capacity(rendered.len());
     for (i, (body, file, problems)) in rendered.into_iter().enumerate() {
         diagnostics.extend(body.problems.iter().cloned());
         let page = &site.pages[i];
         bodies.insert((page.lang, page.key.clone()), (body_hash(page), body));
-        files.extend(file);
+        if let Some((fingerprint, file)) = file {
+            files.push(file.clone());
+            pages.insert((page.lang, page.key.clone()), (fingerprint, file));
+        }
         for problem in problems {
             // One template mistake fails every page using it: report it once.
             let same = |(d, _): &&mut (Diagnostic, usize)| {
@@ -187,6 +206,7 @@ pub fn render_site(
         }
     }
     cache.bodies = bodies;
+    cache.pages = pages;
     for (mut diagnostic, others) in template_errors {
         if others > 0 {
             let hint = diagnostic.hint.take().unwrap_or_default();
@@ -200,17 +220,23 @@ pub fn render_site(
     files.extend(renderer.extras(site, theme, diagnostics));
     files.extend(theme.assets.iter().map(|asset| OutputFile {
         path: asset.rel.clone(),
-        bytes: asset.bytes.clone(),
+        bytes: Arc::from(asset.bytes.as_slice()),
     }));
     (files, Some(renderer))
 }
+
+/// One page's render: its body, its file with the fingerprint it was made from (none when the
+/// template failed), and template problems.
+type PageRender = (Arc<Body>, Option<(u64, OutputFile)>, Vec<Diagnostic>);
 
 /// Parsed templates and the values shared by the pages of each language, for one site model:
 /// everything needed to render any single page.
 pub struct Renderer {
     tera: Tera,
     languages: Vec<Shared>,
-    navs: HashMap<(usize, Option<usize>), String>,
+    navs: HashMap<(usize, Option<usize>), (String, u64)>,
+    /// A hash of every template's text.
+    templates: u64,
 }
 
 impl Renderer {
@@ -226,11 +252,23 @@ impl Renderer {
         let languages: Vec<Shared> = (0..site.config.languages.len())
             .map(|lang| Shared::new(site, theme, lang, fingerprint_assets))
             .collect();
+        let mut templates = Xxh3::new();
+        for template in &theme.templates {
+            templates.update(template.name.as_bytes());
+            templates.update(template.text.as_bytes());
+        }
         match render_navs(site, &tera, &languages) {
             Ok(navs) => Some(Renderer {
                 tera,
                 languages,
-                navs,
+                navs: navs
+                    .into_iter()
+                    .map(|(k, html)| {
+                        let hash = xxh3_64(html.as_bytes());
+                        (k, (html, hash))
+                    })
+                    .collect(),
+                templates: templates.digest(),
             }),
             Err(e) => {
                 diagnostics.push(template_diagnostic(&e, theme, None));
@@ -253,9 +291,44 @@ impl Renderer {
         i: usize,
         body: &Body,
     ) -> (Option<OutputFile>, Vec<Diagnostic>) {
+        let value = page_value(site, &self.languages[site.pages[i].lang], i);
+        self.render(site, theme, i, body, value)
+    }
+
+    fn render(
+        &self,
+        site: &Site,
+        theme: &Theme,
+        i: usize,
+        body: &Body,
+        mut value: serde_json::Value,
+    ) -> (Option<OutputFile>, Vec<Diagnostic>) {
         let shared = &self.languages[site.pages[i].lang];
-        let nav = &self.navs[&(shared.lang, nav_key(site, Some(i)))];
-        render_page(site, &self.tera, theme, shared, nav, i, &body.html)
+        let (nav, _) = &self.navs[&(shared.lang, nav_key(site, Some(i)))];
+        value["content"] = serde_json::Value::String(body.html.clone());
+        render_page(site, &self.tera, theme, shared, nav, i, &value)
+    }
+
+    /// A hash of everything page `i`'s template sees: the templates, the language's shared
+    /// values, its navigation, its body and its own values. Equal fingerprints render equal
+    /// pages.
+    fn fingerprint(&self, site: &Site, i: usize, body: &Body, value: &serde_json::Value) -> u64 {
+        let shared = &self.languages[site.pages[i].lang];
+        let (_, nav) = self.navs[&(shared.lang, nav_key(site, Some(i)))];
+        let mut hasher = Xxh3::new();
+        for part in [self.templates, shared.hash, nav, body.hash] {
+            hasher.update(&part.to_le_bytes());
+        }
+        hasher.update(
+            site.pages[i]
+                .front
+                .template
+                .as_deref()
+                .unwrap_or("")
+                .as_bytes(),
+        );
+        hasher.update(&serde_json::to_vec(value).unwrap_or_default());
+        hasher.digest()
     }
 
     /// The files that are not pages: 404 pages, alias redirects, sitemap and robots.txt.
@@ -267,7 +340,7 @@ impl Renderer {
     ) -> Vec<OutputFile> {
         let mut files = Vec::new();
         for (lang, shared) in self.languages.iter().enumerate() {
-            match render_not_found(site, &self.tera, shared, &self.navs[&(lang, None)]) {
+            match render_not_found(site, &self.tera, shared, &self.navs[&(lang, None)].0) {
                 Ok(html) => {
                     let path = format!("{}404.html", site.config.language_prefix(lang));
                     files.push(OutputFile::text(path, html));
@@ -403,6 +476,8 @@ struct Translation<'a> {
 /// counted, so giving them to each page costs nothing).
 struct Shared {
     lang: usize,
+    /// A hash of every value below, for page fingerprints.
+    hash: u64,
     strings: Strings,
     site: Value,
     lang_value: Value,
@@ -444,8 +519,19 @@ impl Shared {
                 (a.rel.as_str(), url)
             })
             .collect();
+        let mut hasher = Xxh3::new();
+        for part in [
+            serde_json::to_vec(&site_value),
+            serde_json::to_vec(&languages),
+            serde_json::to_vec(&strings),
+            serde_json::to_vec(&nav),
+            serde_json::to_vec(&assets),
+        ] {
+            hasher.update(&part.unwrap_or_default());
+        }
         Shared {
             lang,
+            hash: hasher.digest(),
             site: Value::from_serializable(&site_value),
             lang_value: Value::from_serializable(
                 &serde_json::json!({"code": language.code, "name": language.name, "locale": language.locale()}),
@@ -577,20 +663,11 @@ fn translations<'a>(site: &'a Site, page: Option<usize>, lang: usize) -> Vec<Tra
         .collect()
 }
 
-fn render_page(
-    site: &Site,
-    tera: &Tera,
-    theme: &Theme,
-    shared: &Shared,
-    nav: &str,
-    i: usize,
-    content: &str,
-) -> (Option<OutputFile>, Vec<Diagnostic>) {
+/// The `page` value a template sees, with an empty `content` (filled in when rendering, so
+/// that fingerprints need not hash the body twice).
+fn page_value(site: &Site, shared: &Shared, i: usize) -> serde_json::Value {
     let page = &site.pages[i];
     let place = &site.places[i];
-    let headings = &site.headings[i];
-    let mut problems = Vec::new();
-
     let config = &site.config;
     let ancestors: Vec<LinkValue> = site
         .ancestors(i)
@@ -615,11 +692,11 @@ fn render_page(
         PageKind::Section => "section",
         PageKind::Page => "page",
     };
-    let page_value = serde_json::json!({
+    serde_json::json!({
         "title": page.front.title,
         "description": page.front.description,
-        "content": content,
-        "toc": markdown::toc(headings),
+        "content": "",
+        "toc": markdown::toc(&site.headings[i]),
         "kind": kind,
         "key": page.key,
         "url": config.base_url.href(&page.path),
@@ -632,9 +709,23 @@ fn render_page(
         "next": place.next.map(|p| link_value(site, p)),
         "translations": translations(site, Some(i), shared.lang),
         "pages": children,
-    });
+    })
+}
+
+fn render_page(
+    site: &Site,
+    tera: &Tera,
+    theme: &Theme,
+    shared: &Shared,
+    nav: &str,
+    i: usize,
+    page_value: &serde_json::Value,
+) -> (Option<OutputFile>, Vec<Diagnostic>) {
+    let page = &site.pages[i];
+    let config = &site.config;
+    let mut problems = Vec::new();
     let mut context = shared.context();
-    context.insert("page", &page_value);
+    context.insert("page", page_value);
     context.insert_value(
         "nav_html",
         Value::safe_string(&mark_current(nav, &config.base_url.href(&page.path))),
