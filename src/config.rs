@@ -16,6 +16,8 @@ struct RawConfig {
     description: String,
     base_url: String,
     languages: Vec<Language>,
+    #[serde(default)]
+    content_security_policy: Option<String>,
 }
 
 /// One language of the site. `code` is the URL prefix and the folder under `content/`.
@@ -100,6 +102,8 @@ pub struct Config {
     pub description: String,
     pub base_url: BaseUrl,
     pub languages: Vec<Language>,
+    /// Emitted as a `<meta http-equiv="Content-Security-Policy">` on every page when set.
+    pub content_security_policy: Option<String>,
 }
 
 impl Config {
@@ -215,6 +219,7 @@ pub fn parse(
         description: raw.description,
         base_url: base_url.expect("checked above"),
         languages: raw.languages,
+        content_security_policy: raw.content_security_policy,
     })
 }
 

@@ -40,7 +40,14 @@ pub fn stylesheet() -> String {
         themes
             .themes
             .get(name)
-            .and_then(|theme| css_for_theme_with_class_style(theme, STYLE).ok())
+            .and_then(|theme| {
+                let background = theme
+                    .settings
+                    .background
+                    .map_or((255, 255, 255), |c| (c.r, c.g, c.b));
+                let css = css_for_theme_with_class_style(theme, STYLE).ok()?;
+                Some(readable(&css, background))
+            })
             .unwrap_or_default()
     };
     let dark = css(DARK_THEME);
@@ -50,6 +57,61 @@ pub fn stylesheet() -> String {
          :root[data-theme=\"dark\"] {{\n{dark}\n}}\n",
         css(LIGHT_THEME)
     )
+}
+
+/// WCAG relative luminance of an sRGB colour.
+fn luminance((r, g, b): (u8, u8, u8)) -> f64 {
+    let channel = |c: u8| {
+        let c = f64::from(c) / 255.0;
+        if c <= 0.03928 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+}
+
+fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+/// The theme's text colours, each moved toward black (on a light background) or white (on a
+/// dark one) just enough for a contrast of at least 4.5:1 (WCAG AA) with `background`.
+fn readable(css: &str, background: (u8, u8, u8)) -> String {
+    let toward: (u8, u8, u8) = if luminance(background) > 0.5 {
+        (0, 0, 0)
+    } else {
+        (255, 255, 255)
+    };
+    let mut out = String::with_capacity(css.len());
+    for line in css.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let color = trimmed
+            .strip_prefix("color: #")
+            .filter(|rest| rest.len() >= 6 && rest[..6].chars().all(|c| c.is_ascii_hexdigit()));
+        let Some(hex) = color.map(|rest| &rest[..6]) else {
+            out.push_str(line);
+            continue;
+        };
+        let parse = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).unwrap_or(0);
+        let mut rgb = (parse(0), parse(2), parse(4));
+        let original = rgb;
+        let mut step = 0.0;
+        while contrast(rgb, background) < 4.6 && step < 1.0 {
+            step += 0.05;
+            let mix =
+                |c: u8, t: u8| (f64::from(c) + (f64::from(t) - f64::from(c)) * step).round() as u8;
+            rgb = (
+                mix(original.0, toward.0),
+                mix(original.1, toward.1),
+                mix(original.2, toward.2),
+            );
+        }
+        out.push_str(&line.replacen(hex, &format!("{:02x}{:02x}{:02x}", rgb.0, rgb.1, rgb.2), 1));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -62,6 +124,28 @@ mod tests {
         assert!(html.contains("class=\"hl-"), "{html}");
         assert!(!html.contains("style="));
         assert!(highlight("x", "no-such-language").is_none());
+    }
+
+    #[test]
+    fn theme_colours_are_made_readable() {
+        let css = readable(
+            ".a {\n color: #cccccc;\n}\n.b {\n color: #000000;\n}\n",
+            (255, 255, 255),
+        );
+        let hex = css
+            .lines()
+            .nth(1)
+            .unwrap()
+            .trim()
+            .trim_start_matches("color: #")
+            .to_string();
+        let rgb = (
+            u8::from_str_radix(&hex[0..2], 16).unwrap(),
+            u8::from_str_radix(&hex[2..4], 16).unwrap(),
+            u8::from_str_radix(&hex[4..6], 16).unwrap(),
+        );
+        assert!(contrast(rgb, (255, 255, 255)) >= 4.5, "{css}");
+        assert!(css.contains("color: #000000"), "readable colours are kept");
     }
 
     #[test]

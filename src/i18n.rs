@@ -9,6 +9,7 @@ use crate::config::Language;
 const EN: &[(&str, &str)] = &[
     ("skip_to_content", "Skip to content"),
     ("menu", "Menu"),
+    ("dark_mode", "Dark mode"),
     ("home", "Home"),
     ("navigation", "Site navigation"),
     ("breadcrumbs", "Breadcrumbs"),
@@ -21,6 +22,8 @@ const EN: &[(&str, &str)] = &[
     ("tags", "Tags:"),
     ("external_link", "(external link)"),
     ("anchor_label", "Link to this section"),
+    ("task_done", "Done"),
+    ("task_open", "Not done"),
     ("note", "Note"),
     ("tip", "Tip"),
     ("important", "Important"),
@@ -39,6 +42,7 @@ const EN: &[(&str, &str)] = &[
 const ZH: &[(&str, &str)] = &[
     ("skip_to_content", "跳到正文"),
     ("menu", "目录"),
+    ("dark_mode", "深色模式"),
     ("home", "首页"),
     ("navigation", "站点导航"),
     ("breadcrumbs", "当前位置"),
@@ -51,6 +55,8 @@ const ZH: &[(&str, &str)] = &[
     ("tags", "标签："),
     ("external_link", "（外部链接）"),
     ("anchor_label", "本节链接"),
+    ("task_done", "已完成"),
+    ("task_open", "未完成"),
     ("note", "注意"),
     ("tip", "提示"),
     ("important", "重要"),

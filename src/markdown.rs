@@ -224,7 +224,9 @@ pub fn render(
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => events.push(Event::Html("</div>\n".into())),
             Event::Start(Tag::Table(alignment)) => {
-                events.push(Event::Html("<div class=\"table-wrap\">".into()));
+                events.push(Event::Html(
+                    "<div class=\"table-wrap\" tabindex=\"0\">".into(),
+                ));
                 events.push(Event::Start(Tag::Table(alignment)));
             }
             Event::End(TagEnd::Table) => {
@@ -287,6 +289,18 @@ pub fn render(
                     events.push(Event::End(TagEnd::Link));
                 }
             }
+            Event::TaskListMarker(done) => {
+                // A disabled checkbox still needs a name for screen readers.
+                let label = label(if done { "task_done" } else { "task_open" });
+                let mut html = String::from("<input type=\"checkbox\" disabled");
+                if done {
+                    html.push_str(" checked");
+                }
+                html.push_str(" aria-label=\"");
+                let _ = escape_html(&mut html, &label);
+                html.push_str("\">");
+                events.push(Event::InlineHtml(html.into()));
+            }
             other => events.push(other),
         }
     }
@@ -306,7 +320,8 @@ fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
 }
 
 fn code_block(lang: &str, code: &str) -> String {
-    let mut html = String::from("<pre class=\"code hl-code\"");
+    // tabindex: a block that scrolls sideways must be reachable with the keyboard.
+    let mut html = String::from("<pre class=\"code hl-code\" tabindex=\"0\"");
     if !lang.is_empty() {
         html.push_str(" data-lang=\"");
         let _ = escape_html(&mut html, lang);
@@ -379,7 +394,7 @@ mod tests {
     fn code_is_highlighted_with_classes() {
         let out = html("```rust\nlet x = 1;\n```\n");
         assert!(
-            out.contains("<pre class=\"code hl-code\" data-lang=\"rust\"><code><span class=\"hl-"),
+            out.contains("<pre class=\"code hl-code\" tabindex=\"0\" data-lang=\"rust\"><code><span class=\"hl-"),
             "{out}"
         );
         let plain = html("```\n<b>\n```\n");

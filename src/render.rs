@@ -499,6 +499,7 @@ impl Shared {
             "base_url": config.base_url.absolute(""),
             "base_path": config.base_url.path,
             "home_url": config.base_url.href(&home),
+            "content_security_policy": config.content_security_policy,
         });
         let languages: Vec<_> = config
             .languages

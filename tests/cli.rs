@@ -175,7 +175,7 @@ fn builds_both_languages_with_navigation_toc_switcher_alerts_and_code() {
         "<div class=\"admonition warning\" role=\"note\"><p class=\"admonition-title\">警告</p>"
     ));
     assert!(page.contains(
-        "<pre class=\"code hl-code\" data-lang=\"rust\"><code><span class=\"hl-source hl-rust\">"
+        "<pre class=\"code hl-code\" tabindex=\"0\" data-lang=\"rust\"><code><span class=\"hl-source hl-rust\">"
     ));
     assert!(
         page.contains("<a href=\"/guide/keys/\">钥匙</a>"),
@@ -194,9 +194,9 @@ fn builds_both_languages_with_navigation_toc_switcher_alerts_and_code() {
         page.contains("<time datetime=\"2026-11-25\">2026-11-25</time>"),
         "last updated"
     );
-    assert!(page.contains("<div class=\"table-wrap\"><table>"));
+    assert!(page.contains("<div class=\"table-wrap\" tabindex=\"0\"><table>"));
     assert!(
-        page.contains("<input disabled=\"\" type=\"checkbox\" checked=\"\"/>"),
+        page.contains("<input type=\"checkbox\" disabled checked aria-label=\"已完成\">"),
         "task list"
     );
 
