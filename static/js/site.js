@@ -17,7 +17,6 @@
     if (toggle) toggle.setAttribute("aria-pressed", String(isDark()));
   }
   if (toggle) {
-    toggle.hidden = false;
     showState();
     toggle.addEventListener("click", function () {
       var next = isDark() ? "light" : "dark";
@@ -28,14 +27,19 @@
     systemDark.addEventListener("change", showState);
   }
 
-  // Navigation: open on wide screens, behind the menu button on narrow ones.
-  var menu = document.querySelector(".nav-menu");
-  var narrow = window.matchMedia("(max-width: 48rem)");
-  function fitMenu() {
-    if (menu) menu.open = !narrow.matches;
+  // Navigation on narrow screens: the menu link (which works without scripts by targeting the
+  // navigation) becomes a button that shows and hides it.
+  var menuButton = document.querySelector(".menu-button");
+  var nav = document.getElementById("site-nav");
+  if (menuButton && nav) {
+    menuButton.setAttribute("role", "button");
+    menuButton.setAttribute("aria-expanded", "false");
+    menuButton.addEventListener("click", function (event) {
+      event.preventDefault();
+      var open = nav.classList.toggle("open");
+      menuButton.setAttribute("aria-expanded", String(open));
+    });
   }
-  fitMenu();
-  narrow.addEventListener("change", fitMenu);
 
   // Table of contents: mark the heading being read.
   var tocLinks = Array.prototype.slice.call(document.querySelectorAll(".toc a[href^='#']"));

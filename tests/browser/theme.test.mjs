@@ -105,7 +105,8 @@ test("on a 360 px phone nothing overflows and the menu opens", async () => {
   }
   await page.goto(`${server.url}/guide/choose-provider/`);
   assert.equal(await page.isVisible(".site-nav"), false, "the navigation starts collapsed");
-  await page.click(".nav-menu > summary");
+  await page.click(".menu-button");
+  assert.equal(await page.getAttribute(".menu-button", "aria-expanded"), "true");
   assert.equal(await page.isVisible(".site-nav a[href='/guide/register/']"), true);
   await page.screenshot({ path: join(shots, "guide-360.png"), fullPage: true });
   await page.close();
@@ -134,7 +135,7 @@ test("screenshots: home, guide, print view", async () => {
   await page.goto(`${server.url}/guide/choose-provider/`);
   await page.screenshot({ path: join(shots, "guide-desktop.png"), fullPage: true });
   await page.emulateMedia({ media: "print" });
-  assert.equal(await page.isVisible(".nav-menu"), false, "no navigation in print");
+  assert.equal(await page.isVisible(".site-nav"), false, "no navigation in print");
   await page.screenshot({ path: join(shots, "guide-print.png"), fullPage: true });
   await page.close();
 });
