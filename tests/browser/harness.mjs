@@ -19,19 +19,18 @@ const CHROMIUM_ARGS = [
   "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ];
 
+/** Debian's Chromium with a fresh profile (Playwright gives each launch a new temporary one). */
 export async function launchBrowser() {
-  const userDataDir = mkdtempSync(join(tmpdir(), "walletdesk-chromium-"));
-  const context = await chromium.launchPersistentContext(userDataDir, {
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 900 },
   });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   return {
     context,
-    async close() {
-      await context.close();
-      rmSync(userDataDir, { recursive: true, force: true });
-    },
+    /** Another context, e.g. with JavaScript off. */
+    newContext: (options) => browser.newContext({ viewport: { width: 1280, height: 900 }, ...options }),
+    close: () => browser.close(),
   };
 }
 

@@ -139,3 +139,19 @@ test("screenshots: home, guide, print view", async () => {
   await page.screenshot({ path: join(shots, "guide-print.png"), fullPage: true });
   await page.close();
 });
+
+test("without JavaScript: reading, navigation, language switching and the phone menu work", async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 740 } });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/guide/`);
+  assert.equal(await page.isVisible(".site-nav"), false);
+  await page.click(".menu-button");
+  assert.equal(await page.isVisible(".site-nav a[href='/guide/register/']"), true, "the menu opens by targeting the navigation");
+  await page.click(".site-nav a[href='/guide/register/']");
+  await page.waitForURL(`${server.url}/guide/register/`);
+  await page.click(".language-switcher a[hreflang='en']");
+  await page.waitForURL(`${server.url}/en/guide/register/`);
+  assert.match(await page.textContent("h1"), /Register/);
+  assert.equal(await page.isVisible(".theme-toggle"), false, "no dead toggle without scripts");
+  await context.close();
+});
