@@ -37,6 +37,18 @@ const EN: &[(&str, &str)] = &[
     ("back_home", "Go to the home page"),
     ("redirecting", "This page has moved to"),
     ("generated_by", "Built with walletdesk"),
+    ("provider", "Provider"),
+    ("fee_item", "Fee"),
+    ("fee_amount", "Amount"),
+    ("fee_source", "Source"),
+    ("as_of", "as of"),
+    ("per_month", " / month"),
+    ("per_dispute", " per dispute"),
+    ("estimate", " (estimate: confirm with the provider)"),
+    (
+        "fees_note",
+        "Fees change: confirm them with the provider before you sign. Figures reviewed on",
+    ),
 ];
 
 const ZH: &[(&str, &str)] = &[
@@ -67,6 +79,18 @@ const ZH: &[(&str, &str)] = &[
     ("back_home", "回到首页"),
     ("redirecting", "此页面已移至"),
     ("generated_by", "由 walletdesk 生成"),
+    ("provider", "服务商"),
+    ("fee_item", "费用项目"),
+    ("fee_amount", "金额"),
+    ("fee_source", "来源"),
+    ("as_of", "截至"),
+    ("per_month", "/月"),
+    ("per_dispute", "/笔争议"),
+    ("estimate", "（估算，请向服务商确认）"),
+    (
+        "fees_note",
+        "费率会调整，签约前请向服务商确认。数据核对日期：",
+    ),
 ];
 
 pub type Strings = BTreeMap<String, String>;

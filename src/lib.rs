@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod config;
 pub mod content;
+pub mod data;
 pub mod error;
 pub mod highlight;
 pub mod i18n;

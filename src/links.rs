@@ -5,30 +5,30 @@
 use percent_encoding::percent_decode_str;
 
 use crate::error::nearest;
-use crate::markdown::{LinkProblem, LinkTarget};
+use crate::markdown::{LinkTarget, Problem};
 use crate::site::Site;
 
 /// Resolves `dest`, written in page `from`, to what the link becomes and, when something is
 /// wrong or doubtful, the problem to report. An error leaves the link as written.
-pub fn resolve(site: &Site, from: usize, dest: &str) -> (LinkTarget, Option<LinkProblem>) {
+pub fn resolve(site: &Site, from: usize, dest: &str) -> (LinkTarget, Option<Problem>) {
     match classify(site, from, dest) {
         Ok(resolved) => resolved,
         Err(problem) => (LinkTarget::Unchanged, Some(problem)),
     }
 }
 
-type Resolved = Result<(LinkTarget, Option<LinkProblem>), LinkProblem>;
+type Resolved = Result<(LinkTarget, Option<Problem>), Problem>;
 
-fn error(message: String, hint: Option<String>) -> LinkProblem {
-    LinkProblem {
+fn error(message: String, hint: Option<String>) -> Problem {
+    Problem {
         is_error: true,
         message,
         hint,
     }
 }
 
-fn warning(message: String, hint: String) -> LinkProblem {
-    LinkProblem {
+fn warning(message: String, hint: String) -> Problem {
+    Problem {
         is_error: false,
         message,
         hint: Some(hint),
@@ -141,7 +141,7 @@ fn internal(site: &Site, from: usize, dest: &str, key: &str, fragment: Option<&s
     }
 }
 
-fn href(site: &Site, target: usize, fragment: Option<&str>) -> Result<LinkTarget, LinkProblem> {
+fn href(site: &Site, target: usize, fragment: Option<&str>) -> Result<LinkTarget, Problem> {
     let mut href = site.config.base_url.href(&site.pages[target].path);
     if let Some(fragment) = fragment {
         check_anchor(site, target, fragment)?;
@@ -151,7 +151,7 @@ fn href(site: &Site, target: usize, fragment: Option<&str>) -> Result<LinkTarget
     Ok(LinkTarget::Internal(href))
 }
 
-fn check_anchor(site: &Site, page: usize, fragment: &str) -> Result<(), LinkProblem> {
+fn check_anchor(site: &Site, page: usize, fragment: &str) -> Result<(), Problem> {
     let fragment = percent_decode_str(fragment).decode_utf8_lossy();
     let headings = &site.headings[page];
     if headings.iter().any(|h| h.id == fragment) {

@@ -127,9 +127,9 @@ pub enum LinkTarget {
     Internal(String),
 }
 
-/// A problem with a link, found while rendering.
+/// A problem found while rendering: a link that does not resolve, a data block that is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LinkProblem {
+pub struct Problem {
     pub is_error: bool,
     pub message: String,
     pub hint: Option<String>,
@@ -145,16 +145,21 @@ pub struct Located<T> {
 #[derive(Debug, Clone)]
 pub struct Rendered {
     pub html: String,
-    pub problems: Vec<Located<LinkProblem>>,
+    pub problems: Vec<Located<Problem>>,
 }
 
 /// Renders `markdown` to HTML. `headings` must be `headings(markdown)`: the ids were decided
 /// there so links to this page could be checked before any page was rendered. `resolve` maps
 /// every link destination; `strings` gives alert titles and labels in the page's language.
+/// Renders the fenced block of a language walletdesk owns (such as ```` ```fees ````) to HTML,
+/// or says it is not such a block (`None`).
+pub type BlockRenderer<'a> = &'a dyn Fn(&str, &str) -> Option<Result<String, Problem>>;
+
 pub fn render(
     markdown: &str,
     headings: &[Heading],
-    resolve: &dyn Fn(&str) -> (LinkTarget, Option<LinkProblem>),
+    resolve: &dyn Fn(&str) -> (LinkTarget, Option<Problem>),
+    blocks: BlockRenderer,
     strings: &Strings,
 ) -> Rendered {
     let label = |key: &str| strings.get(key).map_or(key, String::as_str).to_string();
@@ -162,7 +167,7 @@ pub fn render(
     let mut problems = Vec::new();
     let mut heading_ids = headings.iter().map(|h| h.id.as_str());
     let mut open_heading: Option<&str> = None;
-    let mut code: Option<(String, String)> = None;
+    let mut code: Option<(String, String, usize)> = None;
     let mut external_links: Vec<bool> = Vec::new();
 
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
@@ -201,16 +206,24 @@ pub fn render(
                     }
                     CodeBlockKind::Indented => String::new(),
                 };
-                code = Some((lang, String::new()));
+                code = Some((lang, String::new(), range.start));
             }
             Event::Text(text) if code.is_some() => {
-                if let Some((_, buffer)) = code.as_mut() {
+                if let Some((_, buffer, _)) = code.as_mut() {
                     buffer.push_str(&text);
                 }
             }
             Event::End(TagEnd::CodeBlock) => {
-                if let Some((lang, buffer)) = code.take() {
-                    events.push(Event::Html(code_block(&lang, &buffer).into()));
+                if let Some((lang, buffer, offset)) = code.take() {
+                    let html = match blocks(&lang, &buffer) {
+                        Some(Ok(html)) => html,
+                        Some(Err(problem)) => {
+                            problems.push(Located { offset, problem });
+                            code_block(&lang, &buffer)
+                        }
+                        None => code_block(&lang, &buffer),
+                    };
+                    events.push(Event::Html(html.into()));
                 }
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
@@ -361,6 +374,7 @@ mod tests {
             markdown,
             &headings(markdown),
             &|_| (LinkTarget::Unchanged, None),
+            &|_, _| None,
             &strings(),
         )
         .html
@@ -412,7 +426,7 @@ mod tests {
             (target, None)
         };
         let md = "[a](https://stripe.com) [b](@/guide/_index.md)";
-        let out = render(md, &[], &resolve, &strings()).html;
+        let out = render(md, &[], &resolve, &|_, _| None, &strings()).html;
         assert!(out.contains("<a class=\"external\" rel=\"external\" href=\"https://stripe.com\">a<span class=\"visually-hidden\"> (external)</span></a>"), "{out}");
         assert!(out.contains("<a href=\"/guide/\">b</a>"), "{out}");
     }
@@ -421,14 +435,14 @@ mod tests {
     fn link_problems_carry_offsets() {
         let md = "text\n\n[x](@/missing.md)";
         let resolve = |_: &str| {
-            let problem = LinkProblem {
+            let problem = Problem {
                 is_error: true,
                 message: "missing".into(),
                 hint: None,
             };
             (LinkTarget::Unchanged, Some(problem))
         };
-        let problems = render(md, &[], &resolve, &strings()).problems;
+        let problems = render(md, &[], &resolve, &|_, _| None, &strings()).problems;
         assert_eq!(problems[0].offset, 6);
     }
 }

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use crate::config::{self, Config};
 use crate::content::load::SiteSources;
 use crate::content::{self, load};
+use crate::data;
 use crate::error::{Diagnostic, Diagnostics, display_path};
 use crate::output;
 use crate::render::{self, OutputFile, RenderCache, Renderer};
@@ -104,7 +105,18 @@ pub fn compile_sources(
                 .with_hint("put images and other files in static/"),
         );
     }
-    let site = site::assemble(config, pages, &mut diagnostics);
+    let providers = sources
+        .data
+        .iter()
+        .find(|(name, _)| name == "providers.yaml")
+        .and_then(|(_, file)| {
+            let codes: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
+            data::parse(&file.path, &file.text, &codes)
+                .map_err(|problems| diagnostics.extend(problems))
+                .ok()
+        });
+    let mut site = site::assemble(config, pages, &mut diagnostics);
+    site.providers = providers;
     let theme = theme::merge(&sources.templates, &sources.static_files);
     let (files, renderer) =
         render::render_site(&site, &theme, cache, !options.live, &mut diagnostics);

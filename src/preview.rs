@@ -378,11 +378,15 @@ mod tests {
             panic!("{update:?}")
         };
         changed.sort();
-        // The English pages whose open navigation, pager or section listing show the title.
-        assert_eq!(
-            changed,
-            ["/en/guide/", "/en/guide/keys/", "/en/guide/register/"].map(String::from)
-        );
+        // The English pages whose open navigation, section listing or pager (the fees page
+        // comes next in reading order) show the title.
+        let expected = [
+            "/en/fees/",
+            "/en/guide/",
+            "/en/guide/keys/",
+            "/en/guide/register/",
+        ];
+        assert_eq!(changed, expected.map(String::from));
         let after = preview.files();
         for file in [
             "index.html",

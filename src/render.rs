@@ -14,10 +14,11 @@ use tera::{Context, Tera, Value};
 use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
 use crate::content::{Page, PageKind};
+use crate::data;
 use crate::error::{Diagnostic, Diagnostics, LineIndex};
 use crate::i18n::{self, Strings};
 use crate::links;
-use crate::markdown;
+use crate::markdown::{self, Problem};
 use crate::site::{Site, alias_path};
 use crate::theme::Theme;
 
@@ -77,6 +78,8 @@ pub struct RenderCache {
 fn structure_hash(site: &Site) -> u64 {
     let mut hasher = Xxh3::new();
     hasher.update(site.config.base_url.absolute("").as_bytes());
+    // Fees blocks render data: a change of the data changes those bodies.
+    hasher.update(format!("{:?}", site.providers).as_bytes());
     for (page, headings) in site.pages.iter().zip(&site.headings) {
         hasher.update(&page.lang.to_le_bytes());
         hasher.update(page.key.as_bytes());
@@ -118,10 +121,33 @@ impl RenderCache {
 /// Renders page `i`'s Markdown, resolving and checking its links against the site.
 pub fn render_body(site: &Site, strings: &Strings, i: usize) -> Body {
     let page = &site.pages[i];
+    let code = &site.config.languages[page.lang].code;
+    let blocks = |info: &str, text: &str| {
+        (info == "fees").then(|| match &site.providers {
+            Some(providers) => {
+                data::fees_block(providers, code, strings, text).map_err(|(message, hint)| {
+                    Problem {
+                        is_error: true,
+                        message,
+                        hint,
+                    }
+                })
+            }
+            None => Err(Problem {
+                is_error: true,
+                message: format!(
+                    "the fees block cannot be shown: {} is missing or has errors",
+                    data::PROVIDERS_FILE
+                ),
+                hint: None,
+            }),
+        })
+    };
     let rendered = markdown::render(
         &page.body,
         &site.headings[i],
         &|dest| links::resolve(site, i, dest),
+        &blocks,
         strings,
     );
     let mut problems = Vec::new();

@@ -8,6 +8,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::content::{Page, PageKind};
+use crate::data::Providers;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::markdown::{self, Heading};
 
@@ -34,6 +35,8 @@ pub struct Site {
     pub homes: Vec<Option<usize>>,
     /// Pages whose folder has no `_index.md`: built, but not in the navigation.
     pub orphans: Vec<usize>,
+    /// The provider facts of `content/data/providers.yaml`, when the site has them.
+    pub providers: Option<Providers>,
     by_key: HashMap<(usize, String), usize>,
 }
 
@@ -201,6 +204,7 @@ pub fn assemble(config: Config, pages: Vec<Page>, diagnostics: &mut Diagnostics)
         places,
         homes,
         orphans,
+        providers: None,
         by_key,
     }
 }

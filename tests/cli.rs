@@ -141,7 +141,7 @@ fn builds_both_languages_with_navigation_toc_switcher_alerts_and_code() {
     let site = Site::new("basic");
     let run = site.run(&["build"]).success();
     assert!(
-        run.stdout.starts_with("built 9 pages (zh 5, en 4), "),
+        run.stdout.starts_with("built 11 pages (zh 6, en 5), "),
         "{}",
         run.stdout
     );
@@ -454,7 +454,7 @@ fn check_reports_missing_translations_and_writes_nothing() {
         "{}",
         run.stderr
     );
-    assert!(run.stdout.starts_with("checked 9 pages (zh 5, en 4)"));
+    assert!(run.stdout.starts_with("checked 11 pages (zh 6, en 5)"));
     assert!(!site.path("public").exists());
     let broken = Site::new("broken");
     broken.run(&["check"]).failure();
@@ -947,4 +947,71 @@ fn serve_stops_cleanly_on_ctrl_c_and_leaves_nothing_behind() {
     stdout.read_to_string(&mut rest).unwrap();
     assert_eq!(rest, "\nstopped: nothing was written to disk\n");
     assert_eq!(snapshot(site.root()), before);
+}
+
+#[test]
+fn every_fee_shown_comes_from_providers_yaml() {
+    let site = Site::new("basic");
+    site.run(&["build"]).success();
+    let page = site.read("public/en/fees/index.html");
+    assert!(
+        page.contains("<td>US domestic cards</td><td class=\"amount\">2.9% + US$0.30</td>"),
+        "{page}"
+    );
+    assert!(page.contains("(as of 2026-09-20)"));
+    assert!(
+        site.read("public/fees/index.html")
+            .contains("<td class=\"amount\">0.6%（估算，请向服务商确认）</td>")
+    );
+
+    // Change one figure in the data: the page changes with it.
+    let data = site
+        .read("content/data/providers.yaml")
+        .replace("percent: 2.9", "percent: 3.1");
+    site.write("content/data/providers.yaml", &data);
+    site.run(&["build"]).success();
+    let page = site.read("public/en/fees/index.html");
+    assert!(page.contains("<td class=\"amount\">3.1% + US$0.30</td>"));
+    assert!(!page.contains("2.9%"));
+}
+
+#[test]
+fn a_fee_without_a_source_and_an_unknown_provider_are_errors() {
+    let site = Site::new("basic");
+    let data = site.read("content/data/providers.yaml").replacen(
+        "source: https://stripe.com/pricing",
+        "source: \"\"",
+        1,
+    );
+    site.write("content/data/providers.yaml", &data);
+    site.write(
+        "content/en/fees.md",
+        &site
+            .read("content/en/fees.md")
+            .replace("provider: stripe", "provider: strip"),
+    );
+    let run = site.run(&["build"]).failure();
+    assert!(run.stderr.contains("content/data/providers.yaml:12:1: provider `stripe`: fee `US domestic cards` has no source\n  hint: every fee needs"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("content/en/fees.md:9:1: the fees block cannot be shown: content/data/providers.yaml is missing or has errors\n"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_fees_block_naming_an_unknown_provider_suggests_the_nearest() {
+    let site = Site::new("basic");
+    site.write(
+        "content/en/fees.md",
+        &site
+            .read("content/en/fees.md")
+            .replace("provider: stripe", "provider: strip"),
+    );
+    let run = site.run(&["build"]).failure();
+    assert!(
+        run.stderr.contains("content/en/fees.md:9:1: fees block: unknown provider `strip` (not in content/data/providers.yaml)\n  hint: did you mean `stripe`?\n"),
+        "{}",
+        run.stderr
+    );
 }

@@ -43,6 +43,8 @@ pub struct SiteSources {
     /// Template name (path below `templates/`) and file.
     pub templates: Vec<(String, SourceFile)>,
     pub static_files: Vec<StaticFile>,
+    /// Data files: `content/data/*.yaml`, by name (`providers.yaml`).
+    pub data: Vec<(String, SourceFile)>,
     /// Files in `content/<lang>/` that are neither Markdown nor hidden.
     pub ignored: Vec<PathBuf>,
 }
@@ -76,6 +78,11 @@ pub fn read_site(root: &Path, diagnostics: &mut Diagnostics) -> SiteSources {
             continue;
         };
         if lang_dir == "data" {
+            if key.ends_with(".yaml")
+                && let Some(file) = read_text(root, &path, diagnostics)
+            {
+                sources.data.push((key.to_string(), file));
+            }
             continue;
         }
         if rel.ends_with(".md") {

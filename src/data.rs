@@ -1,0 +1,354 @@
+//! `content/data/providers.yaml`: the one source of provider facts (fees with amounts,
+//! currency, source and as-of date). Pages never type a fee: a ```` ```fees ```` block renders
+//! the figures from here, so every fee on the site has a source and changes in one place.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::error::{Diagnostic, nearest, yaml_diagnostic};
+
+pub const PROVIDERS_FILE: &str = "content/data/providers.yaml";
+
+/// Text in each of the site's languages, by language code.
+pub type Text = BTreeMap<String, String>;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Providers {
+    /// When the figures were last reviewed as a whole.
+    pub version: String,
+    pub providers: Vec<Provider>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Provider {
+    pub id: String,
+    pub name: Text,
+    pub region: Text,
+    pub fees: Vec<Fee>,
+}
+
+/// What a fee is charged for, which decides how it reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FeeKind {
+    /// Per payment: `percent` and/or `fixed`.
+    Transaction,
+    /// Added on top of the transaction fee in some cases: `percent` and/or `fixed`.
+    Surcharge,
+    /// A subscription: `fixed` per month.
+    Monthly,
+    /// Per dispute or chargeback: `fixed`.
+    Dispute,
+    /// Currency conversion: `percent`.
+    Conversion,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fee {
+    pub kind: FeeKind,
+    pub label: Text,
+    #[serde(default)]
+    pub percent: Option<f64>,
+    #[serde(default)]
+    pub fixed: Option<f64>,
+    #[serde(default)]
+    pub currency: Option<String>,
+    /// Where the figure comes from (a URL or a named document).
+    pub source: String,
+    pub as_of: AsOf,
+    /// A figure to confirm with the provider (shown as an estimate).
+    #[serde(default)]
+    pub estimate: bool,
+}
+
+/// When a source was read: `YYYY-MM-DD`, or `YYYY-MM` when the source gives only the month.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AsOf(pub String);
+
+impl<'de> Deserialize<'de> for AsOf {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        let day = chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d").is_ok();
+        let month = chrono::NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d").is_ok();
+        if day || month {
+            Ok(AsOf(text))
+        } else {
+            Err(serde::de::Error::custom(format!(
+                "`{text}` is not a date; write YYYY-MM-DD or YYYY-MM"
+            )))
+        }
+    }
+}
+
+impl std::fmt::Display for AsOf {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Providers {
+    pub fn find(&self, id: &str) -> Option<&Provider> {
+        self.providers.iter().find(|p| p.id == id)
+    }
+}
+
+/// Parses and checks providers.yaml: every text in every language, amounts that fit the fee
+/// kind, a currency with every fixed amount, unique ids.
+pub fn parse(path: &Path, text: &str, languages: &[&str]) -> Result<Providers, Vec<Diagnostic>> {
+    let providers: Providers =
+        serde_yaml::from_str(text).map_err(|e| vec![yaml_diagnostic(path, 1, &e)])?;
+    let line_of = |needle: &str| {
+        text.lines()
+            .position(|l| l.contains(needle))
+            .map_or(0, |i| i + 1)
+    };
+    let mut problems = Vec::new();
+    for (i, provider) in providers.providers.iter().enumerate() {
+        let line = line_of(&format!("id: {}", provider.id));
+        if providers.providers[..i].iter().any(|p| p.id == provider.id) {
+            problems.push(Diagnostic::error(
+                path,
+                line,
+                1,
+                format!("provider `{}` is listed twice", provider.id),
+            ));
+        }
+        let mut texts = vec![("name", &provider.name), ("region", &provider.region)];
+        texts.extend(provider.fees.iter().map(|f| ("label", &f.label)));
+        for (field, text) in texts {
+            for lang in languages {
+                if !text.contains_key(*lang) {
+                    problems.push(Diagnostic::error(
+                        path,
+                        line,
+                        1,
+                        format!(
+                            "provider `{}`: a `{field}` has no `{lang}` text",
+                            provider.id
+                        ),
+                    ));
+                }
+            }
+        }
+        for fee in &provider.fees {
+            let label = fee.label.values().next().map_or("", String::as_str);
+            let fee_line = line_of(label).max(line);
+            let fits = match fee.kind {
+                FeeKind::Transaction | FeeKind::Surcharge => {
+                    fee.percent.is_some() || fee.fixed.is_some()
+                }
+                FeeKind::Monthly | FeeKind::Dispute => fee.fixed.is_some() && fee.percent.is_none(),
+                FeeKind::Conversion => fee.percent.is_some() && fee.fixed.is_none(),
+            };
+            if !fits {
+                problems.push(Diagnostic::error(path, fee_line, 1, format!("provider `{}`: fee `{label}` has amounts that do not fit its kind", provider.id))
+                    .with_hint("transaction and surcharge fees take percent and/or fixed; monthly and dispute fees take fixed; conversion fees take percent"));
+            }
+            if fee.fixed.is_some() && fee.currency.is_none() {
+                problems.push(Diagnostic::error(
+                    path,
+                    fee_line,
+                    1,
+                    format!(
+                        "provider `{}`: fee `{label}` has a fixed amount without a currency",
+                        provider.id
+                    ),
+                ));
+            }
+            if fee.source.trim().is_empty() {
+                let source_line = text
+                    .lines()
+                    .skip(fee_line)
+                    .position(|l| l.trim_start().starts_with("source:"))
+                    .map_or(fee_line, |i| fee_line + i + 1);
+                problems.push(
+                    Diagnostic::error(path, source_line, 1, format!("provider `{}`: fee `{label}` has no source", provider.id))
+                        .with_hint("every fee needs the page or document it comes from, and as_of: the date it was read"),
+                );
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(providers)
+    } else {
+        Err(problems)
+    }
+}
+
+fn money(amount: f64, currency: &str) -> String {
+    let symbol = match currency {
+        "USD" => "US$",
+        "CNY" => "¥",
+        "HKD" => "HK$",
+        "EUR" => "€",
+        other => return format!("{amount:.2} {other}"),
+    };
+    if amount.fract() == 0.0 {
+        format!("{symbol}{amount:.0}")
+    } else {
+        format!("{symbol}{amount:.2}")
+    }
+}
+
+fn percent(value: f64) -> String {
+    let text = format!("{value:.2}");
+    format!("{}%", text.trim_end_matches('0').trim_end_matches('.'))
+}
+
+/// How a fee reads, e.g. `2.9% + US$0.30`, `+1.5%`, `US$49 / month`.
+pub fn amount(fee: &Fee, strings: &BTreeMap<String, String>) -> String {
+    let s = |key: &str| strings.get(key).cloned().unwrap_or_default();
+    let fixed = fee
+        .fixed
+        .map(|f| money(f, fee.currency.as_deref().unwrap_or("")));
+    let pct = fee.percent.map(percent);
+    let mut text = match fee.kind {
+        FeeKind::Transaction => [pct, fixed]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" + "),
+        FeeKind::Surcharge => format!(
+            "+{}",
+            [pct, fixed]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" + ")
+        ),
+        FeeKind::Monthly => format!("{}{}", fixed.unwrap_or_default(), s("per_month")),
+        FeeKind::Dispute => format!("{}{}", fixed.unwrap_or_default(), s("per_dispute")),
+        FeeKind::Conversion => pct.unwrap_or_default(),
+    };
+    if fee.estimate {
+        text.push_str(&s("estimate"));
+    }
+    text
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::new();
+    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
+    out
+}
+
+fn source_html(fee: &Fee, strings: &BTreeMap<String, String>) -> String {
+    let as_of = strings.get("as_of").cloned().unwrap_or_default();
+    let source = if fee.source.starts_with("https://") {
+        let shown = fee
+            .source
+            .trim_start_matches("https://")
+            .trim_start_matches("www.")
+            .trim_end_matches('/');
+        let mut href = String::new();
+        let _ = pulldown_cmark_escape::escape_href(&mut href, &fee.source);
+        let external = strings
+            .get("external_link")
+            .map_or(String::new(), |s| escape(s));
+        format!(
+            "<a class=\"external\" rel=\"external\" href=\"{href}\">{}<span class=\"visually-hidden\"> {external}</span></a>",
+            escape(shown)
+        )
+    } else {
+        escape(&fee.source)
+    };
+    format!("{source} ({as_of} {})", fee.as_of)
+}
+
+/// The HTML of a ```` ```fees ```` block: `provider: ID` for one provider's fees, or
+/// `compare: [ID, …]` for a table of several. Errors name the block's problem.
+pub fn fees_block(
+    providers: &Providers,
+    lang: &str,
+    strings: &BTreeMap<String, String>,
+    block: &str,
+) -> Result<String, (String, Option<String>)> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Block {
+        provider: Option<String>,
+        compare: Option<Vec<String>>,
+    }
+    let parsed: Block = serde_yaml::from_str(block).map_err(|e| {
+        (
+            format!(
+                "fees block: {}",
+                e.to_string().split(" at line ").next().unwrap_or("")
+            ),
+            Some("write `provider: stripe` or `compare: [alipay, stripe]`".to_string()),
+        )
+    })?;
+    let ids: Vec<String> = match (parsed.provider, parsed.compare) {
+        (Some(id), None) => vec![id],
+        (None, Some(ids)) if !ids.is_empty() => ids,
+        _ => {
+            return Err((
+                "fees block needs either `provider:` or `compare:`".to_string(),
+                None,
+            ));
+        }
+    };
+    let mut chosen = Vec::new();
+    for id in &ids {
+        match providers.find(id) {
+            Some(provider) => chosen.push(provider),
+            None => {
+                let hint = nearest(id, providers.providers.iter().map(|p| p.id.as_str()))
+                    .map(|best| format!("did you mean `{best}`?"));
+                return Err((
+                    format!("fees block: unknown provider `{id}` (not in {PROVIDERS_FILE})"),
+                    hint,
+                ));
+            }
+        }
+    }
+    let text = |t: &Text| t.get(lang).cloned().unwrap_or_default();
+    let s = |key: &str| escape(strings.get(key).map_or(key, String::as_str));
+    let mut html = String::from(
+        "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"fees\">\n<thead><tr>",
+    );
+    if chosen.len() > 1 {
+        let _ = write!(html, "<th>{}</th>", s("provider"));
+    }
+    let _ = write!(
+        html,
+        "<th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
+        s("fee_item"),
+        s("fee_amount"),
+        s("fee_source")
+    );
+    for provider in chosen {
+        for (n, fee) in provider.fees.iter().enumerate() {
+            html.push_str("<tr>");
+            if ids.len() > 1 && n == 0 {
+                let _ = write!(
+                    html,
+                    "<th scope=\"rowgroup\" rowspan=\"{}\">{} <span class=\"region\">({})</span></th>",
+                    provider.fees.len(),
+                    escape(&text(&provider.name)),
+                    escape(&text(&provider.region))
+                );
+            }
+            let _ = writeln!(
+                html,
+                "<td>{}</td><td class=\"amount\">{}</td><td>{}</td></tr>",
+                escape(&text(&fee.label)),
+                escape(&amount(fee, strings)),
+                source_html(fee, strings)
+            );
+        }
+    }
+    let _ = write!(
+        html,
+        "</tbody>\n</table></div>\n<p class=\"fees-note\">{} {}</p>\n",
+        s("fees_note"),
+        escape(&providers.version)
+    );
+    Ok(html)
+}
