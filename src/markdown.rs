@@ -3,7 +3,7 @@
 //! highlighted code, marked external links and resolved internal links. Pure: text in, HTML
 //! and problems (with byte offsets into the text) out.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
@@ -97,6 +97,65 @@ pub fn headings(markdown: &str) -> Vec<Heading> {
     found
 }
 
+/// A level-2 heading and the plain text of what follows it up to the next one: the questions
+/// and answers of an FAQ page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Section {
+    pub title: String,
+    pub text: String,
+}
+
+/// The level-2 sections of a page, with their text as plain text (for FAQ structured data).
+pub fn sections(markdown: &str) -> Vec<Section> {
+    let mut found: Vec<Section> = Vec::new();
+    let mut in_heading = false;
+    for event in Parser::new_ext(markdown, options()) {
+        match event {
+            Event::Start(Tag::Heading {
+                level: pulldown_cmark::HeadingLevel::H2,
+                ..
+            }) => {
+                in_heading = true;
+                found.push(Section {
+                    title: String::new(),
+                    text: String::new(),
+                });
+            }
+            Event::End(TagEnd::Heading(pulldown_cmark::HeadingLevel::H2)) => in_heading = false,
+            Event::Text(text) | Event::Code(text) => {
+                if let Some(section) = found.last_mut() {
+                    if in_heading {
+                        section.title.push_str(&text);
+                    } else {
+                        section.text.push_str(&text);
+                    }
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(section) = found.last_mut().filter(|_| !in_heading) {
+                    section.text.push(' ');
+                }
+            }
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_) | TagEnd::TableCell,
+            ) => {
+                if let Some(section) = found.last_mut().filter(|_| !in_heading)
+                    && !section.text.ends_with(' ')
+                    && !section.text.is_empty()
+                {
+                    section.text.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+    for section in &mut found {
+        section.title = section.title.trim().to_string();
+        section.text = section.text.trim().to_string();
+    }
+    found
+}
+
 /// Level-2 headings with the level-3 headings under them.
 pub fn toc(headings: &[Heading]) -> Vec<TocEntry> {
     let mut toc: Vec<TocEntry> = Vec::new();
@@ -169,6 +228,13 @@ pub fn render(
     let mut open_heading: Option<&str> = None;
     let mut code: Option<(String, String, usize)> = None;
     let mut external_links: Vec<bool> = Vec::new();
+    // Footnotes are numbered in order of first mention; their ids get a `fn-` prefix so a
+    // footnote named like a heading (`[^sandbox]`, `## … {#sandbox}`) cannot repeat its id.
+    let mut footnotes: HashMap<String, usize> = HashMap::new();
+    let mut footnote_number = |name: &str| {
+        let next = footnotes.len() + 1;
+        *footnotes.entry(name.to_string()).or_insert(next)
+    };
 
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
         match event {
@@ -302,6 +368,24 @@ pub fn render(
                     events.push(Event::End(TagEnd::Link));
                 }
             }
+            Event::FootnoteReference(name) => {
+                let number = footnote_number(&name);
+                let id = slugify(&name);
+                events.push(Event::InlineHtml(
+                    format!(
+                        "<sup class=\"footnote-reference\"><a href=\"#fn-{id}\">{number}</a></sup>"
+                    )
+                    .into(),
+                ));
+            }
+            Event::Start(Tag::FootnoteDefinition(name)) => {
+                let number = footnote_number(&name);
+                let id = slugify(&name);
+                events.push(Event::Html(
+                    format!("<div class=\"footnote-definition\" id=\"fn-{id}\"><sup class=\"footnote-definition-label\">{number}</sup>\n").into(),
+                ));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => events.push(Event::Html("</div>\n".into())),
             Event::TaskListMarker(done) => {
                 // A disabled checkbox still needs a name for screen readers.
                 let label = label(if done { "task_done" } else { "task_open" });
@@ -388,6 +472,37 @@ mod tests {
                 .map(|h| h.id)
                 .collect();
         assert_eq!(ids, ["选择服务商", "选择服务商-1", "api-keys-v3", "own"]);
+    }
+
+    #[test]
+    fn sections_hold_questions_and_plain_answers() {
+        let found = sections(
+            "Intro.\n\n## How long? {#how-long}\n\nAbout **two** weeks.\n\n- one\n- two\n\n## Fees `x`\n\nSee [the table](@/a.md).\n",
+        );
+        assert_eq!(
+            found[0],
+            Section {
+                title: "How long?".into(),
+                text: "About two weeks. one two".into()
+            }
+        );
+        assert_eq!(found[1].title, "Fees x");
+        assert_eq!(found[1].text, "See the table.");
+    }
+
+    #[test]
+    fn footnote_ids_cannot_collide_with_headings() {
+        let out = html(
+            "## Sandbox {#sandbox}\n\nText[^sandbox] and[^b].\n\n[^b]: Bee.\n[^sandbox]: Source.\n",
+        );
+        assert!(out.contains("<h2 id=\"sandbox\">"));
+        assert!(
+            out.contains("<sup class=\"footnote-reference\"><a href=\"#fn-sandbox\">1</a></sup>"),
+            "{out}"
+        );
+        assert!(out.contains("<a href=\"#fn-b\">2</a>"));
+        assert!(out.contains("<div class=\"footnote-definition\" id=\"fn-sandbox\"><sup class=\"footnote-definition-label\">1</sup>"), "{out}");
+        assert_eq!(out.matches("id=\"sandbox\"").count(), 1);
     }
 
     #[test]

@@ -719,9 +719,12 @@ fn page_value(site: &Site, shared: &Shared, i: usize) -> serde_json::Value {
         PageKind::Section => "section",
         PageKind::Page => "page",
     };
+    // An FAQ page carries its questions and answers as schema.org FAQPage data.
+    let json_ld = (page.front.template.as_deref() == Some(FAQ_TEMPLATE)).then(|| faq_json_ld(page));
     serde_json::json!({
         "title": page.front.title,
         "description": page.front.description,
+        "json_ld": json_ld,
         "content": "",
         "toc": markdown::toc(&site.headings[i]),
         "kind": kind,
@@ -737,6 +740,29 @@ fn page_value(site: &Site, shared: &Shared, i: usize) -> serde_json::Value {
         "translations": translations(site, Some(i), shared.lang),
         "pages": children,
     })
+}
+
+const FAQ_TEMPLATE: &str = "faq.html";
+
+/// schema.org `FAQPage` JSON-LD for an FAQ page: each level-2 heading is a question, the text
+/// under it the answer. Safe inside a `<script>` element (`<` is escaped).
+fn faq_json_ld(page: &Page) -> String {
+    let questions: Vec<serde_json::Value> = markdown::sections(&page.body)
+        .into_iter()
+        .map(|s| {
+            serde_json::json!({
+                "@type": "Question",
+                "name": s.title,
+                "acceptedAnswer": { "@type": "Answer", "text": s.text },
+            })
+        })
+        .collect();
+    let data = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "FAQPage",
+        "mainEntity": questions,
+    });
+    data.to_string().replace('<', "\\u003c")
 }
 
 fn render_page(

@@ -212,6 +212,14 @@ pub fn serve(options: &Options, settings: &Settings) -> Result<(), Vec<Diagnosti
         ..options.clone()
     };
 
+    // Before anything is announced: Ctrl-C right after "serving" must stop cleanly too.
+    let quiet = settings.quiet;
+    let _ = ctrlc::set_handler(move || {
+        if !quiet {
+            println!("\nstopped: nothing was written to disk");
+        }
+        std::process::exit(0);
+    });
     // Watch before the first build, so no change made while it runs is missed.
     let mut watch = Watch::start(&options.root).map_err(|e| {
         vec![Diagnostic::error(
@@ -260,13 +268,6 @@ pub fn serve(options: &Options, settings: &Settings) -> Result<(), Vec<Diagnosti
             }
         });
     }
-    let quiet = settings.quiet;
-    let _ = ctrlc::set_handler(move || {
-        if !quiet {
-            println!("\nstopped: nothing was written to disk");
-        }
-        std::process::exit(0);
-    });
     if settings.open {
         open_browser(&base_url);
     }

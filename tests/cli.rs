@@ -141,7 +141,7 @@ fn builds_both_languages_with_navigation_toc_switcher_alerts_and_code() {
     let site = Site::new("basic");
     let run = site.run(&["build"]).success();
     assert!(
-        run.stdout.starts_with("built 11 pages (zh 6, en 5), "),
+        run.stdout.starts_with("built 13 pages (zh 7, en 6), "),
         "{}",
         run.stdout
     );
@@ -454,7 +454,7 @@ fn check_reports_missing_translations_and_writes_nothing() {
         "{}",
         run.stderr
     );
-    assert!(run.stdout.starts_with("checked 11 pages (zh 6, en 5)"));
+    assert!(run.stdout.starts_with("checked 13 pages (zh 7, en 6)"));
     assert!(!site.path("public").exists());
     let broken = Site::new("broken");
     broken.run(&["check"]).failure();
@@ -1014,4 +1014,52 @@ fn a_fees_block_naming_an_unknown_provider_suggests_the_nearest() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn the_faq_page_lists_every_question_as_faqpage_json_ld() {
+    let site = Site::new("basic");
+    site.run(&["build"]).success();
+    for path in ["public/faq/index.html", "public/en/faq/index.html"] {
+        let page = site.read(path);
+        let start = page
+            .find("<script type=\"application/ld+json\">")
+            .expect("JSON-LD")
+            + "<script type=\"application/ld+json\">".len();
+        let end = start + page[start..].find("</script>").unwrap();
+        let data: serde_json::Value = serde_json::from_str(&page[start..end]).expect("valid JSON");
+        assert_eq!(data["@type"], "FAQPage");
+        let questions: Vec<&str> = data["mainEntity"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|q| q["name"].as_str().unwrap())
+            .collect();
+        // Every level-2 heading of the article is a question, in order.
+        let article = &page[page.find("<article>").unwrap()..page.find("</article>").unwrap()];
+        let headings: Vec<String> = article
+            .split("<h2 id=\"")
+            .skip(1)
+            .map(|h| {
+                let text = &h[h.find('>').unwrap() + 1..h.find(" <a class=\"anchor\"").unwrap()];
+                text.replace("<code>", "")
+                    .replace("</code>", "")
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+            })
+            .collect();
+        assert_eq!(questions, headings, "{path}");
+        assert_eq!(questions.len(), 3);
+        assert!(
+            data["mainEntity"][0]["acceptedAnswer"]["text"]
+                .as_str()
+                .unwrap()
+                .len()
+                > 10
+        );
+        assert!(
+            !page[start..end].contains("<script>"),
+            "a `<` in the data cannot close the script element"
+        );
+    }
 }
