@@ -29,7 +29,24 @@ pub struct Provider {
     pub id: String,
     pub name: Text,
     pub region: Text,
+    /// The provider's documentation for merchants.
+    pub docs: String,
+    /// Settlement, sandbox, registration needs…: shown as the provider's fact box.
+    #[serde(default)]
+    pub facts: Vec<Fact>,
     pub fees: Vec<Fee>,
+}
+
+/// One fact about a provider, with where it comes from.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fact {
+    pub label: Text,
+    pub text: Text,
+    pub source: String,
+    pub as_of: AsOf,
+    #[serde(default)]
+    pub estimate: bool,
 }
 
 /// What a fee is charged for, which decides how it reads.
@@ -86,6 +103,22 @@ impl<'de> Deserialize<'de> for AsOf {
     }
 }
 
+impl AsOf {
+    /// The first day the date stands for (`2024-11` → 2024-11-01).
+    fn date(&self) -> Option<chrono::NaiveDate> {
+        chrono::NaiveDate::parse_from_str(&self.0, "%Y-%m-%d")
+            .or_else(|_| chrono::NaiveDate::parse_from_str(&format!("{}-01", self.0), "%Y-%m-%d"))
+            .ok()
+    }
+
+    /// Whether the source was read more than a year before `today`.
+    pub fn is_stale(&self, today: chrono::NaiveDate) -> bool {
+        self.date()
+            .and_then(|d| d.checked_add_months(chrono::Months::new(12)))
+            .is_some_and(|limit| limit < today)
+    }
+}
+
 impl std::fmt::Display for AsOf {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
@@ -99,8 +132,14 @@ impl Providers {
 }
 
 /// Parses and checks providers.yaml: every text in every language, amounts that fit the fee
-/// kind, a currency with every fixed amount, unique ids.
-pub fn parse(path: &Path, text: &str, languages: &[&str]) -> Result<Providers, Vec<Diagnostic>> {
+/// kind, a currency with every fixed amount, a source for every figure, unique ids. Figures
+/// read more than 12 months before `today` come back as warnings.
+pub fn parse(
+    path: &Path,
+    text: &str,
+    languages: &[&str],
+    today: chrono::NaiveDate,
+) -> Result<(Providers, Vec<Diagnostic>), Vec<Diagnostic>> {
     let providers: Providers =
         serde_yaml::from_str(text).map_err(|e| vec![yaml_diagnostic(path, 1, &e)])?;
     let line_of = |needle: &str| {
@@ -121,6 +160,12 @@ pub fn parse(path: &Path, text: &str, languages: &[&str]) -> Result<Providers, V
         }
         let mut texts = vec![("name", &provider.name), ("region", &provider.region)];
         texts.extend(provider.fees.iter().map(|f| ("label", &f.label)));
+        texts.extend(
+            provider
+                .facts
+                .iter()
+                .flat_map(|f| [("label", &f.label), ("text", &f.text)]),
+        );
         for (field, text) in texts {
             for lang in languages {
                 if !text.contains_key(*lang) {
@@ -161,7 +206,7 @@ pub fn parse(path: &Path, text: &str, languages: &[&str]) -> Result<Providers, V
                     ),
                 ));
             }
-            if fee.source.trim().is_empty() {
+            if fee.source.trim().is_empty() || fee.as_of.0.is_empty() {
                 let source_line = text
                     .lines()
                     .skip(fee_line)
@@ -174,11 +219,41 @@ pub fn parse(path: &Path, text: &str, languages: &[&str]) -> Result<Providers, V
             }
         }
     }
-    if problems.is_empty() {
-        Ok(providers)
-    } else {
-        Err(problems)
+    if !problems.is_empty() {
+        return Err(problems);
     }
+    let mut warnings = Vec::new();
+    for provider in &providers.providers {
+        let dated = provider
+            .fees
+            .iter()
+            .map(|f| (&f.label, &f.as_of))
+            .chain(provider.facts.iter().map(|f| (&f.label, &f.as_of)));
+        for (label, as_of) in dated {
+            if as_of.is_stale(today) {
+                let label = label.values().next().map_or("", String::as_str);
+                let line = text
+                    .lines()
+                    .enumerate()
+                    .skip(line_of(label).saturating_sub(1))
+                    .find(|(_, l)| l.trim_start().starts_with("as_of:"))
+                    .map_or(0, |(i, _)| i + 1);
+                warnings.push(
+                    Diagnostic::warning(
+                        path,
+                        line,
+                        1,
+                        format!(
+                            "provider `{}`: `{label}` was read on {as_of}, more than 12 months ago",
+                            provider.id
+                        ),
+                    )
+                    .with_hint("check the source again, then update the figure and its as_of date"),
+                );
+            }
+        }
+    }
+    Ok((providers, warnings))
 }
 
 fn money(amount: f64, currency: &str) -> String {
@@ -258,7 +333,106 @@ fn source_html(fee: &Fee, strings: &BTreeMap<String, String>) -> String {
     } else {
         escape(&fee.source)
     };
-    format!("{source} ({as_of} {})", fee.as_of)
+    let open = strings.get("paren_open").map_or("(", String::as_str);
+    let close = strings.get("paren_close").map_or(")", String::as_str);
+    format!("{source} {open}{as_of} {}{close}", fee.as_of)
+}
+
+fn source_of(
+    source: &str,
+    as_of: &AsOf,
+    estimate: bool,
+    strings: &BTreeMap<String, String>,
+) -> String {
+    let fee = Fee {
+        kind: FeeKind::Conversion,
+        label: Text::new(),
+        percent: None,
+        fixed: None,
+        currency: None,
+        source: source.to_string(),
+        as_of: as_of.clone(),
+        estimate,
+    };
+    source_html(&fee, strings)
+}
+
+/// The HTML of a ```` ```provider ```` block, `facts: ID`: the provider's fact box (region,
+/// each fact with its source, its documentation).
+pub fn facts_block(
+    providers: &Providers,
+    lang: &str,
+    strings: &BTreeMap<String, String>,
+    block: &str,
+) -> Result<String, (String, Option<String>)> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Block {
+        facts: String,
+    }
+    let parsed: Block = serde_yaml::from_str(block).map_err(|e| {
+        (
+            format!(
+                "provider block: {}",
+                e.to_string().split(" at line ").next().unwrap_or("")
+            ),
+            Some("write `facts: alipay`".to_string()),
+        )
+    })?;
+    let Some(provider) = providers.find(&parsed.facts) else {
+        let hint = nearest(
+            &parsed.facts,
+            providers.providers.iter().map(|p| p.id.as_str()),
+        )
+        .map(|best| format!("did you mean `{best}`?"));
+        return Err((
+            format!(
+                "provider block: unknown provider `{}` (not in {PROVIDERS_FILE})",
+                parsed.facts
+            ),
+            hint,
+        ));
+    };
+    let text = |t: &Text| escape(t.get(lang).map_or("", String::as_str));
+    let s = |key: &str| escape(strings.get(key).map_or(key, String::as_str));
+    let mut html = format!(
+        "<aside class=\"provider-facts\" aria-label=\"{}\">\n<dl>\n",
+        text(&provider.name)
+    );
+    let _ = writeln!(
+        html,
+        "<dt>{}</dt><dd>{}</dd>",
+        s("region"),
+        text(&provider.region)
+    );
+    for fact in &provider.facts {
+        let estimate = if fact.estimate {
+            s("estimate")
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            html,
+            "<dt>{}</dt><dd>{}{estimate} <span class=\"source\">{}</span></dd>",
+            text(&fact.label),
+            text(&fact.text),
+            source_of(&fact.source, &fact.as_of, false, strings)
+        );
+    }
+    let mut href = String::new();
+    let _ = pulldown_cmark_escape::escape_href(&mut href, &provider.docs);
+    let _ = write!(
+        html,
+        "<dt>{}</dt><dd><a class=\"external\" rel=\"external\" href=\"{href}\">{}</a></dd>\n</dl>\n</aside>\n",
+        s("docs"),
+        escape(
+            provider
+                .docs
+                .trim_start_matches("https://")
+                .trim_end_matches('/')
+        )
+    );
+    Ok(html)
 }
 
 /// The HTML of a ```` ```fees ```` block: `provider: ID` for one provider's fees, or
@@ -351,4 +525,48 @@ pub fn fees_block(
         escape(&providers.version)
     );
     Ok(html)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_year_old_figure_is_stale() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        assert!(AsOf("2024-11".into()).is_stale(today));
+        assert!(AsOf("2025-11-24".into()).is_stale(today));
+        assert!(!AsOf("2025-11-25".into()).is_stale(today));
+        assert!(!AsOf("2026-09-20".into()).is_stale(today));
+    }
+
+    #[test]
+    fn amounts_read_naturally() {
+        let strings: BTreeMap<String, String> = [("per_dispute", " per dispute")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let fee = |kind, percent, fixed| Fee {
+            kind,
+            label: Text::new(),
+            percent,
+            fixed,
+            currency: Some("USD".into()),
+            source: "x".into(),
+            as_of: AsOf("2026-09-20".into()),
+            estimate: false,
+        };
+        assert_eq!(
+            amount(&fee(FeeKind::Transaction, Some(2.9), Some(0.3)), &strings),
+            "2.9% + US$0.30"
+        );
+        assert_eq!(
+            amount(&fee(FeeKind::Surcharge, Some(1.5), None), &strings),
+            "+1.5%"
+        );
+        assert_eq!(
+            amount(&fee(FeeKind::Dispute, None, Some(15.0)), &strings),
+            "US$15 per dispute"
+        );
+    }
 }

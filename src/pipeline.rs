@@ -111,9 +111,17 @@ pub fn compile_sources(
         .find(|(name, _)| name == "providers.yaml")
         .and_then(|(_, file)| {
             let codes: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
-            data::parse(&file.path, &file.text, &codes)
-                .map_err(|problems| diagnostics.extend(problems))
-                .ok()
+            let today = chrono::Local::now().date_naive();
+            match data::parse(&file.path, &file.text, &codes, today) {
+                Ok((providers, warnings)) => {
+                    diagnostics.extend(warnings);
+                    Some(providers)
+                }
+                Err(problems) => {
+                    diagnostics.extend(problems);
+                    None
+                }
+            }
         });
     let mut site = site::assemble(config, pages, &mut diagnostics);
     site.providers = providers;

@@ -123,20 +123,23 @@ pub fn render_body(site: &Site, strings: &Strings, i: usize) -> Body {
     let page = &site.pages[i];
     let code = &site.config.languages[page.lang].code;
     let blocks = |info: &str, text: &str| {
-        (info == "fees").then(|| match &site.providers {
+        let render = match info {
+            "fees" => data::fees_block,
+            "provider" => data::facts_block,
+            _ => return None,
+        };
+        Some(match &site.providers {
             Some(providers) => {
-                data::fees_block(providers, code, strings, text).map_err(|(message, hint)| {
-                    Problem {
-                        is_error: true,
-                        message,
-                        hint,
-                    }
+                render(providers, code, strings, text).map_err(|(message, hint)| Problem {
+                    is_error: true,
+                    message,
+                    hint,
                 })
             }
             None => Err(Problem {
                 is_error: true,
                 message: format!(
-                    "the fees block cannot be shown: {} is missing or has errors",
+                    "the {info} block cannot be shown: {} is missing or has errors",
                     data::PROVIDERS_FILE
                 ),
                 hint: None,

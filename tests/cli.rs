@@ -535,6 +535,15 @@ fn the_bundled_site_builds_in_both_languages() {
             .contains("<html lang=\"en\">")
     );
     walletdesk(&["--root", repo.to_str().unwrap(), "check"], repo).success();
+    // The FAQ in both languages: at least 20 questions, as FAQPage data.
+    for faq in ["faq/index.html", "en/faq/index.html"] {
+        let page = fs::read_to_string(output.join(faq)).unwrap();
+        let open = "<script type=\"application/ld+json\">";
+        let start = page.find(open).unwrap() + open.len();
+        let end = start + page[start..].find("</script>").unwrap();
+        let data: serde_json::Value = serde_json::from_str(&page[start..end]).unwrap();
+        assert!(data["mainEntity"].as_array().unwrap().len() >= 20, "{faq}");
+    }
 }
 
 #[test]
@@ -960,6 +969,10 @@ fn every_fee_shown_comes_from_providers_yaml() {
     );
     assert!(page.contains("(as of 2026-09-20)"));
     assert!(
+        page.contains("<dt>Sandbox</dt><dd>a full test mode <span class=\"source\"><a class=\"external\" rel=\"external\" href=\"https://docs.stripe.com/testing\">"),
+        "the provider's fact box: {page}"
+    );
+    assert!(
         site.read("public/fees/index.html")
             .contains("<td class=\"amount\">0.6%（估算，请向服务商确认）</td>")
     );
@@ -991,7 +1004,7 @@ fn a_fee_without_a_source_and_an_unknown_provider_are_errors() {
             .replace("provider: stripe", "provider: strip"),
     );
     let run = site.run(&["build"]).failure();
-    assert!(run.stderr.contains("content/data/providers.yaml:12:1: provider `stripe`: fee `US domestic cards` has no source\n  hint: every fee needs"), "{}", run.stderr);
+    assert!(run.stderr.contains("content/data/providers.yaml:18:1: provider `stripe`: fee `US domestic cards` has no source\n  hint: every fee needs"), "{}", run.stderr);
     assert!(
         run.stderr.contains("content/en/fees.md:9:1: the fees block cannot be shown: content/data/providers.yaml is missing or has errors\n"),
         "{}",
