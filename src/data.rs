@@ -313,16 +313,16 @@ fn escape(text: &str) -> String {
     out
 }
 
-fn source_html(fee: &Fee, strings: &BTreeMap<String, String>) -> String {
-    let as_of = strings.get("as_of").cloned().unwrap_or_default();
-    let source = if fee.source.starts_with("https://") {
-        let shown = fee
-            .source
+/// A source (linked when it is a URL) and the date it was read.
+fn source_html(source: &str, as_of: &AsOf, strings: &BTreeMap<String, String>) -> String {
+    let as_of_label = strings.get("as_of").cloned().unwrap_or_default();
+    let source = if source.starts_with("https://") {
+        let shown = source
             .trim_start_matches("https://")
             .trim_start_matches("www.")
             .trim_end_matches('/');
         let mut href = String::new();
-        let _ = pulldown_cmark_escape::escape_href(&mut href, &fee.source);
+        let _ = pulldown_cmark_escape::escape_href(&mut href, source);
         let external = strings
             .get("external_link")
             .map_or(String::new(), |s| escape(s));
@@ -331,30 +331,11 @@ fn source_html(fee: &Fee, strings: &BTreeMap<String, String>) -> String {
             escape(shown)
         )
     } else {
-        escape(&fee.source)
+        escape(source)
     };
     let open = strings.get("paren_open").map_or("(", String::as_str);
     let close = strings.get("paren_close").map_or(")", String::as_str);
-    format!("{source} {open}{as_of} {}{close}", fee.as_of)
-}
-
-fn source_of(
-    source: &str,
-    as_of: &AsOf,
-    estimate: bool,
-    strings: &BTreeMap<String, String>,
-) -> String {
-    let fee = Fee {
-        kind: FeeKind::Conversion,
-        label: Text::new(),
-        percent: None,
-        fixed: None,
-        currency: None,
-        source: source.to_string(),
-        as_of: as_of.clone(),
-        estimate,
-    };
-    source_html(&fee, strings)
+    format!("{source} {open}{as_of_label} {as_of}{close}")
 }
 
 /// The HTML of a ```` ```provider ```` block, `facts: ID`: the provider's fact box (region,
@@ -416,7 +397,7 @@ pub fn facts_block(
             "<dt>{}</dt><dd>{}{estimate} <span class=\"source\">{}</span></dd>",
             text(&fact.label),
             text(&fact.text),
-            source_of(&fact.source, &fact.as_of, false, strings)
+            source_html(&fact.source, &fact.as_of, strings)
         );
     }
     let mut href = String::new();
@@ -514,7 +495,7 @@ pub fn fees_block(
                 "<td>{}</td><td class=\"amount\">{}</td><td>{}</td></tr>",
                 escape(&text(&fee.label)),
                 escape(&amount(fee, strings)),
-                source_html(fee, strings)
+                source_html(&fee.source, &fee.as_of, strings)
             );
         }
     }
