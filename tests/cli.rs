@@ -1076,3 +1076,36 @@ fn the_faq_page_lists_every_question_as_faqpage_json_ld() {
         );
     }
 }
+
+#[test]
+fn serve_on_every_interface_warns() {
+    let site = Site::new("basic");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_walletdesk"))
+        .args([
+            "--root",
+            site.root().to_str().unwrap(),
+            "serve",
+            "--bind",
+            "0.0.0.0",
+            "--port",
+            &port.to_string(),
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(
+        line,
+        "warning: serving on every network interface (0.0.0.0): anyone on your network can read this preview\n"
+    );
+}
