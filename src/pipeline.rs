@@ -105,6 +105,7 @@ pub fn compile_sources(
                 .with_hint("put images and other files in static/"),
         );
     }
+    let mut stale = Vec::new();
     let providers = sources
         .data
         .iter()
@@ -114,7 +115,7 @@ pub fn compile_sources(
             let today = chrono::Local::now().date_naive();
             match data::parse(&file.path, &file.text, &codes, today) {
                 Ok((providers, warnings)) => {
-                    diagnostics.extend(warnings);
+                    stale = warnings;
                     Some(providers)
                 }
                 Err(problems) => {
@@ -125,6 +126,7 @@ pub fn compile_sources(
         });
     let mut site = site::assemble(config, pages, &mut diagnostics);
     site.providers = providers;
+    site.stale_data = stale;
     let theme = theme::merge(&sources.templates, &sources.static_files);
     let (files, renderer) =
         render::render_site(&site, &theme, cache, !options.live, &mut diagnostics);
@@ -213,13 +215,15 @@ pub fn build(options: &Options) -> Result<Report, Vec<Diagnostic>> {
     })
 }
 
-/// Runs every check of `build` without writing, plus missing translations and orphan pages.
+/// Runs every check of `build` without writing, plus missing translations, orphan pages and
+/// provider figures read more than 12 months ago.
 pub fn check(options: &Options) -> Result<Report, Vec<Diagnostic>> {
     let started = Instant::now();
     let compiled = compile(options)?;
     let mut warnings = Diagnostics::default();
     warnings.extend(compiled.warnings);
     warnings.extend(compiled.site.completeness_warnings());
+    warnings.extend(compiled.site.stale_data.iter().cloned());
     Ok(Report {
         pages: pages_per_language(&compiled.site),
         files: compiled.files.len(),

@@ -1109,3 +1109,20 @@ fn serve_on_every_interface_warns() {
         "warning: serving on every network interface (0.0.0.0): anyone on your network can read this preview\n"
     );
 }
+
+#[test]
+fn check_warns_about_figures_read_over_a_year_ago() {
+    let site = Site::new("basic");
+    let run = site.run(&["check"]).success();
+    assert!(
+        run.stderr.contains("content/data/providers.yaml:35:1: warning: provider `alipay`: `most industries` was read on 2024-11, more than 12 months ago\n  hint: check the source again, then update the figure and its as_of date\n"),
+        "{}",
+        run.stderr
+    );
+    let build = site.run(&["build"]).success();
+    assert!(
+        !build.stderr.contains("providers.yaml"),
+        "build leaves the audit to check: {}",
+        build.stderr
+    );
+}
