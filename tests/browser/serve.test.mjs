@@ -13,10 +13,16 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
   server?.stop();
+  await closeWithin(browser);
   site?.remove();
 });
+
+/** Closes a page or browser, giving up after 10 s: a page caught mid-reload must not hang the run. */
+function closeWithin(closable) {
+  if (!closable) return Promise.resolve();
+  return Promise.race([closable.close().catch(() => {}), new Promise((r) => setTimeout(r, 10_000))]);
+}
 
 async function openPage(path) {
   const page = await browser.context.newPage();
@@ -30,7 +36,7 @@ async function openPage(path) {
   return { page, problems };
 }
 
-test("an edited page shows the new text without the test reloading it", async () => {
+test("an edited page shows the new text without the test reloading it", { timeout: 60_000 }, async () => {
   const { page, problems } = await openPage("/en/guide/keys/");
   assert.match(await page.textContent("main"), /Rotate keys regularly\./);
   const reloaded = page.waitForEvent("load");
@@ -38,20 +44,20 @@ test("an edited page shows the new text without the test reloading it", async ()
   await reloaded;
   assert.match(await page.textContent("main"), /Rotate keys every quarter\./);
   assert.deepEqual(problems, []);
-  await page.close();
+  await closeWithin(page);
 });
 
-test("a stylesheet change restyles the page without reloading it", async () => {
+test("a stylesheet change restyles the page without reloading it", { timeout: 60_000 }, async () => {
   const { page } = await openPage("/en/guide/keys/");
   await page.evaluate(() => { window.notReloaded = true; });
   const css = site.read("static/css/site.css");
   site.write("static/css/site.css", `${css}\nh1 { letter-spacing: 7px; }\n`);
   await page.waitForFunction(() => getComputedStyle(document.querySelector("h1")).letterSpacing === "7px");
   assert.equal(await page.evaluate(() => window.notReloaded), true);
-  await page.close();
+  await closeWithin(page);
 });
 
-test("build errors show over the last good page until they are fixed", async () => {
+test("build errors show over the last good page until they are fixed", { timeout: 60_000 }, async () => {
   const { page } = await openPage("/en/guide/register/");
   const good = site.read("content/en/guide/register.md");
   site.write("content/en/guide/register.md", good.replace("weight: 20", "weight: [20"));
@@ -63,9 +69,11 @@ test("build errors show over the last good page until they are fixed", async () 
   // Another page opened now shows the same errors.
   const other = await openPage("/guide/");
   await other.page.locator("#walletdesk-errors").waitFor();
-  await other.page.close();
+  await closeWithin(other.page);
 
   site.write("content/en/guide/register.md", good);
   await overlay.waitFor({ state: "detached" });
-  await page.close();
+  // The fix may reload the page: let it finish before closing it.
+  await page.waitForLoadState("load");
+  await closeWithin(page);
 });
