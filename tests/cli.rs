@@ -560,6 +560,34 @@ fn help_and_version() {
     );
 }
 
+/// A loopback port nothing listens on.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts `walletdesk --root <site> serve --port <port> ARGS` with piped stdout and stderr.
+fn spawn_serve(site: &Site, port: u16, args: &[&str]) -> std::process::Child {
+    let port = port.to_string();
+    let mut all = vec![
+        "--root",
+        site.root().to_str().unwrap(),
+        "serve",
+        "--port",
+        &port,
+    ];
+    all.extend(args);
+    Command::new(env!("CARGO_BIN_EXE_walletdesk"))
+        .args(all)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
 /// A `walletdesk serve` process on a free loopback port, stopped when dropped.
 struct Server {
     child: std::process::Child,
@@ -568,24 +596,9 @@ struct Server {
 
 impl Server {
     fn start(site: &Site) -> Server {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new(env!("CARGO_BIN_EXE_walletdesk"))
-            .args([
-                "--root",
-                site.root().to_str().unwrap(),
-                "--quiet",
-                "serve",
-                "--port",
-                &port.to_string(),
-            ])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
+        let port = free_port();
+        // Quiet: nothing reads its output, which must stay far below a pipe's buffer.
+        let child = spawn_serve(site, port, &["--quiet"]);
         let server = Server { child, port };
         for _ in 0..200 {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
@@ -916,23 +929,8 @@ fn serve_on_a_taken_port_says_so_and_suggests_another() {
 fn serve_stops_cleanly_on_ctrl_c_and_leaves_nothing_behind() {
     let site = Site::new("basic");
     let before = snapshot(site.root());
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_walletdesk"))
-        .args([
-            "--root",
-            site.root().to_str().unwrap(),
-            "serve",
-            "--port",
-            &port.to_string(),
-        ])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let port = free_port();
+    let mut child = spawn_serve(&site, port, &[]);
     let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
     while !line.starts_with("serving ") {
@@ -1080,25 +1078,7 @@ fn the_faq_page_lists_every_question_as_faqpage_json_ld() {
 #[test]
 fn serve_on_every_interface_warns() {
     let site = Site::new("basic");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_walletdesk"))
-        .args([
-            "--root",
-            site.root().to_str().unwrap(),
-            "serve",
-            "--bind",
-            "0.0.0.0",
-            "--port",
-            &port.to_string(),
-        ])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_serve(&site, free_port(), &["--bind", "0.0.0.0"]);
     let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
     let mut line = String::new();
     stderr.read_line(&mut line).unwrap();
