@@ -338,6 +338,41 @@ fn source_html(source: &str, as_of: &AsOf, strings: &BTreeMap<String, String>) -
     format!("{source} {open}{as_of_label} {as_of}{close}")
 }
 
+/// What is wrong with a data block: the message and maybe a hint.
+type BlockError = (String, Option<String>);
+
+/// Parses the YAML of a `kind` block (`fees`, `provider`); `example` shows the right form.
+fn parse_block<T: serde::de::DeserializeOwned>(
+    block: &str,
+    kind: &str,
+    example: &str,
+) -> Result<T, BlockError> {
+    serde_yaml::from_str(block).map_err(|e| {
+        let message = e.to_string();
+        let message = message.split(" at line ").next().unwrap_or("");
+        (
+            format!("{kind} block: {message}"),
+            Some(format!("write `{example}`")),
+        )
+    })
+}
+
+/// The provider `id` named in a `kind` block, or an error with the nearest id as a hint.
+fn find_provider<'a>(
+    providers: &'a Providers,
+    id: &str,
+    kind: &str,
+) -> Result<&'a Provider, BlockError> {
+    providers.find(id).ok_or_else(|| {
+        let hint = nearest(id, providers.providers.iter().map(|p| p.id.as_str()))
+            .map(|best| format!("did you mean `{best}`?"));
+        (
+            format!("{kind} block: unknown provider `{id}` (not in {PROVIDERS_FILE})"),
+            hint,
+        )
+    })
+}
+
 /// The HTML of a ```` ```provider ```` block, `facts: ID`: the provider's fact box (region,
 /// each fact with its source, its documentation).
 pub fn facts_block(
@@ -345,35 +380,14 @@ pub fn facts_block(
     lang: &str,
     strings: &BTreeMap<String, String>,
     block: &str,
-) -> Result<String, (String, Option<String>)> {
+) -> Result<String, BlockError> {
     #[derive(Deserialize)]
     #[serde(deny_unknown_fields)]
     struct Block {
         facts: String,
     }
-    let parsed: Block = serde_yaml::from_str(block).map_err(|e| {
-        (
-            format!(
-                "provider block: {}",
-                e.to_string().split(" at line ").next().unwrap_or("")
-            ),
-            Some("write `facts: alipay`".to_string()),
-        )
-    })?;
-    let Some(provider) = providers.find(&parsed.facts) else {
-        let hint = nearest(
-            &parsed.facts,
-            providers.providers.iter().map(|p| p.id.as_str()),
-        )
-        .map(|best| format!("did you mean `{best}`?"));
-        return Err((
-            format!(
-                "provider block: unknown provider `{}` (not in {PROVIDERS_FILE})",
-                parsed.facts
-            ),
-            hint,
-        ));
-    };
+    let parsed: Block = parse_block(block, "provider", "facts: alipay")?;
+    let provider = find_provider(providers, &parsed.facts, "provider")?;
     let text = |t: &Text| escape(t.get(lang).map_or("", String::as_str));
     let s = |key: &str| escape(strings.get(key).map_or(key, String::as_str));
     let mut html = format!(
@@ -423,22 +437,18 @@ pub fn fees_block(
     lang: &str,
     strings: &BTreeMap<String, String>,
     block: &str,
-) -> Result<String, (String, Option<String>)> {
+) -> Result<String, BlockError> {
     #[derive(Deserialize)]
     #[serde(deny_unknown_fields)]
     struct Block {
         provider: Option<String>,
         compare: Option<Vec<String>>,
     }
-    let parsed: Block = serde_yaml::from_str(block).map_err(|e| {
-        (
-            format!(
-                "fees block: {}",
-                e.to_string().split(" at line ").next().unwrap_or("")
-            ),
-            Some("write `provider: stripe` or `compare: [alipay, stripe]`".to_string()),
-        )
-    })?;
+    let parsed: Block = parse_block(
+        block,
+        "fees",
+        "provider: stripe` or `compare: [alipay, stripe]",
+    )?;
     let ids: Vec<String> = match (parsed.provider, parsed.compare) {
         (Some(id), None) => vec![id],
         (None, Some(ids)) if !ids.is_empty() => ids,
@@ -449,20 +459,10 @@ pub fn fees_block(
             ));
         }
     };
-    let mut chosen = Vec::new();
-    for id in &ids {
-        match providers.find(id) {
-            Some(provider) => chosen.push(provider),
-            None => {
-                let hint = nearest(id, providers.providers.iter().map(|p| p.id.as_str()))
-                    .map(|best| format!("did you mean `{best}`?"));
-                return Err((
-                    format!("fees block: unknown provider `{id}` (not in {PROVIDERS_FILE})"),
-                    hint,
-                ));
-            }
-        }
-    }
+    let chosen = ids
+        .iter()
+        .map(|id| find_provider(providers, id, "fees"))
+        .collect::<Result<Vec<_>, _>>()?;
     let text = |t: &Text| t.get(lang).cloned().unwrap_or_default();
     let s = |key: &str| escape(strings.get(key).map_or(key, String::as_str));
     let mut html = String::from(

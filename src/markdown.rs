@@ -207,13 +207,14 @@ pub struct Rendered {
     pub problems: Vec<Located<Problem>>,
 }
 
-/// Renders `markdown` to HTML. `headings` must be `headings(markdown)`: the ids were decided
-/// there so links to this page could be checked before any page was rendered. `resolve` maps
-/// every link destination; `strings` gives alert titles and labels in the page's language.
 /// Renders the fenced block of a language walletdesk owns (such as ```` ```fees ````) to HTML,
 /// or says it is not such a block (`None`).
 pub type BlockRenderer<'a> = &'a dyn Fn(&str, &str) -> Option<Result<String, Problem>>;
 
+/// Renders `markdown` to HTML. `headings` must be `headings(markdown)`: the ids were decided
+/// there so links to this page could be checked before any page was rendered. `resolve` maps
+/// every link destination, `blocks` renders data blocks, and `strings` gives alert titles and
+/// labels in the page's language.
 pub fn render(
     markdown: &str,
     headings: &[Heading],

@@ -277,11 +277,6 @@ impl Preview {
         self.errors = errors.clone();
         Update::Failed(errors)
     }
-
-    /// The options the preview builds with.
-    pub fn options(&self) -> &Options {
-        &self.options
-    }
 }
 
 #[cfg(test)]

@@ -40,12 +40,10 @@ impl OutputFile {
 
 /// The file that serves a site path: `guide/` → `guide/index.html`.
 pub fn file_for(site_path: &str) -> String {
-    if site_path.ends_with(".html") {
-        percent_encoding::percent_decode_str(site_path)
-            .decode_utf8_lossy()
-            .into_owned()
+    let decoded = percent_encoding::percent_decode_str(site_path).decode_utf8_lossy();
+    if decoded.ends_with(".html") {
+        decoded.into_owned()
     } else {
-        let decoded = percent_encoding::percent_decode_str(site_path).decode_utf8_lossy();
         format!("{decoded}index.html")
     }
 }
@@ -333,7 +331,7 @@ impl Renderer {
         mut value: serde_json::Value,
     ) -> (Option<OutputFile>, Vec<Diagnostic>) {
         let shared = &self.languages[site.pages[i].lang];
-        let (nav, _) = &self.navs[&(shared.lang, nav_key(site, Some(i)))];
+        let (nav, _) = &self.navs[&(shared.lang, nav_key(site, i))];
         value["content"] = serde_json::Value::String(body.html.clone());
         render_page(site, &self.tera, theme, shared, nav, i, &value)
     }
@@ -343,7 +341,7 @@ impl Renderer {
     /// pages.
     fn fingerprint(&self, site: &Site, i: usize, body: &Body, value: &serde_json::Value) -> u64 {
         let shared = &self.languages[site.pages[i].lang];
-        let (_, nav) = self.navs[&(shared.lang, nav_key(site, Some(i)))];
+        let (_, nav) = self.navs[&(shared.lang, nav_key(site, i))];
         let mut hasher = Xxh3::new();
         for part in [self.templates, shared.hash, nav, body.hash] {
             hasher.update(&part.to_le_bytes());
@@ -588,8 +586,7 @@ impl Shared {
 
 /// Which navigation a page shows: the one with its section open (a section page opens
 /// itself); `None` for home pages, top-level pages and orphans.
-fn nav_key(site: &Site, page: Option<usize>) -> Option<usize> {
-    let page = page?;
+fn nav_key(site: &Site, page: usize) -> Option<usize> {
     match site.pages[page].kind {
         PageKind::Home => None,
         PageKind::Section => Some(page),
@@ -608,7 +605,7 @@ fn render_navs(
     languages: &[Shared],
 ) -> tera::TeraResult<HashMap<(usize, Option<usize>), String>> {
     let mut keys: BTreeSet<(usize, Option<usize>)> = (0..site.pages.len())
-        .map(|i| (site.pages[i].lang, nav_key(site, Some(i))))
+        .map(|i| (site.pages[i].lang, nav_key(site, i)))
         .collect();
     keys.extend((0..languages.len()).map(|lang| (lang, None)));
     keys.into_par_iter()

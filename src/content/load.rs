@@ -97,9 +97,7 @@ pub fn read_site(root: &Path, diagnostics: &mut Diagnostics) -> SiteSources {
             sources.ignored.push(display_path(root, &path));
         }
     }
-    sources
-        .content
-        .sort_by(|a, b| (&a.lang_dir, &a.key).cmp(&(&b.lang_dir, &b.key)));
+    sort_content(&mut sources);
     for (rel, path) in walk(&root.join("templates")) {
         if let Some(file) = read_text(root, &path, diagnostics) {
             sources.templates.push((rel, file));
@@ -117,6 +115,13 @@ pub fn read_site(root: &Path, diagnostics: &mut Diagnostics) -> SiteSources {
         }
     }
     sources
+}
+
+/// Pages in one order whichever way they were read, so rebuilds see the same site.
+fn sort_content(sources: &mut SiteSources) {
+    sources
+        .content
+        .sort_by(|a, b| (&a.lang_dir, &a.key).cmp(&(&b.lang_dir, &b.key)));
 }
 
 /// Files below `dir` (skipping hidden ones) as (relative path with `/`, full path), sorted.
@@ -206,9 +211,6 @@ pub fn reread(sources: &mut SiteSources, paths: &[PathBuf], diagnostics: &mut Di
                     file,
                 });
             }
-            sources
-                .content
-                .sort_by(|a, b| (&a.lang_dir, &a.key).cmp(&(&b.lang_dir, &b.key)));
         } else if let Some(name) = rel.strip_prefix("templates/") {
             sources.templates.retain(|(n, _)| n != name);
             if exists && let Some(file) = read_text(&root, path, diagnostics) {
@@ -234,5 +236,6 @@ pub fn reread(sources: &mut SiteSources, paths: &[PathBuf], diagnostics: &mut Di
             return false;
         }
     }
+    sort_content(sources);
     true
 }
