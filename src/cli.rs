@@ -37,6 +37,9 @@ enum Command {
         /// Replace the contents of a non-empty output folder walletdesk did not create
         #[arg(long)]
         force: bool,
+        /// Also print what each search index came to and how long it took
+        #[arg(long)]
+        timings: bool,
     },
     /// Check the site (links, anchors, templates, translations) without writing anything
     Check {
@@ -90,11 +93,16 @@ pub fn run(cli: Cli) -> ExitCode {
             site,
             output,
             force,
-        } => finish(
-            pipeline::build(&options(site, output, force)),
-            "built",
-            cli.quiet,
-        ),
+            timings,
+        } => {
+            let result = pipeline::build(&options(site, output, force));
+            if let (Ok(report), true) = (&result, timings) {
+                for line in report.search_timings() {
+                    eprintln!("{line}");
+                }
+            }
+            finish(result, "built", cli.quiet)
+        }
         Command::Check { site } => finish(
             pipeline::check(&options(site, None, false)),
             "checked",

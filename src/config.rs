@@ -18,6 +18,39 @@ struct RawConfig {
     languages: Vec<Language>,
     #[serde(default)]
     content_security_policy: Option<String>,
+    #[serde(default)]
+    search: RawSearch,
+}
+
+/// `search:` of site.yaml.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSearch {
+    #[serde(default = "enabled")]
+    enabled: bool,
+    #[serde(default)]
+    exclude: Vec<String>,
+}
+
+impl Default for RawSearch {
+    fn default() -> Self {
+        RawSearch {
+            enabled: true,
+            exclude: Vec::new(),
+        }
+    }
+}
+
+fn enabled() -> bool {
+    true
+}
+
+/// The search settings: on by default; `exclude` holds glob patterns of page keys (the path
+/// below `content/<lang>/`, e.g. `glossary.md` or `drafts/**`) left out of the index.
+#[derive(Debug, Clone)]
+pub struct Search {
+    pub enabled: bool,
+    pub exclude: globset::GlobSet,
 }
 
 /// One language of the site. `code` is the URL prefix and the folder under `content/`.
@@ -104,6 +137,7 @@ pub struct Config {
     pub languages: Vec<Language>,
     /// Emitted as a `<meta http-equiv="Content-Security-Policy">` on every page when set.
     pub content_security_policy: Option<String>,
+    pub search: Search,
 }
 
 impl Config {
@@ -211,6 +245,36 @@ pub fn parse(
             ));
         }
     }
+    let mut exclude = globset::GlobSetBuilder::new();
+    for pattern in &raw.search.exclude {
+        match globset::GlobBuilder::new(pattern)
+            .literal_separator(true)
+            .build()
+        {
+            Ok(glob) => {
+                exclude.add(glob);
+            }
+            Err(e) => {
+                let (line, col) = text
+                    .lines()
+                    .enumerate()
+                    .find_map(|(i, l)| Some((i + 1, l.find(pattern.as_str())? + 1)))
+                    .unwrap_or((key_line("search"), 1));
+                problems.push(
+                    Diagnostic::error(
+                        path,
+                        line,
+                        col,
+                        format!("search exclude pattern `{pattern}`: {}", e.kind()),
+                    )
+                    .with_hint("patterns match page files below content/<lang>/, e.g. `glossary.md` or `drafts/**`"),
+                );
+            }
+        }
+    }
+    let exclude = exclude
+        .build()
+        .unwrap_or_else(|_| globset::GlobSet::empty());
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -220,6 +284,10 @@ pub fn parse(
         base_url: base_url.expect("checked above"),
         languages: raw.languages,
         content_security_policy: raw.content_security_policy,
+        search: Search {
+            enabled: raw.search.enabled,
+            exclude,
+        },
     })
 }
 
@@ -263,6 +331,23 @@ mod tests {
                 .unwrap()
                 .starts_with("did you mean `title`?")
         );
+    }
+
+    #[test]
+    fn search_is_on_by_default_and_excludes_by_key() {
+        let config = parse(Path::new("site.yaml"), SITE, None).unwrap();
+        assert!(config.search.enabled && config.search.exclude.is_empty());
+        let text =
+            format!("{SITE}search:\n  enabled: false\n  exclude: [glossary.md, 'drafts/**']\n");
+        let config = parse(Path::new("site.yaml"), &text, None).unwrap();
+        assert!(!config.search.enabled);
+        assert!(config.search.exclude.is_match("glossary.md"));
+        assert!(config.search.exclude.is_match("drafts/a/b.md"));
+        assert!(!config.search.exclude.is_match("guide/glossary.md"));
+        let bad = format!("{SITE}search:\n  exclude: ['a[']\n");
+        let errors = parse(Path::new("site.yaml"), &bad, None).unwrap_err();
+        assert_eq!((errors[0].line, errors[0].col), (9, 14));
+        assert!(errors[0].message.starts_with("search exclude pattern `a[`"));
     }
 
     #[test]

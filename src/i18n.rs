@@ -53,6 +53,40 @@ const EN: &[(&str, &str)] = &[
         "fees_note",
         "Fees change: confirm them with the provider before you sign. Figures reviewed on",
     ),
+    ("search", "Search"),
+    ("search_title", "Search this site"),
+    ("search_label", "Search terms"),
+    ("search_placeholder", "Search the guide"),
+    ("search_close", "Close"),
+    ("search_loading", "Searching…"),
+    ("search_results", "{count} results"),
+    ("search_results_one", "1 result"),
+    ("search_results_label", "Search results"),
+    ("search_all", "Show all results"),
+    ("search_no_results", "Nothing matched “{query}”."),
+    ("search_shorter", "Try shorter or fewer words."),
+    (
+        "search_results_other_language",
+        "{count} results in {language}",
+    ),
+    (
+        "search_results_other_language_one",
+        "1 result in {language}",
+    ),
+    ("search_recent", "Recent searches"),
+    ("search_clear_recent", "Clear"),
+    (
+        "search_hint_keys",
+        "↑ ↓ to choose · Enter to open · Esc to close",
+    ),
+    (
+        "search_needs_js",
+        "Search needs JavaScript. The site navigation lists every page.",
+    ),
+    (
+        "search_error",
+        "Search could not be loaded. Please try again later.",
+    ),
 ];
 
 const ZH: &[(&str, &str)] = &[
@@ -99,6 +133,34 @@ const ZH: &[(&str, &str)] = &[
         "fees_note",
         "费率会调整，签约前请向服务商确认。数据核对日期：",
     ),
+    ("search", "搜索"),
+    ("search_title", "站内搜索"),
+    ("search_label", "搜索关键词"),
+    ("search_placeholder", "搜索指南内容"),
+    ("search_close", "关闭"),
+    ("search_loading", "正在搜索…"),
+    ("search_results", "找到 {count} 条结果"),
+    ("search_results_one", "找到 1 条结果"),
+    ("search_results_label", "搜索结果"),
+    ("search_all", "查看全部结果"),
+    ("search_no_results", "没有找到与“{query}”相关的内容。"),
+    ("search_shorter", "试试更短的关键词，或减少关键词的数量。"),
+    (
+        "search_results_other_language",
+        "{language}版中有 {count} 条结果",
+    ),
+    (
+        "search_results_other_language_one",
+        "{language}版中有 1 条结果",
+    ),
+    ("search_recent", "最近搜索"),
+    ("search_clear_recent", "清除记录"),
+    ("search_hint_keys", "↑ ↓ 选择 · 回车打开 · Esc 关闭"),
+    (
+        "search_needs_js",
+        "搜索功能需要启用 JavaScript。你可以通过站点导航找到所有页面。",
+    ),
+    ("search_error", "搜索暂时无法加载，请稍后再试。"),
 ];
 
 pub type Strings = BTreeMap<String, String>;

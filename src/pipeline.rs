@@ -12,6 +12,7 @@ use crate::data;
 use crate::error::{Diagnostic, Diagnostics, display_path};
 use crate::output;
 use crate::render::{self, OutputFile, RenderCache, Renderer};
+use crate::search;
 use crate::site::{self, Site};
 use crate::theme::{self, Theme};
 
@@ -40,6 +41,8 @@ pub struct Report {
     pub warnings: Vec<Diagnostic>,
     pub output: Option<PathBuf>,
     pub elapsed: Duration,
+    /// What each language's search index came to.
+    pub search: Vec<search::Stats>,
 }
 
 impl Report {
@@ -62,6 +65,23 @@ impl Report {
         line.push_str(&format!(" in {:.2} s", self.elapsed.as_secs_f64()));
         line
     }
+
+    /// One line per search index: `search zh: 120 sections of 33 pages, 41230 bytes in 0.01 s`.
+    pub fn search_timings(&self) -> Vec<String> {
+        self.search
+            .iter()
+            .map(|s| {
+                format!(
+                    "search {}: {} sections of {} pages, {} bytes in {:.3} s",
+                    s.lang,
+                    s.sections,
+                    s.pages,
+                    s.bytes,
+                    s.elapsed.as_secs_f64()
+                )
+            })
+            .collect()
+    }
 }
 
 /// A rendered site held in memory, with what it was made from.
@@ -70,6 +90,8 @@ pub struct Compiled {
     pub theme: Theme,
     pub renderer: Renderer,
     pub files: Vec<OutputFile>,
+    /// What each language's search index came to.
+    pub search: Vec<search::Stats>,
     /// Warnings (a compiled site has no errors).
     pub warnings: Vec<Diagnostic>,
 }
@@ -128,14 +150,14 @@ pub fn compile_sources(
     site.providers = providers;
     site.stale_data = stale;
     let theme = theme::merge(&sources.templates, &sources.static_files);
-    let (files, renderer) =
-        render::render_site(&site, &theme, cache, !options.live, &mut diagnostics);
-    match renderer {
+    let rendered = render::render_site(&site, &theme, cache, !options.live, &mut diagnostics);
+    match rendered.renderer {
         Some(renderer) if !diagnostics.has_errors() => Ok(Compiled {
             site,
             theme,
             renderer,
-            files,
+            files: rendered.files,
+            search: rendered.search,
             warnings: diagnostics.into_sorted(),
         }),
         _ => Err(diagnostics.into_sorted()),
@@ -212,6 +234,7 @@ pub fn build(options: &Options) -> Result<Report, Vec<Diagnostic>> {
         warnings: compiled.warnings,
         output: Some(display_path(&root, &out)),
         elapsed: started.elapsed(),
+        search: compiled.search,
     })
 }
 
@@ -230,6 +253,7 @@ pub fn check(options: &Options) -> Result<Report, Vec<Diagnostic>> {
         warnings: warnings.into_sorted(),
         output: None,
         elapsed: started.elapsed(),
+        search: compiled.search,
     })
 }
 
@@ -242,6 +266,7 @@ impl Compiled {
             warnings: self.warnings.clone(),
             output: None,
             elapsed,
+            search: self.search.clone(),
         }
     }
 }

@@ -251,12 +251,19 @@ impl Preview {
         match pipeline::compile_sources(&self.options, &self.sources, &mut self.cache) {
             Ok(compiled) => {
                 let files = files_map(&compiled.files);
+                // Search index files are no page a browser shows: they need no reload.
+                let shown =
+                    |path: &&String| !(path.starts_with("search/") && path.ends_with(".bin"));
                 let changed: Vec<String> = files
                     .iter()
-                    .filter(|(path, bytes)| self.files.get(*path) != Some(bytes))
+                    .filter(|(path, bytes)| shown(path) && self.files.get(*path) != Some(bytes))
                     .map(|(path, _)| url_of(path))
                     .collect();
-                let removed = self.files.keys().any(|p| !files.contains_key(p));
+                let removed = self
+                    .files
+                    .keys()
+                    .filter(shown)
+                    .any(|p| !files.contains_key(p));
                 self.files = Arc::new(files);
                 self.built = Some(compiled);
                 self.errors.clear();

@@ -19,6 +19,7 @@ use crate::error::{Diagnostic, Diagnostics, LineIndex};
 use crate::i18n::{self, Strings};
 use crate::links;
 use crate::markdown::{self, Problem};
+use crate::search;
 use crate::site::{Site, alias_path};
 use crate::theme::Theme;
 
@@ -174,29 +175,54 @@ pub fn render_body(site: &Site, strings: &Strings, i: usize) -> Body {
     }
 }
 
+/// A rendered site: its files, the renderer that made them (`None` when a template is broken)
+/// and what its search indexes came to.
+pub struct SiteRender {
+    pub files: Vec<OutputFile>,
+    pub renderer: Option<Renderer>,
+    pub search: Vec<search::Stats>,
+}
+
 /// Renders every output file of the site. `cache` supplies bodies rendered before (pass an
 /// empty one for a fresh build) and is refilled with this build's bodies. With
-/// `fingerprint_assets`, asset URLs carry `?v=<hash>` for cache busting.
+/// `fingerprint_assets`, asset URLs carry `?v=<hash>` and the search index folders a content
+/// hash, for cache busting.
+///
+/// Bodies are rendered first, then indexed for search, then put into their templates: every
+/// page links to the index by its hashed URL.
 pub fn render_site(
     site: &Site,
     theme: &Theme,
     cache: &mut RenderCache,
     fingerprint_assets: bool,
     diagnostics: &mut Diagnostics,
-) -> (Vec<OutputFile>, Option<Renderer>) {
-    let Some(renderer) = Renderer::new(site, theme, fingerprint_assets, diagnostics) else {
-        return (Vec::new(), None);
+) -> SiteRender {
+    let Some(mut renderer) = Renderer::new(site, theme, fingerprint_assets, diagnostics) else {
+        return SiteRender {
+            files: Vec::new(),
+            renderer: None,
+            search: Vec::new(),
+        };
     };
     let structure = structure_hash(site);
     if structure != cache.structure {
         cache.bodies.clear();
         cache.structure = structure;
     }
-    let rendered: Vec<PageRender> = (0..site.pages.len())
+    let bodies: Vec<Arc<Body>> = (0..site.pages.len())
         .into_par_iter()
-        .map(|i| {
+        .map(|i| cache.get_or_render(site, renderer.strings(site, i), i))
+        .collect();
+    let html: Vec<&str> = bodies.iter().map(|b| b.html.as_str()).collect();
+    let search = search::build(site, &html, fingerprint_assets);
+    for shared in &mut renderer.languages {
+        shared.set_search(site, &search.meta_urls);
+    }
+    let rendered: Vec<PageRender> = bodies
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, body)| {
             let page = &site.pages[i];
-            let body = cache.get_or_render(site, renderer.strings(site, i), i);
             let value = page_value(site, &renderer.languages[page.lang], i);
             let fingerprint = renderer.fingerprint(site, i, &body, &value);
             if let Some((previous, file)) = cache.pages.get(&(page.lang, page.key.clone()))
@@ -249,7 +275,12 @@ pub fn render_site(
         path: asset.rel.clone(),
         bytes: Arc::from(asset.bytes.as_slice()),
     }));
-    (files, Some(renderer))
+    files.extend(search.files);
+    SiteRender {
+        files,
+        renderer: Some(renderer),
+        search: search.stats,
+    }
 }
 
 /// One page's render: its body, its file with the fingerprint it was made from (none when the
@@ -367,12 +398,21 @@ impl Renderer {
     ) -> Vec<OutputFile> {
         let mut files = Vec::new();
         for (lang, shared) in self.languages.iter().enumerate() {
-            match render_not_found(site, &self.tera, shared, &self.navs[&(lang, None)].0) {
-                Ok(html) => {
-                    let path = format!("{}404.html", site.config.language_prefix(lang));
-                    files.push(OutputFile::text(path, html));
+            let prefix = site.config.language_prefix(lang);
+            let not_found = format!("{prefix}404.html");
+            let search = format!("{prefix}search/");
+            let mut specials = vec![("404", not_found, "not_found_title", "404.html")];
+            let search_page_free = !site.pages.iter().any(|p| p.path == search);
+            if site.config.search.enabled && search_page_free {
+                specials.push(("search", search, "search_title", "search.html"));
+            }
+            for (kind, path, title_key, template) in specials {
+                let nav = &self.navs[&(lang, None)].0;
+                let special = (kind, path.as_str(), title_key, template);
+                match render_special(site, &self.tera, shared, nav, special) {
+                    Ok(html) => files.push(OutputFile::text(file_for(&path), html)),
+                    Err(e) => diagnostics.push(template_diagnostic(&e, theme, None)),
                 }
-                Err(e) => diagnostics.push(template_diagnostic(&e, theme, None)),
             }
         }
         files.extend(redirects(site));
@@ -512,6 +552,9 @@ struct Shared {
     strings_value: Value,
     nav: Value,
     assets: Value,
+    asset_urls: BTreeMap<String, String>,
+    /// The `search` value: where this language's index and search page are.
+    search: Value,
 }
 
 impl Shared {
@@ -534,7 +577,7 @@ impl Shared {
             .map(|l| serde_json::json!({"code": l.code, "name": l.name, "locale": l.locale()}))
             .collect();
         let nav = site.homes[lang].map_or_else(Vec::new, |home| nav_items(site, home));
-        let assets: BTreeMap<&str, String> = theme
+        let assets: BTreeMap<String, String> = theme
             .assets
             .iter()
             .map(|a| {
@@ -544,7 +587,7 @@ impl Shared {
                 } else {
                     url
                 };
-                (a.rel.as_str(), url)
+                (a.rel.clone(), url)
             })
             .collect();
         let mut hasher = Xxh3::new();
@@ -569,7 +612,48 @@ impl Shared {
             strings,
             nav: Value::from_serializable(&nav),
             assets: Value::from_serializable(&assets),
+            asset_urls: assets,
+            search: Value::from_serializable(&serde_json::json!({"enabled": false})),
         }
+    }
+
+    /// Sets the `search` value from each language's index URL.
+    fn set_search(&mut self, site: &Site, meta_urls: &[Option<String>]) {
+        let config = &site.config;
+        let page = |lang: usize| {
+            config
+                .base_url
+                .href(&format!("{}search/", config.language_prefix(lang)))
+        };
+        let indexes: Vec<serde_json::Value> = config
+            .languages
+            .iter()
+            .enumerate()
+            .filter_map(|(lang, l)| {
+                let index = meta_urls.get(lang)?.as_ref()?;
+                Some(serde_json::json!({
+                    "code": l.code, "name": l.name, "index": index, "page": page(lang),
+                    "current": lang == self.lang,
+                }))
+            })
+            .collect();
+        let value = match meta_urls.get(self.lang).and_then(Option::as_ref) {
+            Some(index) => serde_json::json!({
+                "enabled": true,
+                "index": index,
+                "page": page(self.lang),
+                "script": self.asset_urls.get("js/search.js"),
+                "core": self.asset_urls.get("js/search-core.js"),
+                "indexes_json": serde_json::to_string(&indexes).unwrap_or_default(),
+                "indexes": indexes,
+            }),
+            None => serde_json::json!({"enabled": false}),
+        };
+        let mut hasher = Xxh3::new();
+        hasher.update(&self.hash.to_le_bytes());
+        hasher.update(&serde_json::to_vec(&value).unwrap_or_default());
+        self.hash = hasher.digest();
+        self.search = Value::from_serializable(&value);
     }
 
     fn context(&self) -> Context {
@@ -580,6 +664,7 @@ impl Shared {
         context.insert_value("t", self.strings_value.clone());
         context.insert_value("nav", self.nav.clone());
         context.insert_value("assets", self.assets.clone());
+        context.insert_value("search", self.search.clone());
         context
     }
 }
@@ -818,28 +903,26 @@ fn render_page(
     }
 }
 
-fn render_not_found(
+/// A page that has no Markdown source: the 404 page (`kind` "404") and the search page
+/// (`kind` "search"), at `path` with template `template`.
+fn render_special(
     site: &Site,
     tera: &Tera,
     shared: &Shared,
     nav: &str,
+    (kind, path, title_key, template): (&str, &str, &str, &str),
 ) -> tera::TeraResult<String> {
     let config = &site.config;
-    let path = format!("{}404.html", config.language_prefix(shared.lang));
-    let title = shared
-        .strings
-        .get("not_found_title")
-        .cloned()
-        .unwrap_or_default();
+    let title = shared.strings.get(title_key).cloned().unwrap_or_default();
     let page_value = serde_json::json!({
         "title": title,
         "description": null,
         "content": "",
         "toc": [],
-        "kind": "404",
-        "key": "404",
-        "url": config.base_url.href(&path),
-        "permalink": config.base_url.absolute(&path),
+        "kind": kind,
+        "key": kind,
+        "url": config.base_url.href(path),
+        "permalink": config.base_url.absolute(path),
         "updated": null,
         "tags": [],
         "ancestors": [],
@@ -852,7 +935,7 @@ fn render_not_found(
     let mut context = shared.context();
     context.insert("page", &page_value);
     context.insert_value("nav_html", Value::safe_string(nav));
-    tera.render("404.html", &context)
+    tera.render(template, &context)
 }
 
 fn escape(text: &str) -> String {

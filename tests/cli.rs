@@ -546,6 +546,124 @@ fn the_bundled_site_builds_in_both_languages() {
     }
 }
 
+/// The search index folder of `lang` in a built site, with every file unzipped.
+fn search_index(public: &Path, lang: &str) -> (String, BTreeMap<String, Vec<u8>>) {
+    let folder = fs::read_dir(public.join("search"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .find(|name| name.starts_with(&format!("{lang}-")))
+        .unwrap_or_else(|| panic!("no search index for {lang}"));
+    let root = public.join("search").join(&folder);
+    let files = snapshot(&root)
+        .into_iter()
+        .map(|(path, bytes)| {
+            let mut text = Vec::new();
+            flate2::read::GzDecoder::new(bytes.as_slice())
+                .read_to_end(&mut text)
+                .unwrap();
+            (path.to_string_lossy().replace('\\', "/"), text)
+        })
+        .collect();
+    (folder, files)
+}
+
+/// The page titles of an index's page files.
+fn indexed_titles(files: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    files
+        .iter()
+        .filter(|(name, _)| name.starts_with("p/"))
+        .map(|(_, json)| {
+            let page: serde_json::Value = serde_json::from_slice(json).unwrap();
+            page["t"].as_str().unwrap().to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn build_writes_a_search_index_per_language_that_every_page_points_to() {
+    let site = Site::new("basic");
+    site.run(&["build"]).success();
+    let public = site.path("public");
+    for (lang, prefix, faq) in [("zh", "", "常见问题"), ("en", "en/", "FAQ")] {
+        let (folder, files) = search_index(&public, lang);
+        let meta: serde_json::Value = serde_json::from_slice(&files["meta.bin"]).unwrap();
+        let pages = meta["pages"].as_array().unwrap();
+        let sections: u64 = pages.iter().map(|n| n.as_u64().unwrap()).sum();
+        assert_eq!(meta["n"].as_u64(), Some(sections));
+        assert!(indexed_titles(&files).contains(&faq.to_string()));
+        assert!(files.keys().any(|name| name.starts_with("t/")));
+        // Every page, the search page included, links to its language's index.
+        let meta_url = format!("/search/{folder}/meta.bin");
+        for page in [
+            "index.html",
+            "faq/index.html",
+            "search/index.html",
+            "404.html",
+        ] {
+            let html = site.read(&format!("public/{prefix}{page}"));
+            assert!(html.contains(&meta_url), "{prefix}{page} lacks {meta_url}");
+        }
+    }
+}
+
+#[test]
+fn the_search_index_changes_name_only_when_its_content_changes() {
+    let site = Site::new("basic");
+    site.run(&["build"]).success();
+    let (first, first_files) = search_index(&site.path("public"), "en");
+    site.run(&["build"]).success();
+    let (again, again_files) = search_index(&site.path("public"), "en");
+    assert_eq!(first, again);
+    assert_eq!(first_files, again_files);
+    let faq = site
+        .read("content/en/faq.md")
+        .replace("title: FAQ", "title: Questions");
+    site.write("content/en/faq.md", &faq);
+    site.run(&["build"]).success();
+    let (changed, files) = search_index(&site.path("public"), "en");
+    assert_ne!(first, changed);
+    assert!(indexed_titles(&files).contains(&"Questions".to_string()));
+    assert_eq!(
+        search_index(&site.path("public"), "zh").0,
+        search_index(&site.path("public"), "zh").0
+    );
+}
+
+#[test]
+fn search_can_be_switched_off_and_pages_left_out() {
+    let site = Site::new("basic");
+    let config = site.read("site.yaml");
+    site.write(
+        "site.yaml",
+        &format!("{config}search:\n  exclude: [faq.md, 'guide/**']\n"),
+    );
+    site.run(&["build"]).success();
+    let (_, files) = search_index(&site.path("public"), "en");
+    let titles = indexed_titles(&files);
+    assert!(!titles.contains(&"FAQ".to_string()), "{titles:?}");
+    assert!(!titles.iter().any(|t| t.contains("Keys")), "{titles:?}");
+    assert!(!titles.is_empty());
+
+    site.write("site.yaml", &format!("{config}search:\n  enabled: false\n"));
+    site.run(&["build"]).success();
+    assert!(!site.path("public/search").exists());
+    assert!(!site.path("public/en/search").exists());
+    assert!(!site.read("public/index.html").contains("data-index"));
+
+    site.write(
+        "site.yaml",
+        &format!("{config}search:\n  exclude: ['faq[.md']\n"),
+    );
+    let run = site.run(&["build"]).failure();
+    assert!(
+        run.stderr.starts_with(
+            "site.yaml:12:14: search exclude pattern `faq[.md`: unclosed character class"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
 #[test]
 fn help_and_version() {
     let dir = tempfile::tempdir().unwrap();

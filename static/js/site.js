@@ -61,4 +61,61 @@
     }, { rootMargin: "0px 0px -60% 0px" });
     headings.forEach(function (h) { observer.observe(h); });
   }
+
+  // Search: nothing is loaded until it is used. The first focus or click of the header button,
+  // Ctrl-K / Cmd-K or "/" imports js/search.js (the dialog); the search page imports it at once.
+  var searchButton = document.querySelector(".search-button[data-script]");
+  var searchPage = document.querySelector(".search-page[data-script]");
+  var searchModule;
+  function loadSearch(el) {
+    return searchModule || (searchModule = import(el.dataset.script));
+  }
+  function openSearch() {
+    loadSearch(searchButton).then(function (m) { m.open(searchButton); },
+      function () { location.href = searchButton.dataset.page; }); // offline: the search page
+  }
+  if (searchButton) {
+    searchButton.addEventListener("focus", function () { loadSearch(searchButton).catch(function () {}); });
+    searchButton.addEventListener("click", openSearch);
+    document.addEventListener("keydown", function (event) {
+      var t = event.target;
+      var key = event.key || ""; // autofill sends keydown without a key
+      var typing = t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName);
+      var modifier = event.ctrlKey || event.metaKey || event.altKey;
+      if (((event.ctrlKey || event.metaKey) && !event.altKey && key.toLowerCase() === "k") ||
+          (key === "/" && !typing && !modifier)) {
+        event.preventDefault();
+        openSearch();
+      }
+    });
+  }
+  if (searchPage) loadSearch(searchPage).then(function (m) { m.page(searchPage); });
+
+  // Arriving from a search result (?hl=words): mark the words in the page with the query
+  // core's own matching, one <mark> per matched run inside each text node.
+  var hl = new URLSearchParams(location.search).get("hl");
+  var core = document.querySelector("[data-core]");
+  var main = document.getElementById("main");
+  if (hl && hl.trim() && core && main) {
+    import(core.dataset.core).then(function (search) {
+      var walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT, function (node) {
+        return node.parentElement.closest("script, style, mark, svg") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
+      });
+      var nodes = [];
+      while (walker.nextNode()) nodes.push(walker.currentNode);
+      nodes.forEach(function (node) {
+        var pieces = search.highlight(node.data, hl);
+        if (!pieces.some(function (p) { return p[1]; })) return;
+        var fragment = document.createDocumentFragment();
+        pieces.forEach(function (p) {
+          if (!p[1]) return fragment.append(p[0]);
+          var mark = document.createElement("mark");
+          mark.className = "search-hit";
+          mark.textContent = p[0];
+          fragment.append(mark);
+        });
+        node.replaceWith(fragment);
+      });
+    }).catch(function () { /* no highlighting */ });
+  }
 })();

@@ -1,0 +1,322 @@
+//! Sections → the files of one language's index. Pure: documents in, named byte blobs out.
+//!
+//! Layout (every file gzip-compressed, read with the browser's `DecompressionStream`):
+//! - `meta.bin`: JSON `{"v", "n": sections, "shards", "pages": [sections per page]}`;
+//! - `t/<shard>.bin`: the terms whose `shard_key` hashes (FNV-1a) to that shard, sorted, each
+//!   `varint(len) term varint(df) byte(form) varint(bytes) sections varint(count) fields`:
+//!   `sections` holds every section the term occurs in, as a bitmap over all sections
+//!   (form 1) or as `varint(gap)`s (form 0), whichever is smaller; `fields` lists the sections
+//!   where it is in a heading or the page title, `varint(gap << 1 | is_title)`;
+//! - `p/<page>.bin`: JSON `{"t": title, "u": url, "s": [[heading, anchor, excerpt], …]}` (heading
+//!   and anchor `null` for the text before the first heading): fetched only for pages shown.
+
+use std::io::Write;
+
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use super::extract::SectionText;
+use super::tokenize::{Term, fnv1a, normalize, shard_key, terms};
+
+/// Format version, checked by the query side.
+pub const VERSION: u32 = 1;
+/// Characters of a section's text kept as its excerpt.
+pub const EXCERPT_CHARS: usize = 64;
+/// Uncompressed bytes aimed at per term shard (≈ 2.5 KB compressed): a query downloads one
+/// shard per term.
+const SHARD_BYTES: usize = 3 * 1024;
+
+/// One page to index: its title, URL and sections.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub title: String,
+    pub url: String,
+    pub sections: Vec<SectionText>,
+}
+
+/// One language's index: file names relative to the index folder, with their bytes.
+#[derive(Debug, Default)]
+pub struct Index {
+    pub files: Vec<(String, Vec<u8>)>,
+    pub sections: usize,
+}
+
+const BODY: u8 = 0;
+const HEADING: u8 = 1;
+const TITLE: u8 = 2;
+
+/// The terms of a run of documents, as keys (see `Term::key`) with their class, per section
+/// in order; and the text of every word key met.
+#[derive(Default)]
+struct Tokens {
+    sections: Vec<Vec<(u64, u8)>>,
+    names: FxHashMap<u64, String>,
+}
+
+impl Tokens {
+    fn add_section(&mut self, title: Option<&str>, section: &SectionText) {
+        let mut found = Vec::with_capacity(section.text.len() / 2);
+        let names = &mut self.names;
+        let mut add = |term: Term, class: u8| {
+            let key = term.key();
+            if matches!(term, Term::Word(_) | Term::Pair(..)) {
+                names.entry(key).or_insert_with(|| term.text());
+            }
+            found.push((key, class));
+        };
+        terms(&normalize(&section.text), false, |t| add(t, BODY));
+        if let Some((heading, _)) = &section.heading {
+            terms(&normalize(heading), true, |t| add(t, HEADING));
+        }
+        if let Some(title) = title {
+            terms(&normalize(title), true, |t| add(t, TITLE));
+        }
+        self.sections.push(found);
+    }
+}
+
+fn varint(out: &mut Vec<u8>, mut value: u64) {
+    while value >= 0x80 {
+        out.push((value as u8 & 0x7f) | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = GzEncoder::new(Vec::with_capacity(bytes.len() / 3), Compression::new(6));
+    encoder.write_all(bytes).expect("writing to memory");
+    encoder.finish().expect("writing to memory")
+}
+
+/// A term's sections (postings `section << 2 | class`, ascending) as the smaller of a bitmap
+/// over all `sections` (form 1) and gaps (form 0).
+fn encode_sections(postings: &[u64], sections: usize) -> (u8, Vec<u8>) {
+    let mut gaps = Vec::with_capacity(postings.len());
+    let mut previous: Option<u64> = None;
+    for posting in postings {
+        let section = posting >> 2;
+        varint(&mut gaps, previous.map_or(section, |p| section - p - 1));
+        previous = Some(section);
+    }
+    let bitmap_len = sections.div_ceil(8);
+    if gaps.len() <= bitmap_len {
+        return (0, gaps);
+    }
+    let mut bitmap = vec![0u8; bitmap_len];
+    for posting in postings {
+        let section = (posting >> 2) as usize;
+        bitmap[section / 8] |= 1 << (section % 8);
+    }
+    (1, bitmap)
+}
+
+/// The first `EXCERPT_CHARS` characters of a section's text, cut at a space when one is near.
+fn excerpt(text: &str) -> String {
+    let text = text.replace('\n', " ");
+    match text.char_indices().nth(EXCERPT_CHARS) {
+        None => text,
+        Some((end, _)) => {
+            let cut = text[..end]
+                .rfind(' ')
+                .filter(|&space| space > end * 3 / 4)
+                .unwrap_or(end);
+            format!("{}…", text[..cut].trim_end())
+        }
+    }
+}
+
+/// Builds the index of `documents`, in their order.
+pub fn build(documents: &[Document]) -> Index {
+    // Tokenise in parallel, a few documents at a time; collect postings in one pass.
+    let mut ids: FxHashMap<u64, u32> = FxHashMap::default();
+    let mut keys: Vec<u64> = Vec::new();
+    let mut postings: Vec<Vec<u64>> = Vec::new();
+    let mut names: FxHashMap<u64, String> = FxHashMap::default();
+    let mut section: u64 = 0;
+    for batch in documents.chunks(256) {
+        let tokens: Vec<Tokens> = batch
+            .par_chunks(16)
+            .map(|documents| {
+                let mut tokens = Tokens::default();
+                for document in documents {
+                    for (i, s) in document.sections.iter().enumerate() {
+                        tokens.add_section((i == 0).then_some(&*document.title), s);
+                    }
+                }
+                tokens
+            })
+            .collect();
+        for tokens in tokens {
+            for (key, name) in tokens.names {
+                names.entry(key).or_insert(name);
+            }
+            for found in tokens.sections {
+                for (key, class) in found {
+                    let id = *ids.entry(key).or_insert_with(|| {
+                        keys.push(key);
+                        postings.push(Vec::new());
+                        (keys.len() - 1) as u32
+                    });
+                    let list = &mut postings[id as usize];
+                    let posting = (section << 2) | u64::from(class);
+                    match list.last_mut() {
+                        // Seen in this section already: keep the strongest class.
+                        Some(last) if *last >> 2 == section => *last = (*last).max(posting),
+                        _ => list.push(posting),
+                    }
+                }
+                section += 1;
+            }
+        }
+    }
+    let sections = section as usize;
+
+    let postings: Vec<(String, Vec<u64>)> = keys
+        .into_iter()
+        .zip(postings)
+        .filter_map(|(key, list)| {
+            let name = Term::text_of_key(key).or_else(|| names.remove(&key))?;
+            Some((name, list))
+        })
+        .collect();
+    let mut terms: Vec<(String, Vec<u8>)> = postings
+        .into_par_iter()
+        .filter(|(term, _)| term.len() <= 255)
+        .map(|(term, list)| {
+            let mut entry = Vec::with_capacity(list.len() + term.len() + 8);
+            varint(&mut entry, term.len() as u64);
+            entry.extend_from_slice(term.as_bytes());
+            varint(&mut entry, list.len() as u64);
+            let (form, encoded) = encode_sections(&list, sections);
+            entry.push(form);
+            varint(&mut entry, encoded.len() as u64);
+            entry.extend_from_slice(&encoded);
+            let fields: Vec<u64> = list.iter().copied().filter(|p| p & 3 != 0).collect();
+            varint(&mut entry, fields.len() as u64);
+            let mut previous: Option<u64> = None;
+            for posting in fields {
+                let section = posting >> 2;
+                let gap = previous.map_or(section, |p| section - p - 1);
+                varint(
+                    &mut entry,
+                    (gap << 1) | u64::from(posting & 3 == u64::from(TITLE)),
+                );
+                previous = Some(section);
+            }
+            (term, entry)
+        })
+        .collect();
+    terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+
+    let total: usize = terms.iter().map(|(_, entry)| entry.len()).sum();
+    let shards = total
+        .div_ceil(SHARD_BYTES)
+        .next_power_of_two()
+        .clamp(1, 4096);
+    let mut shard_bytes = vec![Vec::new(); shards];
+    for (term, entry) in &terms {
+        let shard = fnv1a(shard_key(term)) as usize % shards;
+        shard_bytes[shard].extend_from_slice(entry);
+    }
+
+    let section_counts: Vec<usize> = documents.iter().map(|d| d.sections.len()).collect();
+    let meta = serde_json::json!({
+        "v": VERSION,
+        "n": sections,
+        "shards": shards,
+        "pages": section_counts,
+    });
+
+    let mut files: Vec<(String, Vec<u8>)> = shard_bytes
+        .into_par_iter()
+        .enumerate()
+        .filter(|(_, bytes)| !bytes.is_empty())
+        .map(|(shard, bytes)| (format!("t/{shard}.bin"), gzip(&bytes)))
+        .collect();
+    let pages: Vec<(String, Vec<u8>)> = documents
+        .par_iter()
+        .enumerate()
+        .map(|(page, document)| {
+            let sections: Vec<serde_json::Value> = document
+                .sections
+                .iter()
+                .map(|section| match &section.heading {
+                    Some((heading, id)) => serde_json::json!([heading, id, excerpt(&section.text)]),
+                    None => serde_json::json!([null, null, excerpt(&section.text)]),
+                })
+                .collect();
+            let json = serde_json::json!({"t": document.title, "u": document.url, "s": sections});
+            let bytes = serde_json::to_vec(&json).expect("JSON values serialize");
+            (format!("p/{page}.bin"), gzip(&bytes))
+        })
+        .collect();
+    files.extend(pages);
+    files.push((
+        "meta.bin".to_string(),
+        gzip(&serde_json::to_vec(&meta).expect("JSON values serialize")),
+    ));
+    Index { files, sections }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn section(heading: Option<&str>, text: &str) -> SectionText {
+        SectionText {
+            heading: heading.map(|h| (h.to_string(), h.to_lowercase())),
+            text: text.to_string(),
+        }
+    }
+
+    #[test]
+    fn classes_keep_the_strongest_field() {
+        let mut tokens = Tokens::default();
+        tokens.add_section(
+            Some("Refunds"),
+            &section(Some("Fees and refunds"), "refunds and fees, fees again"),
+        );
+        let found: FxHashMap<u64, u8> = tokens.sections[0].iter().copied().collect();
+        let class = |word: &str| found.get(&Term::Word(word).key()).copied();
+        assert_eq!(class("refunds"), Some(TITLE));
+        assert_eq!(class("fees"), Some(HEADING));
+        assert_eq!(class("again"), Some(BODY));
+        assert_eq!(found.get(&Term::Pair("fees", "and").key()), Some(&HEADING));
+        assert_eq!(found.get(&Term::Pair("fees", "again").key()), None);
+    }
+
+    #[test]
+    fn dense_terms_take_a_bitmap_sparse_ones_gaps() {
+        let postings: Vec<u64> = (0..20).map(|s| s << 2).collect();
+        assert_eq!(encode_sections(&postings, 24), (1, vec![0xff, 0xff, 0x0f]));
+        assert_eq!(
+            encode_sections(&[5 << 2, 300 << 2], 1000),
+            (0, vec![5, 0xa6, 0x02])
+        );
+    }
+
+    #[test]
+    fn excerpts_are_cut_near_a_space() {
+        let long = "word ".repeat(40);
+        let cut = excerpt(&long);
+        assert!(cut.ends_with('…'));
+        assert!(cut.chars().count() <= EXCERPT_CHARS + 1);
+        assert_eq!(excerpt("short\ntext"), "short text");
+    }
+
+    #[test]
+    fn every_section_has_a_summary_and_the_meta_counts_them() {
+        let documents = vec![Document {
+            title: "T".into(),
+            url: "/t/".into(),
+            sections: vec![section(None, "a"), section(Some("B"), "b")],
+        }];
+        let index = build(&documents);
+        assert_eq!(index.sections, 2);
+        let names: Vec<&str> = index.files.iter().map(|(n, _)| n.as_str()).collect();
+        assert!(names.contains(&"meta.bin") && names.contains(&"p/0.bin"));
+    }
+}

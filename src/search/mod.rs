@@ -1,0 +1,97 @@
+//! The site's search: one index per language, built from the rendered page bodies during the
+//! build and queried in the browser by `static/js/search-core.js`.
+//!
+//! ```text
+//! rendered bodies ─▶ extract::sections ─▶ tokenize::terms ─▶ index::build ─▶ search/<lang>-<hash>/
+//!   (HTML)            heading sections       NFKC, words,        term shards,      meta.bin, t/*.bin,
+//!                                            CJK chars + pairs   excerpt chunks    s/*.bin (gzip)
+//! ```
+//!
+//! The folder name carries a hash of everything in it, so browsers may cache the files for
+//! ever; pages learn the folder from the `search` template value.
+
+pub mod extract;
+pub mod index;
+pub mod tokenize;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use xxhash_rust::xxh3::Xxh3;
+
+use crate::render::OutputFile;
+use crate::site::Site;
+
+/// What the index of one language came to, for `build --timings`.
+#[derive(Debug, Clone)]
+pub struct Stats {
+    pub lang: String,
+    pub pages: usize,
+    pub sections: usize,
+    pub bytes: usize,
+    pub elapsed: Duration,
+}
+
+/// The indexes of every language.
+#[derive(Debug, Default)]
+pub struct Indexes {
+    pub files: Vec<OutputFile>,
+    /// The URL of each language's `meta.bin`, by language index (`None` when search is off).
+    pub meta_urls: Vec<Option<String>>,
+    pub stats: Vec<Stats>,
+}
+
+/// Indexes the pages of every language from their rendered `bodies` (by page index).
+/// `fingerprint` puts a content hash in the folder names; a live preview leaves it out so
+/// pages do not change with every edit.
+pub fn build(site: &Site, bodies: &[impl AsRef<str> + Sync], fingerprint: bool) -> Indexes {
+    let config = &site.config;
+    let mut indexes = Indexes::default();
+    if !config.search.enabled {
+        indexes.meta_urls = vec![None; config.languages.len()];
+        return indexes;
+    }
+    for (lang, language) in config.languages.iter().enumerate() {
+        let started = Instant::now();
+        let documents: Vec<index::Document> = site
+            .pages
+            .par_iter()
+            .zip(bodies)
+            .filter(|(page, _)| page.lang == lang && !config.search.exclude.is_match(&page.key))
+            .map(|(page, body)| index::Document {
+                title: page.front.title.clone(),
+                url: config.base_url.href(&page.path),
+                sections: extract::sections(body.as_ref()),
+            })
+            .collect();
+        let built = index::build(&documents);
+        let mut folder = format!("search/{}", language.code);
+        if fingerprint {
+            let mut hasher = Xxh3::new();
+            for (name, bytes) in &built.files {
+                hasher.update(name.as_bytes());
+                hasher.update(bytes);
+            }
+            folder.push_str(&format!("-{:016x}", hasher.digest())[..11]);
+        }
+        let bytes = built.files.iter().map(|(_, b)| b.len()).sum();
+        indexes
+            .meta_urls
+            .push(Some(config.base_url.href(&format!("{folder}/meta.bin"))));
+        indexes
+            .files
+            .extend(built.files.into_iter().map(|(name, bytes)| OutputFile {
+                path: format!("{folder}/{name}"),
+                bytes: Arc::from(bytes),
+            }));
+        indexes.stats.push(Stats {
+            lang: language.code.clone(),
+            pages: documents.len(),
+            sections: built.sections,
+            bytes,
+            elapsed: started.elapsed(),
+        });
+    }
+    indexes
+}

@@ -1,0 +1,390 @@
+// The query side of walletdesk's search: the tokenizer (the same rules as src/search/tokenize.rs,
+// so the index and the query can never disagree), loading an index lazily over fetch, BM25-style
+// ranking with field weights, and highlighting. No dependencies; an ES module loaded only when a
+// reader starts searching. The index layout is described in src/search/index.rs.
+
+const CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\u{20000}-\u{2fa1f}]/u;
+const WORD = /[\p{Alphabetic}\p{N}]/u;
+const FORMAT_VERSION = 1;
+
+// Field weights: a term in the page title counts more than in a heading, more than in the body.
+const BODY = 1, HEADING = 2.5, TITLE = 4;
+// A word completed from the last, still-typed word counts a little less than the word typed.
+const COMPLETION = 0.8;
+// At most this many words complete a typed prefix (the most frequent first).
+const MAX_COMPLETIONS = 24;
+
+/** NFKC, then lower-case, code point by code point (as Rust's `char::to_lowercase`). */
+export function normalize(text) {
+  let out = "";
+  for (const c of text.normalize("NFKC")) out += c.toLowerCase();
+  return out;
+}
+
+/** The runs of a normalised text: `{kind: "word" | "cjk", text, start, end}`. */
+export function runs(text) {
+  const found = [];
+  let run = null;
+  let i = 0;
+  for (const c of text) {
+    const kind = CJK.test(c) ? "cjk" : WORD.test(c) ? "word" : null;
+    if (run && run.kind !== kind) {
+      run.end = i;
+      found.push(run);
+      run = null;
+    }
+    if (kind && !run) run = { kind, text: "", start: i, end: i };
+    if (run) run.text += c;
+    i += c.length;
+  }
+  if (run) {
+    run.end = i;
+    found.push(run);
+  }
+  return found;
+}
+
+/** The overlapping character pairs of a CJK run (one character gives itself). */
+function charTerms(text) {
+  const chars = Array.from(text);
+  if (chars.length === 1) return chars;
+  const pairs = [];
+  for (let i = 0; i + 1 < chars.length; i++) pairs.push(chars[i] + chars[i + 1]);
+  return pairs;
+}
+
+/**
+ * A query as units that must all match: each word (the last one, while it is still being typed,
+ * also as a prefix) and each CJK run (all its character pairs); plus adjacent word pairs, which
+ * only raise the score.
+ */
+export function parseQuery(query) {
+  const text = normalize(query);
+  const found = runs(text);
+  const units = [];
+  const pairs = [];
+  found.forEach((run, i) => {
+    if (run.kind === "cjk") {
+      units.push({ kind: "cjk", text: run.text, terms: charTerms(run.text) });
+      return;
+    }
+    const last = i === found.length - 1 && run.end === text.length;
+    units.push({ kind: "word", text: run.text, terms: [run.text], prefix: last && Array.from(run.text).length >= 2 });
+    const previous = found[i - 1];
+    if (previous && previous.kind === "word") pairs.push(previous.text + " " + run.text);
+  });
+  return { units, pairs };
+}
+
+/** The text a term's shard is chosen by: a word's first two characters, any other term itself. */
+function shardKey(term) {
+  const first = Array.from(term);
+  const isWord = WORD.test(first[0]) && !CJK.test(first[0]) && !term.includes(" ");
+  return isWord ? first.slice(0, 2).join("") : term;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function fnv1a(text) {
+  let hash = 0x811c9dc5;
+  for (const byte of encoder.encode(text)) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash >>> 0;
+}
+
+/** A reader of LEB128 varints. */
+class Reader {
+  constructor(bytes, at = 0) { this.bytes = bytes; this.at = at; }
+  varint() {
+    let value = 0, scale = 1, byte;
+    do {
+      byte = this.bytes[this.at++];
+      value += (byte & 0x7f) * scale;
+      scale *= 128;
+    } while (byte & 0x80);
+    return value;
+  }
+}
+
+async function fetchGzip(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`search index: ${url} answered ${response.status}`);
+  const stream = response.body.pipeThrough(new DecompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/** One shard: term → entry with its document frequency and where its postings are. */
+function parseShard(bytes) {
+  const terms = new Map();
+  const reader = new Reader(bytes);
+  while (reader.at < bytes.length) {
+    const length = reader.varint();
+    const term = decoder.decode(bytes.subarray(reader.at, reader.at + length));
+    reader.at += length;
+    const df = reader.varint();
+    const form = bytes[reader.at++];
+    const size = reader.varint();
+    const sections = bytes.subarray(reader.at, reader.at + size);
+    reader.at += size;
+    const fieldCount = reader.varint();
+    const fieldsStart = reader.at;
+    for (let i = 0; i < fieldCount; i++) reader.varint();
+    terms.set(term, { df, form, sections, fields: bytes.subarray(fieldsStart, reader.at), fieldCount });
+  }
+  return terms;
+}
+
+/** A term's sections → weight of the field it is in there. */
+function postings(entry, sectionCount) {
+  const weights = new Map();
+  if (entry.form === 1) {
+    const bits = entry.sections;
+    for (let byte = 0; byte < bits.length; byte++) {
+      let value = bits[byte];
+      while (value) {
+        const bit = 31 - Math.clz32(value & -value);
+        const section = byte * 8 + bit;
+        if (section < sectionCount) weights.set(section, BODY);
+        value &= value - 1;
+      }
+    }
+  } else {
+    const reader = new Reader(entry.sections);
+    let section = -1;
+    while (reader.at < entry.sections.length) {
+      section += reader.varint() + 1;
+      weights.set(section, BODY);
+    }
+  }
+  const reader = new Reader(entry.fields);
+  let section = -1;
+  for (let i = 0; i < entry.fieldCount; i++) {
+    const value = reader.varint();
+    section += Math.floor(value / 2) + 1;
+    weights.set(section, value % 2 ? TITLE : HEADING);
+  }
+  return weights;
+}
+
+const indexes = new Map();
+
+/** Opens the index whose `meta.bin` is at `metaUrl` (fetched once per URL). */
+export function openIndex(metaUrl) {
+  if (!indexes.has(metaUrl)) {
+    const opening = fetchGzip(metaUrl).then((bytes) => new Index(metaUrl, JSON.parse(decoder.decode(bytes))));
+    opening.catch(() => indexes.delete(metaUrl));
+    indexes.set(metaUrl, opening);
+  }
+  return indexes.get(metaUrl);
+}
+
+class Index {
+  constructor(metaUrl, meta) {
+    if (meta.v !== FORMAT_VERSION) throw new Error(`search index format ${meta.v}, expected ${FORMAT_VERSION}`);
+    this.base = new URL(".", new URL(metaUrl, globalThis.location?.href)).href;
+    this.sectionCount = meta.n;
+    this.shardCount = meta.shards;
+    // pageStarts[p] = id of page p's first section.
+    this.pageStarts = [];
+    let start = 0;
+    for (const count of meta.pages) {
+      this.pageStarts.push(start);
+      start += count;
+    }
+    this.shards = new Map();
+    this.pages = new Map();
+  }
+
+  shard(term) {
+    const n = fnv1a(shardKey(term)) % this.shardCount;
+    if (!this.shards.has(n)) {
+      const loading = fetchGzip(`${this.base}t/${n}.bin`).then(parseShard, () => new Map());
+      this.shards.set(n, loading);
+    }
+    return this.shards.get(n);
+  }
+
+  page(p) {
+    if (!this.pages.has(p)) {
+      const loading = fetchGzip(`${this.base}p/${p}.bin`).then((bytes) => JSON.parse(decoder.decode(bytes)));
+      loading.catch(() => this.pages.delete(p));
+      this.pages.set(p, loading);
+    }
+    return this.pages.get(p);
+  }
+
+  pageOf(section) {
+    let low = 0, high = this.pageStarts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (this.pageStarts[middle] <= section) low = middle;
+      else high = middle - 1;
+    }
+    return low;
+  }
+
+  idf(df) {
+    return Math.log(1 + (this.sectionCount - df + 0.5) / (df + 0.5));
+  }
+
+  /** Section id → score of `entry`'s postings. */
+  scores(entry, factor = 1) {
+    const idf = this.idf(entry.df) * factor;
+    const scores = new Map();
+    for (const [section, weight] of postings(entry, this.sectionCount)) scores.set(section, idf * weight);
+    return scores;
+  }
+
+  /** Scores of the sections matching one unit, or an empty map. */
+  async unitScores(unit) {
+    if (unit.kind === "cjk") {
+      let scores = null;
+      for (const term of unit.terms) {
+        const entry = (await this.shard(term)).get(term);
+        if (!entry) return new Map();
+        const next = this.scores(entry);
+        if (scores === null) scores = next;
+        else {
+          for (const [section, score] of scores) {
+            const more = next.get(section);
+            if (more === undefined) scores.delete(section);
+            else scores.set(section, score + more);
+          }
+        }
+      }
+      return scores ?? new Map();
+    }
+    const shard = await this.shard(unit.text);
+    const scores = new Map();
+    const exact = shard.get(unit.text);
+    if (exact) for (const [section, score] of this.scores(exact)) scores.set(section, score);
+    if (unit.prefix) {
+      const completions = [];
+      for (const [term, entry] of shard) {
+        if (term !== unit.text && !term.includes(" ") && term.startsWith(unit.text)) completions.push(entry);
+      }
+      completions.sort((a, b) => b.df - a.df);
+      for (const entry of completions.slice(0, MAX_COMPLETIONS)) {
+        for (const [section, score] of this.scores(entry, COMPLETION)) {
+          if (!(scores.get(section) >= score)) scores.set(section, score);
+        }
+      }
+    }
+    return scores;
+  }
+
+  /**
+   * Every section matching `query` (all its units), best first:
+   * `[{section, page, score}]`. Downloads only the term shards the query needs.
+   */
+  async match(query) {
+    const { units, pairs } = parseQuery(query);
+    if (!units.length) return [];
+    const perUnit = await Promise.all(units.map((unit) => this.unitScores(unit)));
+    perUnit.sort((a, b) => a.size - b.size);
+    const total = new Map(perUnit[0]);
+    for (const scores of perUnit.slice(1)) {
+      for (const [section, score] of total) {
+        const more = scores.get(section);
+        if (more === undefined) total.delete(section);
+        else total.set(section, score + more);
+      }
+    }
+    // Adjacent words in a title or heading: a phrase match there counts again.
+    for (const pair of pairs) {
+      const entry = (await this.shard(pair)).get(pair);
+      if (!entry) continue;
+      for (const [section, score] of this.scores(entry)) {
+        if (total.has(section)) total.set(section, total.get(section) + score);
+      }
+    }
+    return [...total]
+      .map(([section, score]) => ({ section, page: this.pageOf(section), score }))
+      .sort((a, b) => b.score - a.score || a.section - b.section);
+  }
+
+  /**
+   * The best `limit` pages for `query`, each with its best `sectionsPerPage` sections:
+   * `{query, total, results: [{url, title, score, sections: [{url, heading, excerpt, score}]}]}`.
+   * Only the pages shown are downloaded.
+   */
+  async search(query, { limit = 10, sectionsPerPage = 3 } = {}) {
+    const matches = await this.match(query);
+    const byPage = new Map();
+    for (const match of matches) {
+      if (!byPage.has(match.page)) {
+        if (byPage.size >= limit) continue;
+        byPage.set(match.page, []);
+      }
+      const sections = byPage.get(match.page);
+      if (sections.length < sectionsPerPage) sections.push(match);
+    }
+    const results = await Promise.all([...byPage].map(async ([p, sections]) => {
+      const page = await this.page(p);
+      return {
+        url: page.u,
+        title: page.t,
+        score: sections[0].score,
+        sections: sections.map(({ section, score }) => {
+          const [heading, anchor, excerpt] = page.s[section - this.pageStarts[p]];
+          return { url: anchor ? `${page.u}#${anchor}` : page.u, heading, excerpt, score };
+        }),
+      };
+    }));
+    return { query, total: matches.length, results };
+  }
+}
+
+/**
+ * `text` cut into pieces `[piece, matched]`: one matched piece per run of the text that the
+ * query matches (its words, a word being typed completed, and its CJK runs where they occur
+ * whole).
+ */
+export function highlight(text, query) {
+  const { units } = parseQuery(query);
+  // The normalised text, with where each of its UTF-16 units came from in `text`.
+  let normalized = "";
+  const from = [];
+  const to = [];
+  let at = 0;
+  for (const c of text) {
+    const n = normalize(c);
+    for (let k = 0; k < n.length; k++) {
+      from.push(at);
+      to.push(at + c.length);
+    }
+    normalized += n;
+    at += c.length;
+  }
+  const marked = new Uint8Array(normalized.length);
+  const mark = (start, end) => marked.fill(1, start, end);
+  for (const run of runs(normalized)) {
+    for (const unit of units) {
+      if (unit.kind === "word" && run.kind === "word") {
+        if (run.text === unit.text || (unit.prefix && run.text.startsWith(unit.text))) mark(run.start, run.end);
+      } else if (unit.kind === "cjk" && run.kind === "cjk") {
+        for (let i = run.text.indexOf(unit.text); i >= 0; i = run.text.indexOf(unit.text, i + 1)) {
+          mark(run.start + i, run.start + i + unit.text.length);
+        }
+      }
+    }
+  }
+  const pieces = [];
+  let i = 0;
+  let last = 0;
+  while (i < normalized.length) {
+    if (!marked[i]) { i++; continue; }
+    let j = i;
+    while (j < normalized.length && marked[j]) j++;
+    const start = from[i], end = to[j - 1];
+    if (start > last) pieces.push([text.slice(last, start), false]);
+    pieces.push([text.slice(start, end), true]);
+    last = end;
+    i = j;
+  }
+  if (last < text.length || !pieces.length) pieces.push([text.slice(last), false]);
+  return pieces;
+}

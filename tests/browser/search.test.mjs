@@ -1,0 +1,288 @@
+// Search in a real browser, on the bundled site built into a temporary folder and served by a
+// tiny static server: nothing loads before the search box is used; the dialog opens with
+// Ctrl-K and "/", finds Chinese and English with the words marked, follows a result with the
+// arrow keys to a page that marks the words; the search page works as a link; a query with no
+// results points to the other language; recent searches are remembered; the phone layout and
+// axe-core in both themes; no console error and no CSP violation anywhere.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { extname, join, normalize } from "node:path";
+import { binary, launchBrowser, repo } from "./harness.mjs";
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const shots = join(repo, "tests", "browser", "screenshots");
+let tmp, server, url, browser;
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
+  ".json": "application/json", ".svg": "image/svg+xml", ".xml": "application/xml", ".txt": "text/plain; charset=utf-8",
+};
+
+/** Serves the folder `root` like a static host: folders by their index.html, 404.html otherwise. */
+function serveFolder(root) {
+  return new Promise((done) => {
+    const http = createServer((req, res) => {
+      let path = decodeURIComponent(new URL(req.url, "http://localhost").pathname);
+      if (path.endsWith("/")) path += "index.html";
+      const file = join(root, normalize(path));
+      try {
+        if (!file.startsWith(root)) throw new Error("outside");
+        const body = readFileSync(file);
+        res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
+        res.end(body);
+      } catch {
+        res.writeHead(404, { "content-type": TYPES[".html"] });
+        res.end(readFileSync(join(root, "404.html")));
+      }
+    });
+    http.listen(0, "127.0.0.1", () => done(http));
+  });
+}
+
+before(async () => {
+  mkdirSync(shots, { recursive: true });
+  tmp = mkdtempSync(join(tmpdir(), "walletdesk-search-"));
+  const out = join(tmp, "site");
+  const build = spawnSync(binary, ["--root", repo, "--quiet", "build", "--output", out], { encoding: "utf8" });
+  assert.equal(build.status, 0, `walletdesk build failed:\n${build.stderr}`);
+  server = await serveFolder(out);
+  url = `http://127.0.0.1:${server.address().port}`;
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+/** A fresh page (fresh storage) that records requests, console errors and CSP violations. */
+async function newPage(viewport) {
+  const context = await browser.newContext(viewport ? { viewport } : {});
+  const page = await context.newPage();
+  const problems = [];
+  const requests = [];
+  page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
+  page.on("pageerror", (e) => problems.push(`error: ${e.message}`));
+  page.on("request", (r) => requests.push(new URL(r.url())));
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
+  });
+  return { page, problems, requests, close: () => context.close() };
+}
+
+const dialog = ".search-dialog[open]";
+const options = `${dialog} [role=option]`;
+
+/** Opens the dialog with Ctrl-K, types `words` and waits for the results. */
+async function searchFor(page, words, { key = "Control+k", expect = options } = {}) {
+  await page.keyboard.press(key);
+  await page.locator(`${dialog} input`).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute("role")), "combobox");
+  await page.keyboard.type(words);
+  await page.locator(expect).first().waitFor();
+}
+
+/** axe-core's violations, evaluated through the DevTools protocol (the page's CSP does not apply). */
+async function axeViolations(page) {
+  const result = await page.evaluate(`${axeSource}\naxe.run(document, { resultTypes: ["violations"] })`);
+  return result.violations.map((v) => `${v.id} (${v.nodes.length}) ${v.nodes[0].target} ${v.nodes[0].failureSummary}`);
+}
+
+/** The texts of the <mark>s inside `selector`. */
+const marks = (page, selector) => page.locator(`${selector} mark`).allTextContents();
+
+test("nothing of search loads before the search box is used", async () => {
+  const { page, problems, requests, close } = await newPage();
+  const searchFiles = () => requests.filter((u) => /\/js\/search(-core)?\.js$|\/search\//.test(u.pathname));
+  await page.goto(`${url}/guide/`, { waitUntil: "load" });
+  await page.waitForTimeout(500);
+  assert.ok(requests.some((u) => u.pathname.endsWith("/js/site.js")), "site.js loads");
+  assert.deepEqual(searchFiles().map(String), []);
+  // Focus alone loads the dialog's module (ready for the first key), nothing opens yet.
+  const script = page.waitForRequest((r) => new URL(r.url()).pathname.endsWith("/js/search.js"));
+  await page.focus(".search-button");
+  await script;
+  assert.equal(await page.locator(dialog).count(), 0);
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test("Ctrl-K finds Chinese, '/' finds English, and a result opens at its section with the words marked", async () => {
+  const { page, problems, close } = await newPage();
+  await page.goto(`${url}/guide/`);
+  await searchFor(page, "退款");
+  // Grouped by page: each group has its page title, then its sections as options.
+  const groups = page.locator(`${dialog} [role=group]`);
+  assert.ok(await groups.count() >= 2, "several pages match 退款");
+  for (const group of await groups.all()) {
+    const title = await group.locator(".search-group-title").textContent();
+    const crumbs = await group.locator("[role=option] .search-crumb").allTextContents();
+    assert.ok(crumbs.length >= 1);
+    for (const crumb of crumbs) assert.ok(crumb.startsWith(title), `"${crumb}" starts with its page title "${title}"`);
+  }
+  const found = await marks(page, dialog);
+  assert.ok(found.some((m) => m.includes("退款")), `marks: ${found}`);
+  assert.equal(await page.isVisible(`${dialog} .search-recent-head`), false, "no recent searches while results show");
+  assert.match(await page.textContent(`${dialog} .search-status`), /\d+/);
+
+  // ArrowDown to the first result that is a section (has an #anchor), then Enter.
+  let href = "";
+  for (let i = 0; i < 10 && !href.includes("#"); i++) {
+    await page.keyboard.press("ArrowDown");
+    const id = await page.getAttribute(`${dialog} input`, "aria-activedescendant");
+    assert.equal(await page.getAttribute(`#${id}`, "aria-selected"), "true");
+    href = await page.getAttribute(`#${id}`, "href");
+  }
+  assert.match(href, /\?hl=.+#./, "a section result carries ?hl= before its anchor");
+  await Promise.all([page.waitForURL((u) => u.hash !== ""), page.keyboard.press("Enter")]);
+  const landed = new URL(page.url());
+  const wanted = new URL(href, url);
+  assert.equal(landed.pathname, wanted.pathname);
+  assert.equal(landed.hash, wanted.hash);
+  assert.equal(landed.searchParams.get("hl"), "退款");
+  await page.locator("mark.search-hit").first().waitFor();
+  const inSection = await page.evaluate((id) => {
+    const heading = document.getElementById(id);
+    if (!heading) return "no such heading";
+    if (heading.querySelector("mark.search-hit")) return true;
+    const level = Number(heading.tagName[1]);
+    for (let el = heading.nextElementSibling; el; el = el.nextElementSibling) {
+      if (/^H[1-6]$/.test(el.tagName) && Number(el.tagName[1]) <= level) break;
+      if (el.matches("mark.search-hit") || el.querySelector("mark.search-hit")) return true;
+    }
+    return false;
+  }, decodeURIComponent(landed.hash.slice(1)));
+  assert.equal(inSection, true, `section ${landed.hash} holds a mark.search-hit`);
+  const top = await page.evaluate((id) => document.getElementById(id).getBoundingClientRect().top, decodeURIComponent(landed.hash.slice(1)));
+  assert.ok(top >= -2 && top < 200, `the page is scrolled to the section (heading at ${top}px)`);
+
+  // English, opened with "/".
+  await page.goto(`${url}/en/guide/`);
+  await searchFor(page, "refund", { key: "/" });
+  const english = await marks(page, dialog);
+  assert.ok(english.length && english.some((m) => m.toLowerCase().includes("refund")), `marks: ${english}`);
+  assert.ok(await page.locator(`${dialog} [role=group]`).count() >= 2);
+  await page.keyboard.press("Escape");
+  assert.equal(await page.locator(dialog).count(), 0, "Esc closes");
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test("the search page works as a link", async () => {
+  const { page, problems, close } = await newPage();
+  await page.goto(`${url}/search/?q=${encodeURIComponent("支付宝")}`);
+  await page.locator(".search-page-results .search-group").first().waitFor();
+  assert.equal(await page.inputValue(".search-page-form input[name=q]"), "支付宝");
+  assert.ok(await page.locator(".search-page-results .search-group").count() >= 3);
+  const found = await marks(page, ".search-page-results");
+  assert.ok(found.some((m) => m.includes("支付宝")), `marks: ${found}`);
+  assert.match(await page.textContent(".search-page .search-status"), /\d+/);
+  // The form is a plain GET form to the same page.
+  await page.fill(".search-page-form input[name=q]", "对账");
+  await Promise.all([page.waitForURL(/q=/), page.press(".search-page-form input[name=q]", "Enter")]);
+  assert.equal(new URL(page.url()).searchParams.get("q"), "对账");
+  await page.locator(".search-page-results .search-group").first().waitFor();
+  assert.deepEqual(problems, []);
+  await close();
+
+  // Without JavaScript the page says search needs it, and the header has no dead button.
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const still = await context.newPage();
+  await still.goto(`${url}/search/?q=${encodeURIComponent("支付宝")}`);
+  assert.equal(await still.isVisible(".search-noscript"), true);
+  assert.equal(await still.isVisible(".search-button"), false);
+  await context.close();
+});
+
+test("no results in English points to the Chinese results", async () => {
+  const { page, problems, close } = await newPage();
+  await page.goto(`${url}/en/guide/`);
+  await searchFor(page, "退款", { expect: `${dialog} .search-other` });
+  assert.match(await page.textContent(`${dialog} .search-status`), /Nothing matched “退款”/);
+  assert.equal(await page.isVisible(`${dialog} .search-help`), true, "suggests shorter words");
+  assert.match(await page.textContent(`${dialog} .search-other`), /^\d+ results? in 中文$/);
+  const other = page.locator(`${options}[lang=zh]`);
+  assert.ok(await other.count() >= 1);
+  assert.doesNotMatch(await other.first().getAttribute("href"), /^\/en\//, "links to the Chinese pages");
+  assert.deepEqual(await axeViolations(page), []);
+
+  // The same help on the English search page.
+  await page.goto(`${url}/en/search/?q=${encodeURIComponent("退款")}`);
+  await page.locator(".search-page-results .search-other").waitFor();
+  assert.match(await page.textContent(".search-page-results .search-other h2"), /results? in 中文/);
+  assert.ok(await page.locator(".search-page-results .search-other [lang=zh] a").count() >= 1);
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test("recent searches are kept across pages and reloads, and can be cleared", async () => {
+  const { page, problems, close } = await newPage();
+  await page.goto(`${url}/guide/`);
+  await searchFor(page, "密钥");
+  // Enter with no result chosen: the full search page, and the search is remembered.
+  await Promise.all([page.waitForURL(/\/search\/\?q=/), page.keyboard.press("Enter")]);
+  assert.equal(new URL(page.url()).searchParams.get("q"), "密钥");
+  for (const reload of [false, true]) {
+    if (reload) await page.reload();
+    await page.keyboard.press("Control+k");
+    await page.locator(`${dialog} .search-recent`).first().waitFor();
+    assert.deepEqual(await page.locator(`${dialog} .search-recent`).allTextContents(), ["密钥"]);
+    assert.equal(await page.isVisible(`${dialog} .search-recent-head`), true);
+    await page.keyboard.press("Escape");
+  }
+  assert.deepEqual(await page.evaluate(() => JSON.parse(localStorage.getItem("walletdesk-recent-zh"))), ["密钥"]);
+  // Choosing a recent search runs it again; Clear forgets them.
+  await page.keyboard.press("Control+k");
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Enter");
+  await page.locator(`${options}:not(.search-recent)`).first().waitFor();
+  assert.equal(await page.inputValue(`${dialog} input`), "密钥");
+  await page.fill(`${dialog} input`, "");
+  await page.click(`${dialog} .search-clear`);
+  assert.equal(await page.locator(`${dialog} .search-recent`).count(), 0);
+  assert.equal(await page.evaluate(() => localStorage.getItem("walletdesk-recent-zh")), null);
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test("on a 360 px phone the dialog fits, and axe-core finds no violations in either theme", async () => {
+  const { page, problems, close } = await newPage({ width: 360, height: 740 });
+  for (const scheme of ["light", "dark"]) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.goto(`${url}/guide/choose-provider/`);
+    await page.click(".search-button");
+    await page.locator(`${dialog} input`).waitFor();
+    await page.keyboard.type("支付");
+    await page.locator(options).first().waitFor();
+    await page.keyboard.press("ArrowDown");
+    const fit = await page.evaluate(() => {
+      const d = document.querySelector(".search-dialog");
+      const r = d.getBoundingClientRect();
+      return { left: r.left, right: r.right, width: innerWidth, inner: d.scrollWidth - d.clientWidth,
+        page: document.documentElement.scrollWidth - innerWidth };
+    });
+    assert.ok(fit.left >= 0 && fit.right <= fit.width, `dialog within the screen: ${JSON.stringify(fit)}`);
+    assert.ok(fit.inner <= 0 && fit.page <= 0, `no horizontal overflow: ${JSON.stringify(fit)}`);
+    await page.screenshot({ path: join(shots, `search-360-${scheme}.png`) });
+    assert.deepEqual((await axeViolations(page)).map((v) => `${scheme}: ${v}`), []);
+  }
+  // The search page and the desktop dialog, for the eye.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.emulateMedia({ colorScheme: "light" });
+  await page.goto(`${url}/en/search/?q=wallet`);
+  await page.locator(".search-page-results .search-group").first().waitFor();
+  assert.deepEqual(await axeViolations(page), []);
+  await page.screenshot({ path: join(shots, "search-page.png"), fullPage: true });
+  await page.keyboard.press("Control+k");
+  await page.keyboard.type("webhook");
+  await page.locator(options).first().waitFor();
+  await page.screenshot({ path: join(shots, "search-desktop.png") });
+  assert.deepEqual(problems, []);
+  await close();
+});
