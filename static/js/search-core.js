@@ -137,17 +137,20 @@ function parseShard(bytes) {
   return terms;
 }
 
-/** A term's sections → weight of the field it is in there. */
-function postings(entry, sectionCount) {
-  const weights = new Map();
+/**
+ * A term's score in every section (0 where it does not occur): `idf` × the weight of the field
+ * it is in there. Scores live in typed arrays over all sections: adding, intersecting and
+ * ranking them is then a few linear passes, fast even for terms in every section.
+ */
+function postings(entry, sectionCount, idf) {
+  const scores = new Float32Array(sectionCount);
   if (entry.form === 1) {
     const bits = entry.sections;
     for (let byte = 0; byte < bits.length; byte++) {
       let value = bits[byte];
       while (value) {
-        const bit = 31 - Math.clz32(value & -value);
-        const section = byte * 8 + bit;
-        if (section < sectionCount) weights.set(section, BODY);
+        const section = byte * 8 + 31 - Math.clz32(value & -value);
+        if (section < sectionCount) scores[section] = idf * BODY;
         value &= value - 1;
       }
     }
@@ -156,7 +159,7 @@ function postings(entry, sectionCount) {
     let section = -1;
     while (reader.at < entry.sections.length) {
       section += reader.varint() + 1;
-      weights.set(section, BODY);
+      scores[section] = idf * BODY;
     }
   }
   const reader = new Reader(entry.fields);
@@ -164,9 +167,15 @@ function postings(entry, sectionCount) {
   for (let i = 0; i < entry.fieldCount; i++) {
     const value = reader.varint();
     section += Math.floor(value / 2) + 1;
-    weights.set(section, value % 2 ? TITLE : HEADING);
+    scores[section] = idf * (value % 2 ? TITLE : HEADING);
   }
-  return weights;
+  return scores;
+}
+
+/** Sections in both: the sum of the scores; elsewhere 0. Changes and returns `into`. */
+function both(into, other) {
+  for (let i = 0; i < into.length; i++) into[i] = into[i] && other[i] ? into[i] + other[i] : 0;
+  return into;
 }
 
 const indexes = new Map();
@@ -216,51 +225,29 @@ class Index {
     return this.pages.get(p);
   }
 
-  pageOf(section) {
-    let low = 0, high = this.pageStarts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (this.pageStarts[middle] <= section) low = middle;
-      else high = middle - 1;
-    }
-    return low;
-  }
-
   idf(df) {
     return Math.log(1 + (this.sectionCount - df + 0.5) / (df + 0.5));
   }
 
-  /** Section id → score of `entry`'s postings. */
+  /** The scores of `entry`'s postings, by section. */
   scores(entry, factor = 1) {
-    const idf = this.idf(entry.df) * factor;
-    const scores = new Map();
-    for (const [section, weight] of postings(entry, this.sectionCount)) scores.set(section, idf * weight);
-    return scores;
+    return postings(entry, this.sectionCount, this.idf(entry.df) * factor);
   }
 
-  /** Scores of the sections matching one unit, or an empty map. */
-  async unitScores(unit) {
+  /** Scores of the sections matching one unit (its shards already loaded), 0 elsewhere. */
+  unitScores(unit, shards) {
     if (unit.kind === "cjk") {
       let scores = null;
       for (const term of unit.terms) {
-        const entry = (await this.shard(term)).get(term);
-        if (!entry) return new Map();
-        const next = this.scores(entry);
-        if (scores === null) scores = next;
-        else {
-          for (const [section, score] of scores) {
-            const more = next.get(section);
-            if (more === undefined) scores.delete(section);
-            else scores.set(section, score + more);
-          }
-        }
+        const entry = shards.get(term).get(term);
+        if (!entry) return new Float32Array(this.sectionCount);
+        scores = scores === null ? this.scores(entry) : both(scores, this.scores(entry));
       }
-      return scores ?? new Map();
+      return scores;
     }
-    const shard = await this.shard(unit.text);
-    const scores = new Map();
+    const shard = shards.get(unit.text);
     const exact = shard.get(unit.text);
-    if (exact) for (const [section, score] of this.scores(exact)) scores.set(section, score);
+    const scores = exact ? this.scores(exact) : new Float32Array(this.sectionCount);
     if (unit.prefix) {
       const completions = [];
       for (const [term, entry] of shard) {
@@ -268,73 +255,95 @@ class Index {
       }
       completions.sort((a, b) => b.df - a.df);
       for (const entry of completions.slice(0, MAX_COMPLETIONS)) {
-        for (const [section, score] of this.scores(entry, COMPLETION)) {
-          if (!(scores.get(section) >= score)) scores.set(section, score);
-        }
+        const more = this.scores(entry, COMPLETION);
+        for (let i = 0; i < scores.length; i++) if (more[i] > scores[i]) scores[i] = more[i];
       }
     }
     return scores;
   }
 
-  /**
-   * Every section matching `query` (all its units), best first:
-   * `[{section, page, score}]`. Downloads only the term shards the query needs.
-   */
-  async match(query) {
+  /** The score of every section for `query` (0: no match). Fetches the shards it needs. */
+  async sectionScores(query) {
     const { units, pairs } = parseQuery(query);
-    if (!units.length) return [];
-    const perUnit = await Promise.all(units.map((unit) => this.unitScores(unit)));
-    perUnit.sort((a, b) => a.size - b.size);
-    const total = new Map(perUnit[0]);
-    for (const scores of perUnit.slice(1)) {
-      for (const [section, score] of total) {
-        const more = scores.get(section);
-        if (more === undefined) total.delete(section);
-        else total.set(section, score + more);
-      }
-    }
+    if (!units.length) return new Float32Array(this.sectionCount);
+    // Every shard the query needs, fetched at once.
+    const terms = [...new Set([...units.flatMap((unit) => unit.terms), ...pairs])];
+    const shards = new Map(await Promise.all(terms.map(async (term) => [term, await this.shard(term)])));
+    const total = units.map((unit) => this.unitScores(unit, shards)).reduce(both);
     // Adjacent words in a title or heading: a phrase match there counts again.
     for (const pair of pairs) {
-      const entry = (await this.shard(pair)).get(pair);
+      const entry = shards.get(pair).get(pair);
       if (!entry) continue;
-      for (const [section, score] of this.scores(entry)) {
-        if (total.has(section)) total.set(section, total.get(section) + score);
-      }
+      const more = this.scores(entry);
+      for (let i = 0; i < total.length; i++) if (total[i]) total[i] += more[i];
     }
-    return [...total]
-      .map(([section, score]) => ({ section, page: this.pageOf(section), score }))
-      .sort((a, b) => b.score - a.score || a.section - b.section);
+    return total;
+  }
+
+  /** Every section matching `query` (all its units), best first: `[{section, page, score}]`. */
+  async match(query) {
+    const scores = await this.sectionScores(query);
+    const matches = [];
+    this.eachPage((page, start, end) => {
+      for (let section = start; section < end; section++) {
+        if (scores[section]) matches.push({ section, page, score: scores[section] });
+      }
+    });
+    return matches.sort((a, b) => b.score - a.score || a.section - b.section);
+  }
+
+  /** Calls `f(page, first section, end)` for every page. */
+  eachPage(f) {
+    const starts = this.pageStarts;
+    for (let page = 0; page < starts.length; page++) {
+      f(page, starts[page], page + 1 < starts.length ? starts[page + 1] : this.sectionCount);
+    }
   }
 
   /**
-   * The best `limit` pages for `query`, each with its best `sectionsPerPage` sections:
-   * `{query, total, results: [{url, title, score, sections: [{url, heading, excerpt, score}]}]}`.
-   * Only the pages shown are downloaded.
+   * The best `limit` pages for `query` (a page scores as its best section), each with its best
+   * `sectionsPerPage` sections:
+   * `{query, total, results: [{url, title, score, sections: [{url, heading, excerpt, score}]}]}`,
+   * `total` counting the matching sections. Only the records of the pages shown are downloaded.
    */
   async search(query, { limit = 10, sectionsPerPage = 3 } = {}) {
-    const matches = await this.match(query);
-    const byPage = new Map();
-    for (const match of matches) {
-      if (!byPage.has(match.page)) {
-        if (byPage.size >= limit) continue;
-        byPage.set(match.page, []);
+    const scores = await this.sectionScores(query);
+    let total = 0;
+    const pages = [];
+    this.eachPage((page, start, end) => {
+      let best = 0;
+      for (let section = start; section < end; section++) {
+        if (scores[section]) {
+          total++;
+          if (scores[section] > best) best = scores[section];
+        }
       }
-      const sections = byPage.get(match.page);
-      if (sections.length < sectionsPerPage) sections.push(match);
+      if (best) pages.push({ page, start, end, score: best });
+    });
+    const shown = pages.sort((a, b) => b.score - a.score || a.page - b.page).slice(0, limit);
+    // Page records are fetched 16 at a time: a search page asking for hundreds of results
+    // must not open hundreds of requests at once.
+    for (let i = 0; i < shown.length; i += 16) {
+      await Promise.all(shown.slice(i, i + 16).map(({ page }) => this.page(page)));
     }
-    const results = await Promise.all([...byPage].map(async ([p, sections]) => {
+    const results = await Promise.all(shown.map(async ({ page: p, start, end, score }) => {
       const page = await this.page(p);
+      const sections = [];
+      for (let section = start; section < end; section++) {
+        if (scores[section]) sections.push({ section, score: scores[section] });
+      }
+      sections.sort((a, b) => b.score - a.score || a.section - b.section);
       return {
         url: page.u,
         title: page.t,
-        score: sections[0].score,
-        sections: sections.map(({ section, score }) => {
-          const [heading, anchor, excerpt] = page.s[section - this.pageStarts[p]];
+        score,
+        sections: sections.slice(0, sectionsPerPage).map(({ section, score }) => {
+          const [heading, anchor, excerpt] = page.s[section - start];
           return { url: anchor ? `${page.u}#${anchor}` : page.u, heading, excerpt, score };
         }),
       };
     }));
-    return { query, total: matches.length, results };
+    return { query, total, results };
   }
 }
 
