@@ -147,18 +147,23 @@ pub fn terms<'a>(normalized: &'a str, pairs: bool, mut term: impl FnMut(Term<'a>
     }
 }
 
-/// The text a term's shard is chosen by: a word's first two characters (so every word a
-/// typed prefix can complete lives in one shard), any other term itself.
+/// The text a term's shard is chosen by: a word's first three characters (so every word a
+/// typed prefix of three or more characters can complete lives in one shard), any other
+/// term itself.
 pub fn shard_key(term: &str) -> &str {
     let is_word_term = term.chars().next().is_some_and(is_word) && !term.contains(' ');
     if !is_word_term {
         return term;
     }
-    match term.char_indices().nth(2) {
+    match term.char_indices().nth(PREFIX_CHARS) {
         Some((end, _)) => &term[..end],
         None => term,
     }
 }
+
+/// Characters of a word that choose its shard; a typed word this long or longer is also
+/// completed as a prefix.
+pub const PREFIX_CHARS: usize = 3;
 
 /// 32-bit FNV-1a over UTF-8 bytes; the query side computes the same.
 pub fn fnv1a(text: &str) -> u32 {
@@ -224,8 +229,9 @@ mod tests {
 
     #[test]
     fn prefixes_of_a_word_share_its_shard() {
-        assert_eq!(shard_key("settlement"), "se");
-        assert_eq!(shard_key("s"), "s");
+        assert_eq!(shard_key("settlement"), "set");
+        assert_eq!(shard_key("settle"), "set");
+        assert_eq!(shard_key("se"), "se");
         assert_eq!(shard_key("支付"), "支付");
         assert_eq!(shard_key("refund fee"), "refund fee");
         assert_eq!(fnv1a("a"), 0xe40c_292c);

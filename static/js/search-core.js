@@ -13,6 +13,9 @@ const BODY = 1, HEADING = 2.5, TITLE = 4;
 const COMPLETION = 0.8;
 // At most this many words complete a typed prefix (the most frequent first).
 const MAX_COMPLETIONS = 24;
+// A word's first characters choose its shard (src/search/tokenize.rs, PREFIX_CHARS): a typed
+// word this long is completed from that one shard.
+const PREFIX_CHARS = 3;
 
 /** NFKC, then lower-case, code point by code point (as Rust's `char::to_lowercase`). */
 export function normalize(text) {
@@ -69,18 +72,18 @@ export function parseQuery(query) {
       return;
     }
     const last = i === found.length - 1 && run.end === text.length;
-    units.push({ kind: "word", text: run.text, terms: [run.text], prefix: last && Array.from(run.text).length >= 2 });
+    units.push({ kind: "word", text: run.text, terms: [run.text], prefix: last && Array.from(run.text).length >= PREFIX_CHARS });
     const previous = found[i - 1];
     if (previous && previous.kind === "word") pairs.push(previous.text + " " + run.text);
   });
   return { units, pairs };
 }
 
-/** The text a term's shard is chosen by: a word's first two characters, any other term itself. */
+/** The text a term's shard is chosen by: a word's first three characters, any other term itself. */
 function shardKey(term) {
   const first = Array.from(term);
   const isWord = WORD.test(first[0]) && !CJK.test(first[0]) && !term.includes(" ");
-  return isWord ? first.slice(0, 2).join("") : term;
+  return isWord ? first.slice(0, PREFIX_CHARS).join("") : term;
 }
 
 const encoder = new TextEncoder();
