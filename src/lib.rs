@@ -23,5 +23,6 @@ pub mod serve;
 pub mod site;
 pub mod theme;
 pub mod watch;
+pub mod wizard;
 
 pub use pipeline::{Options, Report, build, check};
