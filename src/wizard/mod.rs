@@ -2,3 +2,5 @@
 //! items, risks) checked at build time, and the engine that turns answers into a rollout plan.
 
 pub mod condition;
+pub mod definition;
+pub mod schema;
