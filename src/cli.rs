@@ -61,11 +61,37 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Write a rollout plan for one merchant from their answers to the setup wizard
+    Plan {
+        /// The merchant's answers, YAML or JSON (`question: answer`)
+        #[arg(long, value_name = "FILE")]
+        answers: PathBuf,
+        /// What to write
+        #[arg(long, value_enum, default_value_t = PlanFormat::Md)]
+        format: PlanFormat,
+        /// The plan's language [default: the site's first]
+        #[arg(long, value_name = "CODE")]
+        lang: Option<String>,
+        /// Write the plan to FILE instead of standard output
+        #[arg(long, short, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// The day the work starts [default: today]
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        start: Option<chrono::NaiveDate>,
+    },
     /// Write a small starter site (Chinese and English) into a new folder
     Init {
         /// The folder to create; it must not exist or be empty
         dir: PathBuf,
     },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum PlanFormat {
+    /// Markdown checklist
+    Md,
+    /// The plan as data
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -127,6 +153,41 @@ pub fn run(cli: Cli) -> ExitCode {
             match crate::serve::serve(&options(site, None, false), &settings) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(problems) => finish(Err(problems), "served", cli.quiet),
+            }
+        }
+        Command::Plan {
+            answers,
+            format,
+            lang,
+            out,
+            start,
+        } => {
+            let site = SiteArgs {
+                base_url: None,
+                drafts: false,
+            };
+            let request = crate::wizard::PlanRequest {
+                answers: &answers,
+                lang: lang.as_deref(),
+                start: start.unwrap_or_else(|| chrono::Local::now().date_naive()),
+                markdown: matches!(format, PlanFormat::Md),
+            };
+            let text = match crate::wizard::write_plan(&options(site, None, false), &request) {
+                Ok(text) => text,
+                Err(problems) => return finish(Err(problems), "planned", cli.quiet),
+            };
+            match out {
+                Some(path) => match std::fs::write(&path, text) {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(e) => {
+                        eprintln!("{}: cannot write the plan: {e}", path.display());
+                        ExitCode::FAILURE
+                    }
+                },
+                None => {
+                    print!("{text}");
+                    ExitCode::SUCCESS
+                }
             }
         }
         Command::Init { dir } => {

@@ -15,6 +15,7 @@ use crate::render::{self, OutputFile, RenderCache, Renderer};
 use crate::search;
 use crate::site::{self, Site};
 use crate::theme::{self, Theme};
+use crate::wizard;
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -149,6 +150,9 @@ pub fn compile_sources(
     let mut site = site::assemble(config, pages, &mut diagnostics);
     site.providers = providers;
     site.stale_data = stale;
+    if let Some(file) = &sources.wizard {
+        site.wizard = wizard_definition(&site, file, &mut diagnostics);
+    }
     let theme = theme::merge(&sources.templates, &sources.static_files);
     let rendered = render::render_site(&site, &theme, cache, !options.live, &mut diagnostics);
     match rendered.renderer {
@@ -164,8 +168,39 @@ pub fn compile_sources(
     }
 }
 
+/// `content/wizard.yaml`, checked against the site's languages, providers and pages.
+fn wizard_definition(
+    site: &Site,
+    file: &load::SourceFile,
+    diagnostics: &mut Diagnostics,
+) -> Option<wizard::definition::Definition> {
+    let languages: Vec<&str> = site
+        .config
+        .languages
+        .iter()
+        .map(|l| l.code.as_str())
+        .collect();
+    let providers: Vec<&str> = site
+        .providers
+        .iter()
+        .flat_map(|p| p.providers.iter().map(|p| p.id.as_str()))
+        .collect();
+    match wizard::definition::parse(&file.path, &file.text, &languages, &providers) {
+        Ok(definition) => {
+            let links = wizard::definition::check_links(&file.path, &file.text, &definition, site);
+            let ok = links.is_empty();
+            diagnostics.extend(links);
+            ok.then_some(definition)
+        }
+        Err(problems) => {
+            diagnostics.extend(problems);
+            None
+        }
+    }
+}
+
 /// Reads the site and compiles it; nothing is written.
-fn compile(options: &Options) -> Result<Compiled, Vec<Diagnostic>> {
+pub fn compile(options: &Options) -> Result<Compiled, Vec<Diagnostic>> {
     let mut diagnostics = Diagnostics::default();
     let sources = load::read_site(&options.root, &mut diagnostics);
     let result = compile_sources(options, &sources, &mut RenderCache::default());

@@ -37,6 +37,8 @@ pub struct Site {
     pub orphans: Vec<usize>,
     /// The provider facts of `content/data/providers.yaml`, when the site has them.
     pub providers: Option<Providers>,
+    /// The setup wizard, checked, when the site has `content/wizard.yaml`.
+    pub wizard: Option<crate::wizard::definition::Definition>,
     /// Warnings about provider figures read more than 12 months ago (reported by `check`).
     pub stale_data: Vec<Diagnostic>,
     by_key: HashMap<(usize, String), usize>,
@@ -207,6 +209,7 @@ pub fn assemble(config: Config, pages: Vec<Page>, diagnostics: &mut Diagnostics)
         homes,
         orphans,
         providers: None,
+        wizard: None,
         stale_data: Vec::new(),
         by_key,
     }

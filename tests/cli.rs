@@ -664,6 +664,240 @@ fn search_can_be_switched_off_and_pages_left_out() {
     );
 }
 
+/// A small wizard for the basic fixture: two questions, two providers, three items.
+const WIZARD: &str = r#"version: 1
+roles:
+  - { id: owner, zh: 店主, en: Owner }
+  - { id: developer, zh: 开发人员, en: Developer }
+phases:
+  - { id: choose, zh: 选择服务商, en: Choose }
+  - { id: integrate, zh: 对接, en: Integrate }
+questions:
+  - id: merchant_name
+    type: text
+    label: { zh: 商户名称, en: Merchant name }
+  - id: team
+    type: choice
+    label: { zh: 技术团队, en: Technical team }
+    options:
+      - { id: none, zh: 没有, en: None }
+      - { id: in_house, zh: 自有团队, en: In house }
+  - id: monthly_transactions
+    type: number
+    label: { zh: 每月笔数, en: Transactions a month }
+    min: 0
+  - id: average_ticket
+    type: number
+    label: { zh: 平均客单价, en: Average ticket }
+    min: 0
+  - id: launch_date
+    type: date
+    required: false
+    label: { zh: 目标上线日期, en: Target launch date }
+derived:
+  - { id: builds, when: "team == 'in_house'" }
+providers:
+  - provider: alipay
+    rules:
+      - { when: "true", score: 2, reason: { zh: 内地顾客常用, en: Mainland customers use it } }
+  - provider: stripe
+    rules:
+      - { when: "builds", score: 1, reason: { zh: 接口清楚, en: A clear API } }
+      - { when: "not builds", score: -2, reason: { zh: 需要开发, en: Needs a developer } }
+items:
+  - id: pick
+    phase: choose
+    title: { zh: 选定服务商, en: Pick the providers }
+    owner: owner
+    days: [1, 2]
+    doc: "@/guide/register.md#documents"
+    evidence: { zh: 书面决定, en: A written decision }
+    gate: true
+  - id: keys
+    phase: integrate
+    title: { zh: 保管密钥, en: Keep the keys safe }
+    owner: developer
+    days: [2, 3]
+    after: [pick]
+    doc: "@/guide/keys.md#rotation"
+    evidence: { zh: 密钥在保管库里, en: Keys in a vault }
+    checklist: security
+    when: "builds"
+  - id: launch
+    phase: integrate
+    title: { zh: 上线, en: Go live }
+    owner: owner
+    days: [1, 1]
+    days_if:
+      - { when: "monthly_transactions > 10000", days: [2, 3] }
+    after: [keys]
+    doc: "@/guide/register.md#documents"
+    evidence: { zh: 第一笔真实交易, en: The first real payment }
+    gate: true
+risks:
+  - id: key-leak
+    when: "builds"
+    title: { zh: 密钥泄露, en: A leaked key }
+    mitigation: { zh: 立即轮换, en: Rotate at once }
+    doc: "@/guide/keys.md#rotation"
+"#;
+
+fn wizard_site() -> Site {
+    let site = Site::new("basic");
+    site.write("content/wizard.yaml", WIZARD);
+    site
+}
+
+#[test]
+fn plan_writes_a_markdown_checklist_and_json() {
+    let site = wizard_site();
+    site.write(
+        "answers.yaml",
+        "merchant_name: \"<script>alert(1)</script> *Tea*\"\nteam: in_house\nmonthly_transactions: 20000\naverage_ticket: 25\nlaunch_date: 2026-12-01\n",
+    );
+    let answers = site.path("answers.yaml");
+    let answers = answers.to_str().unwrap();
+    let md = site
+        .run(&[
+            "plan",
+            "--answers",
+            answers,
+            "--lang",
+            "en",
+            "--start",
+            "2026-11-23",
+        ])
+        .success()
+        .stdout;
+    assert!(
+        md.starts_with("# Rollout plan: \\<script\\>alert\\(1\\)\\</script\\> \\*Tea\\*\n"),
+        "{md}"
+    );
+    assert!(md.contains("- [ ] **Keep the keys safe** — Developer, 2–3 business days, due 2026-11-30 · after: pick · [→](https://example.com/en/guide/keys/#rotation)"), "{md}");
+    assert!(
+        md.contains("| Alipay | 2 | Mainland customers use it |"),
+        "{md}"
+    );
+    assert!(md.contains("pick → keys → launch"), "{md}");
+
+    let json = site
+        .run(&[
+            "plan",
+            "--answers",
+            answers,
+            "--format",
+            "json",
+            "--start",
+            "2026-11-23",
+        ])
+        .success()
+        .stdout;
+    let plan: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(plan["lang"], "zh");
+    assert_eq!(plan["providers"][0]["id"], "alipay");
+    assert_eq!(plan["providers"][1]["score"], 1);
+    // 2 + 3 + 3 business days from Monday 2026-11-23: Thursday 2026-12-03, after the target.
+    assert_eq!(plan["schedule"]["days"], serde_json::json!([5, 8]));
+    assert_eq!(plan["schedule"]["latest_finish"], "2026-12-03");
+    assert_eq!(plan["schedule"]["meets_target"], false);
+    assert_eq!(plan["security_checklist"], serde_json::json!(["keys"]));
+    assert_eq!(plan["risks"][0]["id"], "key-leak");
+}
+
+#[test]
+fn a_plan_without_a_developer_leaves_the_developer_items_out() {
+    let site = wizard_site();
+    site.write("answers.json", r#"{"merchant_name": "Milk tea", "team": "none", "monthly_transactions": 3000, "average_ticket": 18}"#);
+    let answers = site.path("answers.json");
+    let json = site
+        .run(&[
+            "plan",
+            "--answers",
+            answers.to_str().unwrap(),
+            "--format",
+            "json",
+            "--start",
+            "2026-11-23",
+        ])
+        .success()
+        .stdout;
+    let plan: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let items: Vec<&str> = plan["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(items, ["pick", "launch"]);
+    // `launch` waited for the left-out `keys`, so it waits for what `keys` waited for.
+    assert_eq!(plan["items"][1]["after"], serde_json::json!(["pick"]));
+    assert_eq!(plan["providers"][1]["recommended"], false);
+    assert_eq!(plan["risks"], serde_json::json!([]));
+    // 3,000 payments of 18 at Alipay's 0.6 %: 324.00 a month.
+    assert_eq!(plan["providers"][0]["fees"][0]["percent_part"], 324.0);
+}
+
+#[test]
+fn bad_answers_name_the_question_and_the_valid_options() {
+    let site = wizard_site();
+    site.write(
+        "answers.yaml",
+        "merchant_name: Tea\nteam: nobody\nmonthly_transactions: -5\n",
+    );
+    let answers = site.path("answers.yaml");
+    let run = site
+        .run(&["plan", "--answers", answers.to_str().unwrap()])
+        .failure();
+    let path = answers.display();
+    assert!(
+        run.stderr.contains(&format!(
+            "{path}:2:1: `team` has no option \"nobody\"; the options: none, in_house"
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(&format!(
+            "{path}:3:1: `monthly_transactions` must be a number of at least 0, not -5"
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains(&format!("{path}: `average_ticket` needs an answer\n")),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn wizard_mistakes_fail_the_build_at_their_line() {
+    let site = wizard_site();
+    let risk = "when: \"builds\"\n    title: { zh: 密钥泄露";
+    site.write(
+        "content/wizard.yaml",
+        &WIZARD.replace(risk, &risk.replace("builds", "buidls")),
+    );
+    let run = site.run(&["build"]).failure();
+    assert!(
+        run.stderr.starts_with("content/wizard.yaml:72:12: unknown question or value `buidls`\n  hint: did you mean `builds`?"),
+        "{}",
+        run.stderr
+    );
+    // Links are checked against the pages and their headings, in every language.
+    site.write(
+        "content/wizard.yaml",
+        &WIZARD.replacen("@/guide/keys.md#rotation", "@/guide/keys.md#rotate", 1),
+    );
+    let run = site.run(&["build"]).failure();
+    assert!(
+        run.stderr.contains("content/wizard.yaml:55:11: `@/guide/keys.md#rotate`: no heading `#rotate` on the zh page\n  hint: did you mean `#rotation`?"),
+        "{}",
+        run.stderr
+    );
+}
+
 #[test]
 fn help_and_version() {
     let dir = tempfile::tempdir().unwrap();

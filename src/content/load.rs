@@ -45,6 +45,8 @@ pub struct SiteSources {
     pub static_files: Vec<StaticFile>,
     /// Data files: `content/data/*.yaml`, by name (`providers.yaml`).
     pub data: Vec<(String, SourceFile)>,
+    /// The setup wizard's definition, `content/wizard.yaml`.
+    pub wizard: Option<SourceFile>,
     /// Files in `content/<lang>/` that are neither Markdown nor hidden.
     pub ignored: Vec<PathBuf>,
 }
@@ -75,6 +77,9 @@ pub fn read_site(root: &Path, diagnostics: &mut Diagnostics) -> SiteSources {
 
     for (rel, path) in walk(&root.join("content")) {
         let Some((lang_dir, key)) = rel.split_once('/') else {
+            if rel == "wizard.yaml" {
+                sources.wizard = read_text(root, &path, diagnostics);
+            }
             continue;
         };
         if lang_dir == "data" {

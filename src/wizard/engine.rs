@@ -1,0 +1,581 @@
+//! The engine: a merchant's answers + the checked wizard definition + providers.yaml → a
+//! [`Plan`]. Pure and deterministic (the start date is an input), so the browser's engine can be
+//! held to produce exactly the same plan.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::{Datelike, NaiveDate, Weekday};
+use serde::Serialize;
+
+use super::condition::Value;
+use super::definition::{Definition, Item, with_derived};
+use super::schema::{Checklist, QuestionType, Text};
+use crate::data::{FeeKind, Providers};
+
+/// Answers as given: question id → answer (text, number, option id or list of option ids).
+pub type Answers = BTreeMap<String, serde_json::Value>;
+
+/// What conditions read: answers and derived values by name.
+pub type Values = BTreeMap<String, Value>;
+
+/// A problem with the answers: the question it is about and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerError {
+    pub question: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FeeEstimate {
+    pub label: String,
+    /// The percentage part at the merchant's monthly volume, in the merchant's currency.
+    pub percent_part: Option<f64>,
+    /// The fixed part: per-transaction fee × transactions (or a monthly fee), in `currency`.
+    pub fixed_part: Option<f64>,
+    pub currency: Option<String>,
+    pub source: String,
+    pub as_of: String,
+    pub estimate: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RankedProvider {
+    pub id: String,
+    pub name: String,
+    pub score: i32,
+    pub recommended: bool,
+    pub reasons: Vec<String>,
+    pub fees: Vec<FeeEstimate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlannedItem {
+    pub id: String,
+    pub phase: String,
+    pub title: String,
+    pub owner: String,
+    pub owner_name: String,
+    pub days: [u32; 2],
+    pub after: Vec<String>,
+    pub doc: String,
+    pub evidence: String,
+    pub gate: bool,
+    pub checklist: Option<Checklist>,
+    /// Business days from the start, with the longer durations: when it starts and ends.
+    pub start_day: u32,
+    pub end_day: u32,
+    pub start_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub critical: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PhasePlan {
+    pub id: String,
+    pub name: String,
+    pub items: Vec<String>,
+    pub end_date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlannedRisk {
+    pub id: String,
+    pub title: String,
+    pub mitigation: String,
+    pub doc: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Schedule {
+    pub start: NaiveDate,
+    /// Business days with every item at its shortest and at its longest.
+    pub days: [u32; 2],
+    pub earliest_finish: NaiveDate,
+    pub latest_finish: NaiveDate,
+    pub target: Option<NaiveDate>,
+    /// Whether the longest estimate still finishes by the target (`None`: no target).
+    pub meets_target: Option<bool>,
+}
+
+/// A rollout plan for one merchant, in one language.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Plan {
+    pub wizard_version: u32,
+    pub fee_data_version: String,
+    pub lang: String,
+    pub merchant: String,
+    pub answers: Answers,
+    pub providers: Vec<RankedProvider>,
+    pub phases: Vec<PhasePlan>,
+    pub items: Vec<PlannedItem>,
+    pub schedule: Schedule,
+    pub critical_path: Vec<String>,
+    pub security_checklist: Vec<String>,
+    pub data_checklist: Vec<String>,
+    pub go_no_go: Vec<String>,
+    pub risks: Vec<PlannedRisk>,
+}
+
+/// Ready, ready with risks, or not ready: from the items ticked done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Ready,
+    ReadyWithRisks,
+    NotReady,
+}
+
+fn text(text: &Text, lang: &str) -> String {
+    text.get(lang)
+        .or_else(|| text.values().next())
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn options_list(question: &super::definition::Question) -> String {
+    let ids: Vec<&str> = question.options.iter().map(|o| o.id.as_str()).collect();
+    ids.join(", ")
+}
+
+/// Checks the answers against the questions shown for them; the condition values of the
+/// answers (derived values included) and the answers as given.
+pub fn check_answers(
+    definition: &Definition,
+    answers: &Answers,
+) -> Result<(Values, Answers), Vec<AnswerError>> {
+    let mut errors = Vec::new();
+    let mut values = Values::new();
+    let mut kept = BTreeMap::new();
+    for name in answers.keys() {
+        if !definition.questions.iter().any(|q| &q.id == name) {
+            let known: Vec<&str> = definition.questions.iter().map(|q| q.id.as_str()).collect();
+            errors.push(AnswerError {
+                question: name.clone(),
+                message: format!(
+                    "there is no question `{name}`; the questions: {}",
+                    known.join(", ")
+                ),
+            });
+        }
+    }
+    for question in &definition.questions {
+        let shown = question.show_if.eval(&values);
+        let answer = answers.get(&question.id).filter(|a| !a.is_null());
+        let Some(answer) = answer.filter(|_| shown) else {
+            if shown && question.required {
+                let mut message = format!("`{}` needs an answer", question.id);
+                if !question.options.is_empty() {
+                    message.push_str(&format!(" (one of: {})", options_list(question)));
+                }
+                errors.push(AnswerError {
+                    question: question.id.clone(),
+                    message,
+                });
+            }
+            continue;
+        };
+        let wrong = |message: String| AnswerError {
+            question: question.id.clone(),
+            message,
+        };
+        let value = match question.kind {
+            QuestionType::Choice => match answer.as_str() {
+                Some(option) if question.options.iter().any(|o| o.id == option) => {
+                    Some(Value::Choice(option.to_string()))
+                }
+                _ => {
+                    errors.push(wrong(format!(
+                        "`{}` has no option {answer}; the options: {}",
+                        question.id,
+                        options_list(question)
+                    )));
+                    None
+                }
+            },
+            QuestionType::Multi => {
+                let list: Vec<&serde_json::Value> = match answer {
+                    serde_json::Value::Array(list) => list.iter().collect(),
+                    single => vec![single],
+                };
+                let mut chosen = Vec::new();
+                for option in list {
+                    match option.as_str() {
+                        Some(o) if question.options.iter().any(|x| x.id == o) => {
+                            chosen.push(o.to_string())
+                        }
+                        _ => errors.push(wrong(format!(
+                            "`{}` has no option {option}; the options: {}",
+                            question.id,
+                            options_list(question)
+                        ))),
+                    }
+                }
+                Some(Value::Multi(chosen))
+            }
+            QuestionType::Number => match answer.as_f64() {
+                Some(n)
+                    if question.min.is_none_or(|m| n >= m)
+                        && question.max.is_none_or(|m| n <= m) =>
+                {
+                    Some(Value::Number(n))
+                }
+                _ => {
+                    let mut message = format!("`{}` must be a number", question.id);
+                    if let Some(min) = question.min {
+                        message.push_str(&format!(" of at least {min}"));
+                    }
+                    if let Some(max) = question.max {
+                        message.push_str(&format!(" and at most {max}"));
+                    }
+                    errors.push(wrong(format!("{message}, not {answer}")));
+                    None
+                }
+            },
+            QuestionType::Date => {
+                let date = answer
+                    .as_str()
+                    .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+                if date.is_none() {
+                    errors.push(wrong(format!(
+                        "`{}` must be a date like 2027-03-01, not {answer}",
+                        question.id
+                    )));
+                }
+                None
+            }
+            QuestionType::Text => {
+                if !answer.is_string() {
+                    errors.push(wrong(format!(
+                        "`{}` must be text, not {answer}",
+                        question.id
+                    )));
+                }
+                None
+            }
+        };
+        if let Some(value) = value {
+            values.insert(question.id.clone(), value);
+        }
+        kept.insert(question.id.clone(), answer.clone());
+    }
+    if errors.is_empty() {
+        Ok((with_derived(definition, values), kept))
+    } else {
+        Err(errors)
+    }
+}
+
+/// `days` business days (Monday to Friday) after `start`.
+pub fn add_business_days(start: NaiveDate, days: u32) -> NaiveDate {
+    let mut date = start;
+    let mut left = days;
+    while left > 0 {
+        date = date.succ_opt().expect("dates within range");
+        if !matches!(date.weekday(), Weekday::Sat | Weekday::Sun) {
+            left -= 1;
+        }
+    }
+    date
+}
+
+/// The first business day on or after `date`.
+fn business_day(date: NaiveDate) -> NaiveDate {
+    let mut date = date;
+    while matches!(date.weekday(), Weekday::Sat | Weekday::Sun) {
+        date = date.succ_opt().expect("dates within range");
+    }
+    date
+}
+
+/// An item's dependencies among the items in the plan: one left out is replaced by what it
+/// waited for.
+fn effective_after(
+    item: &Item,
+    all: &HashMap<&str, &Item>,
+    included: &BTreeSet<&str>,
+) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut seen = BTreeSet::new();
+    let mut pending: Vec<&str> = item.after.iter().map(String::as_str).rev().collect();
+    while let Some(id) = pending.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        if included.contains(id) {
+            found.push(id.to_string());
+        } else if let Some(skipped) = all.get(id) {
+            pending.extend(skipped.after.iter().map(String::as_str).rev());
+        }
+    }
+    found
+}
+
+/// Builds the plan for `answers` (already checked), starting on `start`, in `lang`.
+pub fn plan(
+    definition: &Definition,
+    providers: &Providers,
+    answers: &Answers,
+    start: NaiveDate,
+    lang: &str,
+) -> Result<Plan, Vec<AnswerError>> {
+    let (values, kept) = check_answers(definition, answers)?;
+    let number = |name: &str| match values.get(name) {
+        Some(Value::Number(n)) => *n,
+        _ => 0.0,
+    };
+    let transactions = number("monthly_transactions");
+    let volume = transactions * number("average_ticket");
+
+    let mut ranked: Vec<RankedProvider> = definition
+        .providers
+        .iter()
+        .filter_map(|entry| {
+            let provider = providers
+                .providers
+                .iter()
+                .find(|p| p.id == entry.provider)?;
+            let holding: Vec<_> = entry
+                .rules
+                .iter()
+                .filter(|r| r.when.eval(&values))
+                .collect();
+            let score = holding.iter().map(|r| r.score).sum();
+            let fees = provider
+                .fees
+                .iter()
+                .filter(|f| matches!(f.kind, FeeKind::Transaction | FeeKind::Monthly))
+                .map(|fee| {
+                    let per_transaction = matches!(fee.kind, FeeKind::Transaction);
+                    FeeEstimate {
+                        label: text(&fee.label, lang),
+                        percent_part: fee.percent.map(|p| round2(volume * p / 100.0)),
+                        fixed_part: fee
+                            .fixed
+                            .map(|f| round2(if per_transaction { f * transactions } else { f })),
+                        currency: fee.currency.clone(),
+                        source: fee.source.clone(),
+                        as_of: fee.as_of.0.clone(),
+                        estimate: fee.estimate,
+                    }
+                })
+                .collect();
+            Some(RankedProvider {
+                id: provider.id.clone(),
+                name: text(&provider.name, lang),
+                score,
+                recommended: score > 0,
+                reasons: holding.iter().map(|r| text(&r.reason, lang)).collect(),
+                fees,
+            })
+        })
+        .collect();
+    // Best first; equal scores keep the definition's order (a stable sort).
+    ranked.sort_by_key(|p| std::cmp::Reverse(p.score));
+
+    let included_items: Vec<&Item> = definition
+        .items
+        .iter()
+        .filter(|i| i.when.eval(&values))
+        .collect();
+    let included: BTreeSet<&str> = included_items.iter().map(|i| i.id.as_str()).collect();
+    let all: HashMap<&str, &Item> = definition
+        .items
+        .iter()
+        .map(|i| (i.id.as_str(), i))
+        .collect();
+    let roles: HashMap<&str, String> = definition
+        .roles
+        .iter()
+        .map(|r| (r.id.as_str(), text(&r.name, lang)))
+        .collect();
+
+    // Durations and dependencies, then a schedule in the order of the dependencies.
+    let entries: Vec<(&Item, [u32; 2], Vec<String>)> = included_items
+        .iter()
+        .map(|item| {
+            let days = item
+                .days_if
+                .iter()
+                .find(|(when, _)| when.eval(&values))
+                .map_or(item.days, |(_, days)| *days);
+            (*item, days, effective_after(item, &all, &included))
+        })
+        .collect();
+    let position: HashMap<&str, usize> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.0.id.as_str(), i))
+        .collect();
+    let mut order: Vec<usize> = Vec::with_capacity(entries.len());
+    let mut placed = vec![false; entries.len()];
+    fn place(
+        i: usize,
+        entries: &[(&Item, [u32; 2], Vec<String>)],
+        position: &HashMap<&str, usize>,
+        placed: &mut [bool],
+        order: &mut Vec<usize>,
+    ) {
+        if placed[i] {
+            return;
+        }
+        placed[i] = true;
+        for dependency in &entries[i].2 {
+            place(
+                position[dependency.as_str()],
+                entries,
+                position,
+                placed,
+                order,
+            );
+        }
+        order.push(i);
+    }
+    for i in 0..entries.len() {
+        place(i, &entries, &position, &mut placed, &mut order);
+    }
+    let mut ends_low = vec![0u32; entries.len()];
+    let mut ends_high = vec![0u32; entries.len()];
+    let mut starts_high = vec![0u32; entries.len()];
+    let mut driver: Vec<Option<usize>> = vec![None; entries.len()];
+    for &i in &order {
+        let (_, days, after) = &entries[i];
+        let mut start_low = 0;
+        let mut start_high = 0;
+        for dependency in after {
+            let j = position[dependency.as_str()];
+            start_low = start_low.max(ends_low[j]);
+            // The dependency that ends last drives the start (the first of equals).
+            if driver[i].is_none() || ends_high[j] > start_high {
+                start_high = ends_high[j];
+                driver[i] = Some(j);
+            }
+        }
+        ends_low[i] = start_low + days[0];
+        starts_high[i] = start_high;
+        ends_high[i] = start_high + days[1];
+    }
+    let total = [
+        ends_low.iter().copied().max().unwrap_or(0),
+        ends_high.iter().copied().max().unwrap_or(0),
+    ];
+    let mut critical = BTreeSet::new();
+    let mut critical_path = Vec::new();
+    let mut cursor = (0..entries.len())
+        .rev()
+        .max_by_key(|&i| (ends_high[i], std::cmp::Reverse(i)));
+    while let Some(i) = cursor {
+        critical.insert(i);
+        critical_path.push(entries[i].0.id.clone());
+        cursor = driver[i];
+    }
+    critical_path.reverse();
+
+    let start = business_day(start);
+    let items: Vec<PlannedItem> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, (item, days, after))| PlannedItem {
+            id: item.id.clone(),
+            phase: item.phase.clone(),
+            title: text(&item.title, lang),
+            owner: item.owner.clone(),
+            owner_name: roles.get(item.owner.as_str()).cloned().unwrap_or_default(),
+            days: *days,
+            after: after.clone(),
+            doc: item.doc.clone(),
+            evidence: text(&item.evidence, lang),
+            gate: item.gate,
+            checklist: item.checklist,
+            start_day: starts_high[i],
+            end_day: ends_high[i],
+            start_date: add_business_days(start, starts_high[i]),
+            due_date: add_business_days(start, ends_high[i]),
+            critical: critical.contains(&i),
+        })
+        .collect();
+    let phases = definition
+        .phases
+        .iter()
+        .map(|phase| {
+            let in_phase: Vec<&PlannedItem> =
+                items.iter().filter(|i| i.phase == phase.id).collect();
+            PhasePlan {
+                id: phase.id.clone(),
+                name: text(&phase.name, lang),
+                items: in_phase.iter().map(|i| i.id.clone()).collect(),
+                end_date: in_phase.iter().map(|i| i.due_date).max(),
+            }
+        })
+        .collect();
+    let target = answers
+        .get("launch_date")
+        .and_then(|d| d.as_str())
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let latest_finish = add_business_days(start, total[1]);
+    let checklist = |kind: Checklist| -> Vec<String> {
+        items
+            .iter()
+            .filter(|i| i.checklist == Some(kind))
+            .map(|i| i.id.clone())
+            .collect()
+    };
+    Ok(Plan {
+        wizard_version: definition.version,
+        fee_data_version: providers.version.clone(),
+        lang: lang.to_string(),
+        merchant: answers
+            .get("merchant_name")
+            .and_then(|m| m.as_str())
+            .unwrap_or_default()
+            .to_string(),
+        answers: kept,
+        providers: ranked,
+        schedule: Schedule {
+            start,
+            days: total,
+            earliest_finish: add_business_days(start, total[0]),
+            latest_finish,
+            target,
+            meets_target: target.map(|t| latest_finish <= t),
+        },
+        security_checklist: checklist(Checklist::Security),
+        data_checklist: checklist(Checklist::Data),
+        go_no_go: items
+            .iter()
+            .filter(|i| i.gate)
+            .map(|i| i.id.clone())
+            .collect(),
+        risks: definition
+            .risks
+            .iter()
+            .filter(|r| r.when.eval(&values))
+            .map(|r| PlannedRisk {
+                id: r.id.clone(),
+                title: text(&r.title, lang),
+                mitigation: text(&r.mitigation, lang),
+                doc: r.doc.clone(),
+            })
+            .collect(),
+        phases,
+        critical_path,
+        items,
+    })
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// The readiness verdict for the items ticked done: not ready while any go-live gate is open;
+/// ready with risks when every gate is done but other items are still open; ready when
+/// everything is done.
+pub fn verdict(plan: &Plan, done: &BTreeSet<String>) -> Verdict {
+    let open = |id: &String| !done.contains(id);
+    if plan.go_no_go.iter().any(open) {
+        Verdict::NotReady
+    } else if plan.items.iter().map(|i| &i.id).any(open) {
+        Verdict::ReadyWithRisks
+    } else {
+        Verdict::Ready
+    }
+}
