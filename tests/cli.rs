@@ -898,6 +898,120 @@ fn wizard_mistakes_fail_the_build_at_their_line() {
     );
 }
 
+/// The bundled site's plan for one of tests/fixtures/merchants/, as JSON.
+fn bundled_plan(merchant: &str) -> serde_json::Value {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let answers = repo.join("tests/fixtures/merchants").join(merchant);
+    let run = walletdesk(
+        &[
+            "--root",
+            repo.to_str().unwrap(),
+            "plan",
+            "--answers",
+            answers.to_str().unwrap(),
+            "--format",
+            "json",
+            "--start",
+            "2026-11-30",
+        ],
+        repo,
+    )
+    .success();
+    serde_json::from_str(&run.stdout).unwrap()
+}
+
+fn ids(list: &serde_json::Value) -> Vec<&str> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["id"].as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn the_reference_merchants_get_plans_that_fit_them() {
+    // A Shanghai milk-tea shop, young local customers, no developers: both wallets through a
+    // POS or QR solution, no integration of its own.
+    let plan = bundled_plan("milk-tea-shanghai.yaml");
+    let mut top = ids(&plan["providers"])[..2].to_vec();
+    top.sort();
+    assert_eq!(top, ["alipay", "wechat-pay"]);
+    let items = ids(&plan["items"]);
+    for wanted in [
+        "choose-vendor",
+        "set-up-vendor-solution",
+        "cashier-training",
+        "pilot-one-till",
+    ] {
+        assert!(items.contains(&wanted), "{wanted}: {items:?}");
+    }
+    for unwanted in [
+        "integrate-backend",
+        "wechat-apiv3-credentials",
+        "alipay-app",
+        "key-vault",
+    ] {
+        assert!(!items.contains(&unwanted), "{unwanted}: {items:?}");
+    }
+    assert_eq!(plan["schedule"]["meets_target"], true);
+
+    // A Hangzhou online shop selling overseas: PayPal and a card acquirer first, cross-border work.
+    let plan = bundled_plan("online-shop-hangzhou.yaml");
+    let providers = ids(&plan["providers"]);
+    assert_eq!(providers[..2], ["paypal", "stripe"]);
+    let items = ids(&plan["items"]);
+    for wanted in [
+        "plan-currency",
+        "open-card-account",
+        "pci-scope",
+        "pilot-online",
+    ] {
+        assert!(items.contains(&wanted), "{wanted}: {items:?}");
+    }
+    assert!(ids(&plan["risks"]).contains(&"cross-border-settlement"));
+
+    // A Hong Kong retailer serving tourists from the mainland: Alipay+ and WeChat Pay
+    // cross-border through a local acquirer.
+    let plan = bundled_plan("retailer-hong-kong.yaml");
+    let mut top = ids(&plan["providers"])[..2].to_vec();
+    top.sort();
+    assert_eq!(top, ["alipay", "wechat-pay"]);
+    assert!(
+        plan["providers"][0]["reasons"]
+            .to_string()
+            .contains("Alipay+")
+            || plan["providers"][1]["reasons"]
+                .to_string()
+                .contains("Alipay+")
+    );
+    assert!(ids(&plan["items"]).contains(&"sign-cross-border-acquirer"));
+    assert!(
+        !ids(&plan["items"]).contains(&"wechat-pay-review"),
+        "no mainland merchant account"
+    );
+
+    // A custom app with an in-house team: WeChat Pay APIv3 and Alipay integration, and the
+    // risk that WeChat Pay has no sandbox; its target date is too early and the plan says so.
+    let plan = bundled_plan("custom-app.yaml");
+    let mut top = ids(&plan["providers"])[..2].to_vec();
+    top.sort();
+    assert_eq!(top, ["alipay", "wechat-pay"]);
+    let items = ids(&plan["items"]);
+    for wanted in [
+        "wechat-apiv3-credentials",
+        "alipay-app",
+        "integrate-backend",
+        "notification-checks",
+        "key-vault",
+    ] {
+        assert!(items.contains(&wanted), "{wanted}: {items:?}");
+    }
+    assert!(ids(&plan["risks"]).contains(&"no-wechat-sandbox"));
+    assert_eq!(plan["schedule"]["meets_target"], false);
+    assert_eq!(plan["critical_path"][0], "compare-fees");
+    assert!(plan["security_checklist"].as_array().unwrap().len() >= 4);
+}
+
 #[test]
 fn help_and_version() {
     let dir = tempfile::tempdir().unwrap();
