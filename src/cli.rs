@@ -64,8 +64,19 @@ enum Command {
     /// Write a rollout plan for one merchant from their answers to the setup wizard
     Plan {
         /// The merchant's answers, YAML or JSON (`question: answer`)
-        #[arg(long, value_name = "FILE")]
-        answers: PathBuf,
+        #[arg(
+            long,
+            value_name = "FILE",
+            required_unless_present = "batch",
+            conflicts_with = "batch"
+        )]
+        answers: Option<PathBuf>,
+        /// Many merchants: a CSV file with a header row of question ids, one merchant per row
+        #[arg(long, value_name = "CSV", requires = "out_dir")]
+        batch: Option<PathBuf>,
+        /// With --batch: the folder to write one plan per row into
+        #[arg(long, value_name = "DIR", requires = "batch")]
+        out_dir: Option<PathBuf>,
         /// What to write
         #[arg(long, value_enum, default_value_t = PlanFormat::Md)]
         format: PlanFormat,
@@ -157,6 +168,8 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         Command::Plan {
             answers,
+            batch,
+            out_dir,
             format,
             lang,
             out,
@@ -166,14 +179,23 @@ pub fn run(cli: Cli) -> ExitCode {
                 base_url: None,
                 drafts: false,
             };
+            let input = answers
+                .as_ref()
+                .or(batch.as_ref())
+                .expect("clap requires one");
             let request = crate::wizard::PlanRequest {
-                answers: &answers,
+                answers: input,
+                batch: batch.is_some(),
                 lang: lang.as_deref(),
                 start: start.unwrap_or_else(|| chrono::Local::now().date_naive()),
                 markdown: matches!(format, PlanFormat::Md),
             };
-            let text = match crate::wizard::write_plan(&options(site, None, false), &request) {
-                Ok(text) => text,
+            let text = match crate::wizard::write_plans(&options(site, None, false), &request) {
+                Ok(crate::wizard::Written::One(text)) => text,
+                Ok(crate::wizard::Written::Batch(plans)) => {
+                    let dir = out_dir.expect("clap requires --out-dir with --batch");
+                    return write_batch(&dir, &plans, cli.quiet);
+                }
                 Err(problems) => return finish(Err(problems), "planned", cli.quiet),
             };
             match out {
@@ -212,6 +234,27 @@ pub fn run(cli: Cli) -> ExitCode {
                     ExitCode::FAILURE
                 }
             }
+        }
+    }
+}
+
+/// Writes a batch of plans into `dir` (created if needed).
+fn write_batch(dir: &std::path::Path, plans: &[(String, String)], quiet: bool) -> ExitCode {
+    let written = std::fs::create_dir_all(dir).and_then(|()| {
+        plans
+            .iter()
+            .try_for_each(|(name, text)| std::fs::write(dir.join(name), text))
+    });
+    match written {
+        Ok(()) => {
+            if !quiet {
+                println!("wrote {} plans → {}", plans.len(), dir.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{}: cannot write the plans: {e}", dir.display());
+            ExitCode::FAILURE
         }
     }
 }

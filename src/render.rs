@@ -215,8 +215,11 @@ pub fn render_site(
         .collect();
     let html: Vec<&str> = bodies.iter().map(|b| b.html.as_str()).collect();
     let search = search::build(site, &html, fingerprint_assets);
+    let wizard = wizard_file(site, fingerprint_assets);
+    let wizard_url = wizard.as_ref().map(|f| site.config.base_url.href(&f.path));
     for shared in &mut renderer.languages {
         shared.set_search(site, &search.meta_urls);
+        shared.set_wizard(wizard_url.as_deref());
     }
     let rendered: Vec<PageRender> = bodies
         .into_par_iter()
@@ -276,6 +279,7 @@ pub fn render_site(
         bytes: Arc::from(asset.bytes.as_slice()),
     }));
     files.extend(search.files);
+    files.extend(wizard);
     SiteRender {
         files,
         renderer: Some(renderer),
@@ -555,6 +559,8 @@ struct Shared {
     asset_urls: BTreeMap<String, String>,
     /// The `search` value: where this language's index and search page are.
     search: Value,
+    /// The `wizard` value: `{data: URL of the compiled wizard}` or `{}`.
+    wizard: Value,
 }
 
 impl Shared {
@@ -614,7 +620,21 @@ impl Shared {
             assets: Value::from_serializable(&assets),
             asset_urls: assets,
             search: Value::from_serializable(&serde_json::json!({"enabled": false})),
+            wizard: Value::from_serializable(&serde_json::json!({})),
         }
+    }
+
+    /// Sets the `wizard` value from the URL of the compiled wizard.
+    fn set_wizard(&mut self, data: Option<&str>) {
+        let value = match data {
+            Some(url) => serde_json::json!({ "data": url }),
+            None => serde_json::json!({}),
+        };
+        let mut hasher = Xxh3::new();
+        hasher.update(&self.hash.to_le_bytes());
+        hasher.update(&serde_json::to_vec(&value).unwrap_or_default());
+        self.hash = hasher.digest();
+        self.wizard = Value::from_serializable(&value);
     }
 
     /// Sets the `search` value from each language's index URL.
@@ -665,6 +685,7 @@ impl Shared {
         context.insert_value("nav", self.nav.clone());
         context.insert_value("assets", self.assets.clone());
         context.insert_value("search", self.search.clone());
+        context.insert_value("wizard", self.wizard.clone());
         context
     }
 }
@@ -901,6 +922,23 @@ fn render_page(
             (None, problems)
         }
     }
+}
+
+/// The wizard compiled for the browser's engine (`wizard/<hash>.json`), when the site has one.
+fn wizard_file(site: &Site, fingerprint: bool) -> Option<OutputFile> {
+    let (Some(definition), Some(providers)) = (&site.wizard, &site.providers) else {
+        return None;
+    };
+    let bytes = serde_json::to_vec(&crate::wizard::compiled(definition, providers)).ok()?;
+    let name = if fingerprint {
+        format!("{:016x}", xxh3_64(&bytes))[..10].to_string()
+    } else {
+        "wizard".to_string()
+    };
+    Some(OutputFile {
+        path: format!("wizard/{name}.json"),
+        bytes: Arc::from(bytes),
+    })
 }
 
 /// A page that has no Markdown source: the 404 page (`kind` "404") and the search page

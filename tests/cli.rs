@@ -1013,6 +1013,74 @@ fn the_reference_merchants_get_plans_that_fit_them() {
 }
 
 #[test]
+fn plan_batch_writes_one_plan_per_row_and_points_at_bad_cells() {
+    let site = wizard_site();
+    site.write(
+        "merchants.csv",
+        "merchant_name,team,monthly_transactions,average_ticket\r\n\"Tea, \"\"Best\"\"\",none,100,10\r\nByte Shop,in_house,5000,80\r\n",
+    );
+    let csv = site.path("merchants.csv");
+    let out = site.path("plans");
+    site.run(&[
+        "plan",
+        "--batch",
+        csv.to_str().unwrap(),
+        "--out-dir",
+        out.to_str().unwrap(),
+        "--start",
+        "2026-11-23",
+    ])
+    .success();
+    let mut names: Vec<String> = fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["001-tea-best.md", "002-byte-shop.md"]);
+    assert!(
+        site.read("plans/001-tea-best.md")
+            .starts_with("# 上线计划：Tea, \"Best\"\n")
+    );
+
+    site.write("merchants.csv", "merchant_name,team,tils\r\nTea,none,2\r\n");
+    let run = site
+        .run(&[
+            "plan",
+            "--batch",
+            csv.to_str().unwrap(),
+            "--out-dir",
+            out.to_str().unwrap(),
+        ])
+        .failure();
+    assert!(
+        run.stderr
+            .contains("merchants.csv:1:3: column `tils` is no question"),
+        "{}",
+        run.stderr
+    );
+    site.write(
+        "merchants.csv",
+        "merchant_name,team,monthly_transactions,average_ticket\r\nTea,nobody,1,1\r\n",
+    );
+    let run = site
+        .run(&[
+            "plan",
+            "--batch",
+            csv.to_str().unwrap(),
+            "--out-dir",
+            out.to_str().unwrap(),
+        ])
+        .failure();
+    assert!(
+        run.stderr.contains(
+            "merchants.csv:2:2: `team` has no option \"nobody\"; the options: none, in_house"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn help_and_version() {
     let dir = tempfile::tempdir().unwrap();
     let help = walletdesk(&["--help"], dir.path()).success();

@@ -160,7 +160,10 @@ pub fn check_answers(
     }
     for question in &definition.questions {
         let shown = question.show_if.eval(&values);
-        let answer = answers.get(&question.id).filter(|a| !a.is_null());
+        // No answer: nothing, null, or an empty list of options.
+        let answer = answers
+            .get(&question.id)
+            .filter(|a| !a.is_null() && a.as_array().is_none_or(|list| !list.is_empty()));
         let Some(answer) = answer.filter(|_| shown) else {
             if shown && question.required {
                 let mut message = format!("`{}` needs an answer", question.id);
@@ -343,7 +346,7 @@ pub fn plan(
             let fees = provider
                 .fees
                 .iter()
-                .filter(|f| matches!(f.kind, FeeKind::Transaction | FeeKind::Monthly))
+                .filter(|f| counts_in_estimates(f.kind))
                 .map(|fee| {
                     let per_transaction = matches!(fee.kind, FeeKind::Transaction);
                     FeeEstimate {
@@ -560,6 +563,11 @@ pub fn plan(
         critical_path,
         items,
     })
+}
+
+/// The fees a monthly estimate adds up: per-transaction and monthly fees.
+pub fn counts_in_estimates(kind: FeeKind) -> bool {
+    matches!(kind, FeeKind::Transaction | FeeKind::Monthly)
 }
 
 fn round2(x: f64) -> f64 {

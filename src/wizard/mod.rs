@@ -13,9 +13,43 @@ use std::path::Path;
 use crate::error::Diagnostic;
 use crate::pipeline::{self, Options};
 
+/// The wizard as the browser's engine reads it: the checked definition (conditions in their
+/// JSON form) and, of providers.yaml, what plans use (names and the fees that estimates add up).
+pub fn compiled(
+    definition: &definition::Definition,
+    providers: &crate::data::Providers,
+) -> serde_json::Value {
+    let providers_value: Vec<serde_json::Value> = providers
+        .providers
+        .iter()
+        .map(|p| {
+            let fees: Vec<serde_json::Value> = p
+                .fees
+                .iter()
+                .filter(|f| engine::counts_in_estimates(f.kind))
+                .map(|f| {
+                    serde_json::json!({
+                        "per_transaction": f.kind == crate::data::FeeKind::Transaction,
+                        "label": f.label, "percent": f.percent, "fixed": f.fixed,
+                        "currency": f.currency, "source": f.source, "as_of": f.as_of.0,
+                        "estimate": f.estimate,
+                    })
+                })
+                .collect();
+            serde_json::json!({"id": p.id, "name": p.name, "fees": fees})
+        })
+        .collect();
+    serde_json::json!({
+        "definition": definition,
+        "providers": {"version": providers.version, "providers": providers_value},
+    })
+}
+
 /// What `walletdesk plan` was asked for.
 pub struct PlanRequest<'a> {
+    /// One merchant's answers (YAML or JSON), or with `batch` a CSV file of merchants, one per row.
     pub answers: &'a Path,
+    pub batch: bool,
     pub lang: Option<&'a str>,
     pub start: chrono::NaiveDate,
     /// Markdown; otherwise JSON.
@@ -32,22 +66,83 @@ fn key_line(text: &str, key: &str) -> usize {
         .map_or(0, |i| i + 1)
 }
 
-/// Reads the site (its wizard, providers and pages) and the answers, and writes the plan.
-pub fn write_plan(options: &Options, request: &PlanRequest) -> Result<String, Vec<Diagnostic>> {
+/// A site with a wizard, and the language plans are written in.
+struct Planner<'a> {
+    site: &'a crate::site::Site,
+    definition: &'a definition::Definition,
+    providers: &'a crate::data::Providers,
+    lang: usize,
+    code: String,
+}
+
+impl Planner<'_> {
+    /// One plan as text, or what is wrong with the answers.
+    fn write(
+        &self,
+        answers: &engine::Answers,
+        request: &PlanRequest,
+    ) -> Result<(engine::Plan, String), Vec<engine::AnswerError>> {
+        let plan = engine::plan(
+            self.definition,
+            self.providers,
+            answers,
+            request.start,
+            &self.code,
+        )?;
+        let text = if request.markdown {
+            export::markdown(&plan, &|doc| self.link(doc))
+        } else {
+            export::json(&plan)
+        };
+        Ok((plan, text))
+    }
+
+    /// `@/guide/go-live.md#pilot` → the page's URL in the plan's language.
+    fn link(&self, doc: &str) -> String {
+        let target = doc.strip_prefix("@/").unwrap_or(doc);
+        let (key, anchor) = target.split_once('#').unwrap_or((target, ""));
+        match self.site.find(self.lang, key) {
+            Some(page) => {
+                let url = self
+                    .site
+                    .config
+                    .base_url
+                    .absolute(&self.site.pages[page].path);
+                if anchor.is_empty() {
+                    url
+                } else {
+                    format!("{url}#{anchor}")
+                }
+            }
+            None => doc.to_string(),
+        }
+    }
+}
+
+/// The plans `walletdesk plan` writes: one text for one merchant; for a batch, a file name
+/// (`001-harbour-gifts.md`) and text per row.
+pub enum Written {
+    One(String),
+    Batch(Vec<(String, String)>),
+}
+
+/// Reads the site (its wizard, providers and pages) and the answers, and writes the plans.
+pub fn write_plans(options: &Options, request: &PlanRequest) -> Result<Written, Vec<Diagnostic>> {
     let compiled = pipeline::compile(options)?;
     let site = &compiled.site;
-    let at = |message: String| vec![Diagnostic::error(definition::WIZARD_FILE, 0, 0, message)];
     let (Some(definition), Some(providers)) = (&site.wizard, &site.providers) else {
-        return Err(at(
-            "this site has no setup wizard: content/wizard.yaml and content/data/providers.yaml are needed"
-                .into(),
-        ));
+        return Err(vec![Diagnostic::error(
+            definition::WIZARD_FILE,
+            0,
+            0,
+            "this site has no setup wizard: content/wizard.yaml and content/data/providers.yaml are needed",
+        )]);
     };
-    let lang_code = request
+    let code = request
         .lang
         .unwrap_or(&site.config.default_language().code)
         .to_string();
-    let Some(lang) = site.config.language_index(&lang_code) else {
+    let Some(lang) = site.config.language_index(&code) else {
         let codes: Vec<&str> = site
             .config
             .languages
@@ -55,14 +150,16 @@ pub fn write_plan(options: &Options, request: &PlanRequest) -> Result<String, Ve
             .map(|l| l.code.as_str())
             .collect();
         return Err(vec![
-            Diagnostic::error(
-                "--lang",
-                0,
-                0,
-                format!("the site has no language `{lang_code}`"),
-            )
-            .with_hint(format!("its languages: {}", codes.join(", "))),
+            Diagnostic::error("--lang", 0, 0, format!("the site has no language `{code}`"))
+                .with_hint(format!("its languages: {}", codes.join(", "))),
         ]);
+    };
+    let planner = Planner {
+        site,
+        definition,
+        providers,
+        lang,
+        code,
     };
     let path = request.answers;
     let text = std::fs::read_to_string(path).map_err(|e| {
@@ -73,35 +170,145 @@ pub fn write_plan(options: &Options, request: &PlanRequest) -> Result<String, Ve
             format!("cannot read the answers: {e}"),
         )]
     })?;
+    if request.batch {
+        return batch(&planner, request, path, &text).map(Written::Batch);
+    }
     let answers: engine::Answers =
         serde_yaml::from_str::<Option<BTreeMap<String, serde_json::Value>>>(&text)
             .map_err(|e| vec![crate::error::yaml_diagnostic(path, 1, &e)])?
             .unwrap_or_default();
-    let plan = engine::plan(definition, providers, &answers, request.start, &lang_code).map_err(
-        |errors| {
+    planner
+        .write(&answers, request)
+        .map(|(_, text)| Written::One(text))
+        .map_err(|errors| {
             errors
                 .into_iter()
                 .map(|e| Diagnostic::error(path, key_line(&text, &e.question), 1, e.message))
-                .collect::<Vec<_>>()
-        },
-    )?;
-    if !request.markdown {
-        return Ok(export::json(&plan));
-    }
-    let link = |doc: &str| -> String {
-        let target = doc.strip_prefix("@/").unwrap_or(doc);
-        let (key, anchor) = target.split_once('#').unwrap_or((target, ""));
-        match site.find(lang, key) {
-            Some(page) => {
-                let url = site.config.base_url.absolute(&site.pages[page].path);
-                if anchor.is_empty() {
-                    url
-                } else {
-                    format!("{url}#{anchor}")
-                }
-            }
-            None => doc.to_string(),
+                .collect()
+        })
+}
+
+/// A file-name-safe form of a merchant's name: ASCII letters and digits, dashes between.
+fn slug(name: &str) -> String {
+    let mut slug = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
         }
+    }
+    let slug = slug.trim_end_matches('-');
+    if slug.is_empty() {
+        "merchant".to_string()
+    } else {
+        slug.chars().take(40).collect()
+    }
+}
+
+/// One plan per row of a CSV file whose header names the questions. A multiple choice lists
+/// its options separated by `;`; an empty cell is no answer.
+fn batch(
+    planner: &Planner,
+    request: &PlanRequest,
+    path: &Path,
+    text: &str,
+) -> Result<Vec<(String, String)>, Vec<Diagnostic>> {
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let csv_error = |e: csv::Error| {
+        let line = e.position().map_or(0, |p| p.line() as usize);
+        vec![Diagnostic::error(
+            path,
+            line,
+            1,
+            format!("not a CSV file as expected: {e}"),
+        )]
     };
-    Ok(export::markdown(&plan, &link))
+    let headers = reader.headers().map_err(csv_error)?.clone();
+    let mut problems = Vec::new();
+    for (column, name) in headers.iter().enumerate() {
+        if !planner.definition.questions.iter().any(|q| q.id == name) {
+            let known: Vec<&str> = planner
+                .definition
+                .questions
+                .iter()
+                .map(|q| q.id.as_str())
+                .collect();
+            problems.push(
+                Diagnostic::error(
+                    path,
+                    1,
+                    column + 1,
+                    format!("column `{name}` is no question"),
+                )
+                .with_hint(format!("the questions: {}", known.join(", "))),
+            );
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut plans = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        // Where the next record starts (after the line break, which csv may not have read yet
+        // after a `\r`): its line in the file.
+        let bytes = text.as_bytes();
+        let mut start = (reader.position().byte() as usize).min(bytes.len());
+        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        let line = bytes[..start].iter().filter(|&&b| b == b'\n').count() + 1;
+        if !reader.read_record(&mut record).map_err(csv_error)? {
+            break;
+        }
+        let mut answers = engine::Answers::new();
+        for (name, cell) in headers.iter().zip(record.iter()) {
+            let cell = cell.trim();
+            if cell.is_empty() {
+                continue;
+            }
+            let question = planner
+                .definition
+                .questions
+                .iter()
+                .find(|q| q.id == name)
+                .expect("checked above");
+            let value = match question.kind {
+                schema::QuestionType::Multi => serde_json::Value::from(
+                    cell.split(';')
+                        .map(|o| o.trim())
+                        .filter(|o| !o.is_empty())
+                        .collect::<Vec<_>>(),
+                ),
+                schema::QuestionType::Number => match cell.parse::<f64>() {
+                    Ok(n) => serde_json::Value::from(n),
+                    Err(_) => serde_json::Value::from(cell),
+                },
+                _ => serde_json::Value::from(cell),
+            };
+            answers.insert(name.to_string(), value);
+        }
+        match planner.write(&answers, request) {
+            Ok((plan, text)) => plans.push((slug(&plan.merchant), text)),
+            Err(errors) => problems.extend(errors.into_iter().map(|e| {
+                let column = headers
+                    .iter()
+                    .position(|h| h == e.question)
+                    .map_or(1, |c| c + 1);
+                Diagnostic::error(path, line, column, e.message)
+            })),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    // Numbered in row order, padded so that names sort in that order too.
+    let width = plans.len().to_string().len().max(3);
+    let ext = if request.markdown { "md" } else { "json" };
+    Ok(plans
+        .into_iter()
+        .enumerate()
+        .map(|(i, (slug, text))| (format!("{:0width$}-{slug}.{ext}", i + 1), text))
+        .collect())
 }
