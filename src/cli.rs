@@ -103,6 +103,10 @@ enum PlanFormat {
     Md,
     /// The plan as data
     Json,
+    /// The tasks as a spreadsheet
+    Csv,
+    /// Milestones and tasks for a calendar
+    Ics,
 }
 
 #[derive(Debug, Args)]
@@ -188,7 +192,12 @@ pub fn run(cli: Cli) -> ExitCode {
                 batch: batch.is_some(),
                 lang: lang.as_deref(),
                 start: start.unwrap_or_else(|| chrono::Local::now().date_naive()),
-                markdown: matches!(format, PlanFormat::Md),
+                format: match format {
+                    PlanFormat::Md => crate::wizard::Format::Markdown,
+                    PlanFormat::Json => crate::wizard::Format::Json,
+                    PlanFormat::Csv => crate::wizard::Format::Csv,
+                    PlanFormat::Ics => crate::wizard::Format::Ics,
+                },
             };
             let text = match crate::wizard::write_plans(&options(site, None, false), &request) {
                 Ok(crate::wizard::Written::One(text)) => text,

@@ -1081,6 +1081,101 @@ fn plan_batch_writes_one_plan_per_row_and_points_at_bad_cells() {
 }
 
 #[test]
+fn plan_csv_opens_in_a_spreadsheet_parser_and_defuses_formulas() {
+    let site = wizard_site();
+    site.write(
+        "answers.yaml",
+        "merchant_name: \"=HYPERLINK(\\\"http://x\\\",\\\"y\\\"), \\\"quoted\\\"\\nnext line\"\nteam: in_house\nmonthly_transactions: 10\naverage_ticket: 5\n",
+    );
+    let answers = site.path("answers.yaml");
+    let csv = site
+        .run(&[
+            "plan",
+            "--answers",
+            answers.to_str().unwrap(),
+            "--format",
+            "csv",
+            "--lang",
+            "en",
+            "--start",
+            "2026-11-23",
+        ])
+        .success()
+        .stdout;
+    assert!(csv.contains("\r\n"));
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(&headers[0], "merchant");
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(
+        &rows[0][0],
+        "'=HYPERLINK(\"http://x\",\"y\"), \"quoted\"\nnext line"
+    );
+    assert_eq!(&rows[1][3], "Keep the keys safe");
+    assert_eq!(&rows[1][8], "2026-11-30");
+    assert_eq!(&rows[1][13], "https://example.com/en/guide/keys/#rotation");
+}
+
+#[test]
+fn plan_ics_parses_with_events_and_to_dos() {
+    let site = wizard_site();
+    site.write(
+        "answers.yaml",
+        "merchant_name: \"Tea; Coffee, \\\\ and\\nmore\"\nteam: in_house\nmonthly_transactions: 10\naverage_ticket: 5\n",
+    );
+    let answers = site.path("answers.yaml");
+    let ics = site
+        .run(&[
+            "plan",
+            "--answers",
+            answers.to_str().unwrap(),
+            "--format",
+            "ics",
+            "--lang",
+            "en",
+            "--start",
+            "2026-11-23",
+        ])
+        .success()
+        .stdout;
+    assert!(
+        ics.lines().all(|l| l.len() <= 76),
+        "lines are folded at 75 octets"
+    );
+    assert!(
+        ics.contains("X-WR-CALNAME:Rollout plan Tea\\; Coffee\\, \\\\ and\\nmore\r\n"),
+        "{ics}"
+    );
+    let calendar: icalendar::Calendar = ics.parse().unwrap();
+    let mut events = 0;
+    let mut todos = Vec::new();
+    for component in &calendar.components {
+        match component {
+            icalendar::CalendarComponent::Event(_) => events += 1,
+            icalendar::CalendarComponent::Todo(todo) => {
+                use icalendar::Component;
+                todos.push((
+                    todo.get_summary().unwrap().to_string(),
+                    todo.property_value("DUE").unwrap().to_string(),
+                ));
+            }
+            _ => {}
+        }
+    }
+    // Two phases with items, and the launch.
+    assert_eq!(events, 3);
+    assert_eq!(
+        todos,
+        [
+            ("Pick the providers".to_string(), "20261125".to_string()),
+            ("Keep the keys safe".to_string(), "20261130".to_string()),
+            ("Go live".to_string(), "20261201".to_string()),
+        ]
+    );
+}
+
+#[test]
 fn help_and_version() {
     let dir = tempfile::tempdir().unwrap();
     let help = walletdesk(&["--help"], dir.path()).success();

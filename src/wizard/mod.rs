@@ -52,8 +52,31 @@ pub struct PlanRequest<'a> {
     pub batch: bool,
     pub lang: Option<&'a str>,
     pub start: chrono::NaiveDate,
-    /// Markdown; otherwise JSON.
-    pub markdown: bool,
+    pub format: Format,
+}
+
+/// The formats a plan is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// A Markdown checklist.
+    Markdown,
+    /// The plan as data (what both engines produce).
+    Json,
+    /// The tasks as a spreadsheet (RFC 4180).
+    Csv,
+    /// Milestones as events and tasks as to-dos (RFC 5545).
+    Ics,
+}
+
+impl Format {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Markdown => "md",
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Ics => "ics",
+        }
+    }
 }
 
 /// The line of `key:` in an answers file (0 when it is not found).
@@ -89,10 +112,12 @@ impl Planner<'_> {
             request.start,
             &self.code,
         )?;
-        let text = if request.markdown {
-            export::markdown(&plan, &|doc| self.link(doc))
-        } else {
-            export::json(&plan)
+        let link = |doc: &str| self.link(doc);
+        let text = match request.format {
+            Format::Markdown => export::markdown(&plan, &link),
+            Format::Json => export::json(&plan),
+            Format::Csv => export::csv(&plan, &link),
+            Format::Ics => export::ics(&plan, &link),
         };
         Ok((plan, text))
     }
@@ -189,7 +214,7 @@ pub fn write_plans(options: &Options, request: &PlanRequest) -> Result<Written, 
 }
 
 /// A file-name-safe form of a merchant's name: ASCII letters and digits, dashes between.
-fn slug(name: &str) -> String {
+pub fn slug(name: &str) -> String {
     let mut slug = String::new();
     for c in name.chars() {
         if c.is_ascii_alphanumeric() {
@@ -305,7 +330,7 @@ fn batch(
     }
     // Numbered in row order, padded so that names sort in that order too.
     let width = plans.len().to_string().len().max(3);
-    let ext = if request.markdown { "md" } else { "json" };
+    let ext = request.format.extension();
     Ok(plans
         .into_iter()
         .enumerate()
