@@ -107,6 +107,8 @@ enum PlanFormat {
     Csv,
     /// Milestones and tasks for a calendar
     Ics,
+    /// One printable page with a timeline
+    Html,
 }
 
 #[derive(Debug, Args)]
@@ -197,6 +199,7 @@ pub fn run(cli: Cli) -> ExitCode {
                     PlanFormat::Json => crate::wizard::Format::Json,
                     PlanFormat::Csv => crate::wizard::Format::Csv,
                     PlanFormat::Ics => crate::wizard::Format::Ics,
+                    PlanFormat::Html => crate::wizard::Format::Html,
                 },
             };
             let text = match crate::wizard::write_plans(&options(site, None, false), &request) {

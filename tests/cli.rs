@@ -1176,6 +1176,37 @@ fn plan_ics_parses_with_events_and_to_dos() {
 }
 
 #[test]
+fn plan_html_is_one_printable_page_with_a_timeline_and_escaped_text() {
+    let site = wizard_site();
+    site.write(
+        "answers.yaml",
+        "merchant_name: \"<script>alert('x')</script> & \\\"Tea\\\"\"\nteam: in_house\nmonthly_transactions: 10\naverage_ticket: 5\n",
+    );
+    let answers = site.path("answers.yaml");
+    let html = site
+        .run(&[
+            "plan",
+            "--answers",
+            answers.to_str().unwrap(),
+            "--format",
+            "html",
+            "--lang",
+            "en",
+            "--start",
+            "2026-11-23",
+        ])
+        .success()
+        .stdout;
+    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+    assert!(!html.contains("<script"), "the merchant's text is escaped");
+    assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;Tea&quot;"));
+    assert!(html.contains("<svg viewBox=") && html.matches("<rect class=\"bar").count() == 3);
+    assert!(html.contains("@media print"));
+    // Self-contained: no stylesheet, script or image fetched.
+    assert!(!html.contains("<link") && !html.contains("src="));
+}
+
+#[test]
 fn help_and_version() {
     let dir = tempfile::tempdir().unwrap();
     let help = walletdesk(&["--help"], dir.path()).success();

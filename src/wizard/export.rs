@@ -18,6 +18,7 @@ struct Words {
     after: &'static str,
     evidence: &'static str,
     critical_path: &'static str,
+    timeline: &'static str,
     security: &'static str,
     data: &'static str,
     risks: &'static str,
@@ -47,6 +48,7 @@ const ZH: Words = Words {
     after: "前置任务",
     evidence: "完成的依据",
     critical_path: "关键路径",
+    timeline: "时间线（按工作日，红色为关键路径）",
     security: "安全清单",
     data: "数据清单",
     risks: "风险",
@@ -76,6 +78,7 @@ const EN: Words = Words {
     after: "after",
     evidence: "Done when",
     critical_path: "Critical path",
+    timeline: "Timeline (business days; red: the critical path)",
     security: "Security checklist",
     data: "Data checklist",
     risks: "Risks",
@@ -438,6 +441,271 @@ pub fn ics(plan: &Plan, link: &dyn Fn(&str) -> String) -> String {
     for line in lines {
         fold(&line, &mut out);
     }
+    out
+}
+
+/// Text made safe inside HTML (element content and quoted attributes).
+pub fn html_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const HTML_STYLE: &str = "\
+body{font-family:system-ui,-apple-system,\"PingFang SC\",\"Noto Sans CJK SC\",\"Microsoft YaHei\",sans-serif;\
+line-height:1.5;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}\
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2rem;border-bottom:1px solid #ccc}\
+table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #ccc;padding:.3rem .5rem;\
+text-align:left;vertical-align:top}th{background:#f2f2f2}.meta{color:#555}.late{color:#a40000;font-weight:600}\
+.ok{color:#0b6b2e;font-weight:600}.box{font-size:1.1rem}.critical{font-weight:600}\
+svg text{font-size:11px;fill:#1a1a1a}svg .bar{fill:#7aa7d8}svg .bar.critical{fill:#c0504d}\
+svg .grid{stroke:#ddd}ul{padding-left:1.2rem}\
+@media print{body{margin:0;max-width:none;font-size:10.5pt}a{color:inherit;text-decoration:none}\
+h2{break-after:avoid}tr,li,svg{break-inside:avoid}}";
+
+/// The timeline as inline SVG: one bar per item over business days, critical ones marked.
+fn timeline_svg(plan: &Plan, label: &str) -> String {
+    let days = plan.schedule.days[1].max(1) as f64;
+    let (left, width, row) = (260.0, 640.0, 18.0);
+    let height = row * plan.items.len() as f64 + 30.0;
+    let x = |day: u32| left + width * f64::from(day) / days;
+    let mut svg = format!(
+        "<svg viewBox=\"0 0 {w} {height}\" width=\"100%\" role=\"img\" aria-label=\"{label}\" \
+         xmlns=\"http://www.w3.org/2000/svg\"><title>{label}</title>",
+        w = left + width + 20.0,
+        label = html_text(label)
+    );
+    let step = (days / 10.0).ceil().max(1.0) as u32;
+    let mut day = 0;
+    while f64::from(day) <= days {
+        svg.push_str(&format!(
+            "<line class=\"grid\" x1=\"{x:.1}\" y1=\"0\" x2=\"{x:.1}\" y2=\"{y}\"/><text x=\"{x:.1}\" y=\"{t}\">{day}</text>",
+            x = x(day),
+            y = height - 18.0,
+            t = height - 4.0
+        ));
+        day += step;
+    }
+    for (i, item) in plan.items.iter().enumerate() {
+        let y = row * i as f64 + 4.0;
+        let class = if item.critical { "bar critical" } else { "bar" };
+        let title: String = item.title.chars().take(34).collect();
+        svg.push_str(&format!(
+            "<text x=\"0\" y=\"{ty:.1}\">{title}</text><rect class=\"{class}\" x=\"{x0:.1}\" y=\"{y:.1}\" \
+             width=\"{w:.1}\" height=\"12\"><title>{full}: {start} – {due}</title></rect>",
+            ty = y + 10.0,
+            title = html_text(&title),
+            x0 = x(item.start_day),
+            w = (x(item.end_day) - x(item.start_day)).max(2.0),
+            full = html_text(&item.title),
+            start = item.start_date,
+            due = item.due_date,
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// The plan as one self-contained, printable HTML file (inline style and SVG timeline, no
+/// script, nothing fetched).
+pub fn html(plan: &Plan, link: &dyn Fn(&str) -> String, locale: &str) -> String {
+    let w = words(&plan.lang);
+    let e = html_text;
+    let colon = if plan.lang == "zh" { "：" } else { ": " };
+    let mut out = format!(
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{}{colon}{}</title>\n<style>{HTML_STYLE}</style>\n</head>\n<body>\n",
+        e(locale),
+        e(w.title),
+        e(&plan.merchant)
+    );
+    out.push_str(&format!(
+        "<h1>{}{colon}{}</h1>\n<p class=\"meta\">{} {} · fee data {} · {} {}</p>\n",
+        e(w.title),
+        e(&plan.merchant),
+        e(w.versions),
+        plan.wizard_version,
+        e(&plan.fee_data_version),
+        e(w.start),
+        plan.schedule.start
+    ));
+    let s = &plan.schedule;
+    let recommended: Vec<String> = plan
+        .providers
+        .iter()
+        .filter(|p| p.recommended)
+        .map(|p| e(&p.name))
+        .collect();
+    out.push_str(&format!(
+        "<h2>{}</h2>\n<ul>\n<li>{}{colon}{}</li>\n<li>{}{colon}{}–{} {} ({} – {})</li>\n",
+        e(w.summary),
+        e(w.providers),
+        recommended.join(", "),
+        e(w.duration),
+        s.days[0],
+        s.days[1],
+        e(w.days),
+        s.earliest_finish,
+        s.latest_finish
+    ));
+    if let (Some(target), Some(meets)) = (s.target, s.meets_target) {
+        let (class, text) = if meets {
+            ("ok", w.meets)
+        } else {
+            ("late", w.misses)
+        };
+        out.push_str(&format!(
+            "<li class=\"{class}\">{target}{colon}{}</li>\n",
+            e(text)
+        ));
+    }
+    out.push_str("</ul>\n");
+    out.push_str(&format!(
+        "<h2>{}</h2>\n<table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
+        e(w.providers),
+        e(w.provider),
+        e(w.score),
+        e(w.why),
+        e(w.fees)
+    ));
+    for provider in &plan.providers {
+        let fees: Vec<String> = provider
+            .fees
+            .iter()
+            .map(|f| {
+                let mut parts = Vec::new();
+                if let Some(p) = f.percent_part {
+                    parts.push(money(p));
+                }
+                if let Some(x) = f.fixed_part {
+                    parts.push(format!(
+                        "{} {}",
+                        money(x),
+                        f.currency.as_deref().unwrap_or("")
+                    ));
+                }
+                let estimate = if f.estimate {
+                    format!(", {}", w.estimate)
+                } else {
+                    String::new()
+                };
+                // A source is a web page, or a description of one.
+                let as_of = format!("{} {}", e(w.as_of), e(&f.as_of));
+                let dated = if f.source.starts_with("https://") || f.source.starts_with("http://") {
+                    format!("<a href=\"{}\">{as_of}</a>", e(&f.source))
+                } else {
+                    format!("{}, {as_of}", e(&f.source))
+                };
+                format!(
+                    "{}{colon}{} ({dated}{})",
+                    e(&f.label),
+                    e(&parts.join(" + ")),
+                    e(&estimate)
+                )
+            })
+            .collect();
+        let reasons: Vec<String> = provider.reasons.iter().map(|r| e(r)).collect();
+        out.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            e(&provider.name),
+            provider.score,
+            reasons.join("<br>"),
+            fees.join("<br>")
+        ));
+    }
+    out.push_str("</tbody>\n</table>\n");
+    out.push_str(&format!(
+        "<h2>{}</h2>\n{}\n<p>{}{colon}{}</p>\n",
+        e(w.timeline),
+        timeline_svg(plan, w.timeline),
+        e(w.critical_path),
+        e(&plan.critical_path.join(" → "))
+    ));
+    out.push_str(&format!("<h2>{}</h2>\n", e(w.phases)));
+    for phase in &plan.phases {
+        if phase.items.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("<h3>{}</h3>\n<ul>\n", e(&phase.name)));
+        for id in &phase.items {
+            let item = plan
+                .items
+                .iter()
+                .find(|i| &i.id == id)
+                .expect("phase items are plan items");
+            let class = if item.critical {
+                " class=\"critical\""
+            } else {
+                ""
+            };
+            out.push_str(&format!(
+                "<li{class}><span class=\"box\" aria-hidden=\"true\">☐</span> <a href=\"{}\">{}</a> — {}, {}–{} {}, {} {}<br><span class=\"meta\">{}{colon}{}</span></li>\n",
+                e(&link(&item.doc)),
+                e(&item.title),
+                e(&item.owner_name),
+                item.days[0],
+                item.days[1],
+                e(w.days),
+                e(w.due),
+                item.due_date,
+                e(w.evidence),
+                e(&item.evidence)
+            ));
+        }
+        out.push_str("</ul>\n");
+    }
+    for (title, ids) in [
+        (w.security, &plan.security_checklist),
+        (w.data, &plan.data_checklist),
+    ] {
+        out.push_str(&format!("<h2>{}</h2>\n<ul>\n", e(title)));
+        for id in ids {
+            let item = plan
+                .items
+                .iter()
+                .find(|i| &i.id == id)
+                .expect("checklist items are plan items");
+            out.push_str(&format!("<li><span class=\"box\" aria-hidden=\"true\">☐</span> <a href=\"{}\">{}</a></li>\n", e(&link(&item.doc)), e(&item.title)));
+        }
+        out.push_str("</ul>\n");
+    }
+    out.push_str(&format!("<h2>{}</h2>\n<ul>\n", e(w.risks)));
+    for risk in &plan.risks {
+        out.push_str(&format!(
+            "<li><a href=\"{}\">{}</a> — {}{colon}{}</li>\n",
+            e(&link(&risk.doc)),
+            e(&risk.title),
+            e(w.mitigation),
+            e(&risk.mitigation)
+        ));
+    }
+    out.push_str(&format!(
+        "</ul>\n<h2>{}</h2>\n<p>{}</p>\n<ul>\n",
+        e(w.go_no_go),
+        e(w.go_no_go_note)
+    ));
+    for id in &plan.go_no_go {
+        let item = plan
+            .items
+            .iter()
+            .find(|i| &i.id == id)
+            .expect("gates are plan items");
+        out.push_str(&format!(
+            "<li><span class=\"box\" aria-hidden=\"true\">☐</span> {}</li>\n",
+            e(&item.title)
+        ));
+    }
+    out.push_str("</ul>\n</body>\n</html>\n");
     out
 }
 

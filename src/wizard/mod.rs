@@ -66,6 +66,8 @@ pub enum Format {
     Csv,
     /// Milestones as events and tasks as to-dos (RFC 5545).
     Ics,
+    /// One self-contained printable page with a timeline.
+    Html,
 }
 
 impl Format {
@@ -75,6 +77,7 @@ impl Format {
             Format::Json => "json",
             Format::Csv => "csv",
             Format::Ics => "ics",
+            Format::Html => "html",
         }
     }
 }
@@ -118,6 +121,9 @@ impl Planner<'_> {
             Format::Json => export::json(&plan),
             Format::Csv => export::csv(&plan, &link),
             Format::Ics => export::ics(&plan, &link),
+            Format::Html => {
+                export::html(&plan, &link, self.site.config.languages[self.lang].locale())
+            }
         };
         Ok((plan, text))
     }
