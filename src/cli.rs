@@ -63,13 +63,9 @@ enum Command {
     },
     /// Write a rollout plan for one merchant from their answers to the setup wizard
     Plan {
-        /// The merchant's answers, YAML or JSON (`question: answer`)
-        #[arg(
-            long,
-            value_name = "FILE",
-            required_unless_present = "batch",
-            conflicts_with = "batch"
-        )]
+        /// The merchant's answers, YAML or JSON (`question: answer`); without it (or --batch)
+        /// the questions are asked one by one
+        #[arg(long, value_name = "FILE", conflicts_with = "batch")]
         answers: Option<PathBuf>,
         /// Many merchants: a CSV file with a header row of question ids, one merchant per row
         #[arg(long, value_name = "CSV", requires = "out_dir")]
@@ -185,10 +181,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 base_url: None,
                 drafts: false,
             };
-            let input = answers
-                .as_ref()
-                .or(batch.as_ref())
-                .expect("clap requires one");
+            let input = answers.as_deref().or(batch.as_deref());
             let request = crate::wizard::PlanRequest {
                 answers: input,
                 batch: batch.is_some(),

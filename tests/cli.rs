@@ -1207,6 +1207,48 @@ fn plan_html_is_one_printable_page_with_a_timeline_and_escaped_text() {
 }
 
 #[test]
+fn plan_without_answers_asks_the_questions_and_asks_again_after_a_wrong_answer() {
+    let site = wizard_site();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_walletdesk"))
+        .args([
+            "--root",
+            site.root().to_str().unwrap(),
+            "plan",
+            "--format",
+            "json",
+            "--lang",
+            "en",
+            "--start",
+            "2026-11-23",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Name; team: 3 is no option, then 2 (in house); transactions: -1 is below 0, then 100;
+    // ticket; the launch date may be skipped.
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all("Tea\n3\n2\n-1\n100\n20\n\n".as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("Technical team\n  1) None\n  2) In house\n> "),
+        "{stderr}"
+    );
+    let plan: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(plan["merchant"], "Tea");
+    assert_eq!(plan["answers"]["team"], "in_house");
+    assert_eq!(plan["answers"]["monthly_transactions"], 100.0);
+    assert_eq!(plan["schedule"]["target"], serde_json::Value::Null);
+}
+
+#[test]
 fn help_and_version() {
     let dir = tempfile::tempdir().unwrap();
     let help = walletdesk(&["--help"], dir.path()).success();

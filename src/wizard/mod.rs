@@ -47,8 +47,9 @@ pub fn compiled(
 
 /// What `walletdesk plan` was asked for.
 pub struct PlanRequest<'a> {
-    /// One merchant's answers (YAML or JSON), or with `batch` a CSV file of merchants, one per row.
-    pub answers: &'a Path,
+    /// One merchant's answers (YAML or JSON), or with `batch` a CSV file of merchants, one per
+    /// row; `None`: ask the questions on standard input.
+    pub answers: Option<&'a Path>,
     pub batch: bool,
     pub lang: Option<&'a str>,
     pub start: chrono::NaiveDate,
@@ -192,7 +193,25 @@ pub fn write_plans(options: &Options, request: &PlanRequest) -> Result<Written, 
         lang,
         code,
     };
-    let path = request.answers;
+    let Some(path) = request.answers else {
+        let stdin = std::io::stdin();
+        let answers = ask(
+            definition,
+            &planner.code,
+            &mut stdin.lock(),
+            &mut std::io::stderr(),
+        )
+        .map_err(|message| vec![Diagnostic::error("<stdin>", 0, 0, message)])?;
+        return planner
+            .write(&answers, request)
+            .map(|(_, text)| Written::One(text))
+            .map_err(|errors| {
+                errors
+                    .into_iter()
+                    .map(|e| Diagnostic::error("<stdin>", 0, 0, e.message))
+                    .collect()
+            });
+    };
     let text = std::fs::read_to_string(path).map_err(|e| {
         vec![Diagnostic::error(
             path,
@@ -217,6 +236,105 @@ pub fn write_plans(options: &Options, request: &PlanRequest) -> Result<Written, 
                 .map(|e| Diagnostic::error(path, key_line(&text, &e.question), 1, e.message))
                 .collect()
         })
+}
+
+/// Asks the questions one by one (those shown for the answers so far), reading an answer per
+/// line: text, a number, a date, an option's number, or for a multiple choice the options'
+/// numbers separated by commas. A wrong answer is asked again; an empty one skips a question
+/// that may be skipped.
+pub fn ask(
+    definition: &definition::Definition,
+    lang: &str,
+    input: &mut dyn std::io::BufRead,
+    prompt: &mut dyn std::io::Write,
+) -> Result<engine::Answers, String> {
+    use condition::Value;
+    use schema::QuestionType;
+    let local = |text: &schema::Text| {
+        text.get(lang)
+            .or_else(|| text.values().next())
+            .cloned()
+            .unwrap_or_default()
+    };
+    let mut answers = engine::Answers::new();
+    let mut values: BTreeMap<String, Value> = BTreeMap::new();
+    for question in &definition.questions {
+        if !question.show_if.eval(&values) {
+            continue;
+        }
+        let _ = writeln!(prompt, "\n{}", local(&question.label));
+        if let Some(help) = &question.help {
+            let _ = writeln!(prompt, "  ({})", local(help));
+        }
+        for (i, option) in question.options.iter().enumerate() {
+            let _ = writeln!(prompt, "  {}) {}", i + 1, local(&option.name));
+        }
+        let hint = match question.kind {
+            QuestionType::Multi => "[1,2,…] ",
+            QuestionType::Date => "[YYYY-MM-DD] ",
+            _ => "",
+        };
+        loop {
+            let _ = write!(prompt, "> {hint}");
+            let _ = prompt.flush();
+            let mut line = String::new();
+            if input.read_line(&mut line).map_err(|e| e.to_string())? == 0 {
+                return Err(format!("no answer to `{}`: the input ended", question.id));
+            }
+            let line = line.trim();
+            if line.is_empty() && !question.required {
+                break;
+            }
+            let pick = |n: &str| -> Option<&str> {
+                let i: usize = n.trim().parse().ok()?;
+                question
+                    .options
+                    .get(i.checked_sub(1)?)
+                    .map(|o| o.id.as_str())
+            };
+            let (answer, value) = match question.kind {
+                QuestionType::Choice => match pick(line) {
+                    Some(id) => (serde_json::Value::from(id), Some(Value::Choice(id.into()))),
+                    None => continue,
+                },
+                QuestionType::Multi => {
+                    let ids: Option<Vec<&str>> = line
+                        .split([',', '，', ' '])
+                        .filter(|s| !s.is_empty())
+                        .map(pick)
+                        .collect();
+                    match ids.filter(|ids| !ids.is_empty()) {
+                        Some(ids) => (
+                            serde_json::Value::from(ids.clone()),
+                            Some(Value::Multi(ids.into_iter().map(String::from).collect())),
+                        ),
+                        None => continue,
+                    }
+                }
+                QuestionType::Number => match line.replace([',', '_'], "").parse::<f64>() {
+                    Ok(n)
+                        if question.min.is_none_or(|m| n >= m)
+                            && question.max.is_none_or(|m| n <= m) =>
+                    {
+                        (serde_json::Value::from(n), Some(Value::Number(n)))
+                    }
+                    _ => continue,
+                },
+                QuestionType::Date => match chrono::NaiveDate::parse_from_str(line, "%Y-%m-%d") {
+                    Ok(date) => (serde_json::Value::from(date.to_string()), None),
+                    Err(_) => continue,
+                },
+                QuestionType::Text if !line.is_empty() => (serde_json::Value::from(line), None),
+                QuestionType::Text => continue,
+            };
+            answers.insert(question.id.clone(), answer);
+            if let Some(value) = value {
+                values.insert(question.id.clone(), value);
+            }
+            break;
+        }
+    }
+    Ok(answers)
 }
 
 /// A file-name-safe form of a merchant's name: ASCII letters and digits, dashes between.
