@@ -742,6 +742,22 @@ risks:
     doc: "@/guide/keys.md#rotation"
 "#;
 
+/// `walletdesk plan` on `site` for the answers `yaml` (starting Monday 2026-11-23), with more
+/// arguments: its standard output.
+fn plan_for(site: &Site, yaml: &str, args: &[&str]) -> String {
+    site.write("answers.yaml", yaml);
+    let answers = site.path("answers.yaml");
+    let mut all = vec![
+        "plan",
+        "--answers",
+        answers.to_str().unwrap(),
+        "--start",
+        "2026-11-23",
+    ];
+    all.extend(args);
+    site.run(&all).success().stdout
+}
+
 fn wizard_site() -> Site {
     let site = Site::new("basic");
     site.write("content/wizard.yaml", WIZARD);
@@ -1083,25 +1099,11 @@ fn plan_batch_writes_one_plan_per_row_and_points_at_bad_cells() {
 #[test]
 fn plan_csv_opens_in_a_spreadsheet_parser_and_defuses_formulas() {
     let site = wizard_site();
-    site.write(
-        "answers.yaml",
+    let csv = plan_for(
+        &site,
         "merchant_name: \"=HYPERLINK(\\\"http://x\\\",\\\"y\\\"), \\\"quoted\\\"\\nnext line\"\nteam: in_house\nmonthly_transactions: 10\naverage_ticket: 5\n",
+        &["--format", "csv", "--lang", "en"],
     );
-    let answers = site.path("answers.yaml");
-    let csv = site
-        .run(&[
-            "plan",
-            "--answers",
-            answers.to_str().unwrap(),
-            "--format",
-            "csv",
-            "--lang",
-            "en",
-            "--start",
-            "2026-11-23",
-        ])
-        .success()
-        .stdout;
     assert!(csv.contains("\r\n"));
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     let headers = reader.headers().unwrap().clone();
@@ -1120,25 +1122,11 @@ fn plan_csv_opens_in_a_spreadsheet_parser_and_defuses_formulas() {
 #[test]
 fn plan_ics_parses_with_events_and_to_dos() {
     let site = wizard_site();
-    site.write(
-        "answers.yaml",
+    let ics = plan_for(
+        &site,
         "merchant_name: \"Tea; Coffee, \\\\ and\\nmore\"\nteam: in_house\nmonthly_transactions: 10\naverage_ticket: 5\n",
+        &["--format", "ics", "--lang", "en"],
     );
-    let answers = site.path("answers.yaml");
-    let ics = site
-        .run(&[
-            "plan",
-            "--answers",
-            answers.to_str().unwrap(),
-            "--format",
-            "ics",
-            "--lang",
-            "en",
-            "--start",
-            "2026-11-23",
-        ])
-        .success()
-        .stdout;
     assert!(
         ics.lines().all(|l| l.len() <= 76),
         "lines are folded at 75 octets"
@@ -1178,25 +1166,11 @@ fn plan_ics_parses_with_events_and_to_dos() {
 #[test]
 fn plan_html_is_one_printable_page_with_a_timeline_and_escaped_text() {
     let site = wizard_site();
-    site.write(
-        "answers.yaml",
+    let html = plan_for(
+        &site,
         "merchant_name: \"<script>alert('x')</script> & \\\"Tea\\\"\"\nteam: in_house\nmonthly_transactions: 10\naverage_ticket: 5\n",
+        &["--format", "html", "--lang", "en"],
     );
-    let answers = site.path("answers.yaml");
-    let html = site
-        .run(&[
-            "plan",
-            "--answers",
-            answers.to_str().unwrap(),
-            "--format",
-            "html",
-            "--lang",
-            "en",
-            "--start",
-            "2026-11-23",
-        ])
-        .success()
-        .stdout;
     assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
     assert!(!html.contains("<script"), "the merchant's text is escaped");
     assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;Tea&quot;"));

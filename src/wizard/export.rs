@@ -125,6 +125,32 @@ fn money(x: f64) -> String {
     format!("{x:.2}")
 }
 
+/// A fee estimate's amount: the percentage part (in the merchant's currency) plus the fixed
+/// part in the fee's currency.
+fn fee_amount(fee: &super::engine::FeeEstimate) -> String {
+    let mut parts = Vec::new();
+    if let Some(p) = fee.percent_part {
+        parts.push(money(p));
+    }
+    if let Some(x) = fee.fixed_part {
+        parts.push(format!(
+            "{} {}",
+            money(x),
+            fee.currency.as_deref().unwrap_or("")
+        ));
+    }
+    parts.join(" + ")
+}
+
+/// `, estimate` for a figure that is an estimate.
+fn estimate_note(fee: &super::engine::FeeEstimate, w: &Words) -> String {
+    if fee.estimate {
+        format!(", {}", w.estimate)
+    } else {
+        String::new()
+    }
+}
+
 /// The plan as a Markdown checklist. `link` turns a `@/…` doc link into a URL.
 pub fn markdown(plan: &Plan, link: &dyn Fn(&str) -> String) -> String {
     let w = words(&plan.lang);
@@ -164,28 +190,10 @@ pub fn markdown(plan: &Plan, link: &dyn Fn(&str) -> String) -> String {
             .fees
             .iter()
             .map(|f| {
-                let mut parts = Vec::new();
-                if let Some(p) = f.percent_part {
-                    parts.push(money(p));
-                }
-                if let Some(x) = f.fixed_part {
-                    parts.push(format!(
-                        "{} {}",
-                        money(x),
-                        f.currency.as_deref().unwrap_or("")
-                    ));
-                }
-                let estimate = if f.estimate {
-                    format!(", {}", w.estimate)
-                } else {
-                    String::new()
-                };
+                let (amount, estimate) = (fee_amount(f), estimate_note(f, w));
                 format!(
                     "{}: {} ({} {}{estimate})",
-                    f.label,
-                    parts.join(" + "),
-                    w.as_of,
-                    f.as_of
+                    f.label, amount, w.as_of, f.as_of
                 )
             })
             .collect();
@@ -583,22 +591,7 @@ pub fn html(plan: &Plan, link: &dyn Fn(&str) -> String, locale: &str) -> String 
             .fees
             .iter()
             .map(|f| {
-                let mut parts = Vec::new();
-                if let Some(p) = f.percent_part {
-                    parts.push(money(p));
-                }
-                if let Some(x) = f.fixed_part {
-                    parts.push(format!(
-                        "{} {}",
-                        money(x),
-                        f.currency.as_deref().unwrap_or("")
-                    ));
-                }
-                let estimate = if f.estimate {
-                    format!(", {}", w.estimate)
-                } else {
-                    String::new()
-                };
+                let (amount, estimate) = (fee_amount(f), estimate_note(f, w));
                 // A source is a web page, or a description of one.
                 let as_of = format!("{} {}", e(w.as_of), e(&f.as_of));
                 let dated = if f.source.starts_with("https://") || f.source.starts_with("http://") {
@@ -609,7 +602,7 @@ pub fn html(plan: &Plan, link: &dyn Fn(&str) -> String, locale: &str) -> String 
                 format!(
                     "{}{colon}{} ({dated}{})",
                     e(&f.label),
-                    e(&parts.join(" + ")),
+                    e(&amount),
                     e(&estimate)
                 )
             })

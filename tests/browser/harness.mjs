@@ -19,6 +19,16 @@ const CHROMIUM_ARGS = [
   "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ];
 
+/** A seeded generator of numbers in [0, 1) (mulberry32): generated tests can be reproduced. */
+export function random(seed) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /** Debian's Chromium with a fresh profile (Playwright gives each launch a new temporary one). */
 export async function launchBrowser() {
   const browser = await chromium.launch({

@@ -10,7 +10,7 @@ import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { binary, repo } from "./harness.mjs";
+import { binary, random, repo } from "./harness.mjs";
 
 globalThis.fetch = async (url) => {
   try {
@@ -21,15 +21,6 @@ globalThis.fetch = async (url) => {
 };
 const core = await import(pathToFileURL(join(repo, "static", "js", "search-core.js")).href);
 
-// A seeded generator (mulberry32), so a failure can be reproduced.
-function random(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ZH = ("支付宝 微信支付 商户号 密钥 轮换 密钥轮换 异步通知 结算周期 退款 对账单 收银台 服务商 证书 签名 验签 " +
   "沙箱环境 生产环境 手续费 到账 清算 跨境支付 付款码 扫码 小程序 二维码 订单 金额 接口 回调 幂等 限额 风控 " +

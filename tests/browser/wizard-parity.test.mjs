@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { binary, repo } from "./harness.mjs";
+import { binary, random, repo } from "./harness.mjs";
 
 const engine = await import(pathToFileURL(join(repo, "static", "js", "wizard-engine.js")).href);
 const START = "2026-11-30";
@@ -25,14 +25,6 @@ before(() => {
 
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function random(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Every combination of the choice and multiple-choice answers, with sampled other answers. */
 function answerSets() {
