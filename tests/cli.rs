@@ -970,6 +970,7 @@ fn the_reference_merchants_get_plans_that_fit_them() {
         assert!(!items.contains(&unwanted), "{unwanted}: {items:?}");
     }
     assert_eq!(plan["schedule"]["meets_target"], true);
+    assert!(!ids(&plan["risks"]).contains(&"launch-date-tight"));
 
     // A Hangzhou online shop selling overseas: PayPal and a card acquirer first, cross-border work.
     let plan = bundled_plan("online-shop-hangzhou.yaml");
@@ -1024,6 +1025,7 @@ fn the_reference_merchants_get_plans_that_fit_them() {
     }
     assert!(ids(&plan["risks"]).contains(&"no-wechat-sandbox"));
     assert_eq!(plan["schedule"]["meets_target"], false);
+    assert!(ids(&plan["risks"]).contains(&"launch-date-tight"));
     assert_eq!(plan["critical_path"][0], "compare-fees");
     assert!(plan["security_checklist"].as_array().unwrap().len() >= 4);
 }

@@ -15,6 +15,9 @@ use crate::error::{Diagnostic, yaml_diagnostic};
 
 pub const WIZARD_FILE: &str = "content/wizard.yaml";
 
+/// A yes/no value risk conditions may read: the longest schedule ends after the target date.
+pub const TARGET_MISSED: &str = "target_missed";
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Question {
     pub id: String,
@@ -413,6 +416,9 @@ pub fn parse(
             .hint = Some("remove one of these `after` entries".into());
     }
     let mut risks = Vec::new();
+    // Risks may also read what the schedule found.
+    let mut risk_names = names.clone();
+    risk_names.insert(TARGET_MISSED.to_string(), Kind::Bool);
     for risk in &raw.risks {
         let line = check.at.id("id", &risk.id, 1);
         check.text(line, &format!("risk `{}`", risk.id), &risk.title);
@@ -423,7 +429,7 @@ pub fn parse(
         );
         risks.push(Risk {
             id: risk.id.clone(),
-            when: check.condition(line, &risk.when, &names),
+            when: check.condition(line, &risk.when, &risk_names),
             title: risk.title.clone(),
             mitigation: risk.mitigation.clone(),
             doc: risk.doc.clone(),
@@ -858,6 +864,21 @@ risks:
         let (_, _, message, _) =
             first_error(&WIZARD.replace("{ zh: 选定, en: Pick }", "{ zh: 选定 }"));
         assert_eq!(message, "item `pick` has no `en` text");
+    }
+
+    #[test]
+    fn only_risks_may_read_whether_the_target_is_missed() {
+        let risk = WIZARD.replace(
+            "    when: \"builds\"\n    title: { zh: 没有沙箱",
+            "    when: \"target_missed\"\n    title: { zh: 没有沙箱",
+        );
+        assert!(parse_text(&risk).is_ok());
+        let item = WIZARD.replace(
+            "when: \"builds and customers has 'overseas'\"",
+            "when: \"target_missed\"",
+        );
+        let (_, _, message, _) = first_error(&item);
+        assert_eq!(message, "unknown question or value `target_missed`");
     }
 
     #[test]

@@ -515,6 +515,12 @@ pub fn plan(
         .and_then(|d| d.as_str())
         .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
     let latest_finish = add_business_days(start, total[1]);
+    let meets_target = target.map(|t| latest_finish <= t);
+    let mut values = values;
+    values.insert(
+        super::definition::TARGET_MISSED.to_string(),
+        Value::Bool(meets_target == Some(false)),
+    );
     let checklist = |kind: Checklist| -> Vec<String> {
         items
             .iter()
@@ -539,7 +545,7 @@ pub fn plan(
             earliest_finish: add_business_days(start, total[0]),
             latest_finish,
             target,
-            meets_target: target.map(|t| latest_finish <= t),
+            meets_target,
         },
         security_checklist: checklist(Checklist::Security),
         data_checklist: checklist(Checklist::Data),

@@ -266,6 +266,9 @@ export function plan(compiled, answers, start, lang) {
   });
   const target = parseDate(answers.launch_date);
   const latestFinish = iso(addBusinessDays(startDate, total[1]));
+  const meetsTarget = target ? latestFinish <= iso(target) : null;
+  // Risks may also read what the schedule found (src/wizard/definition.rs, TARGET_MISSED).
+  values.target_missed = meetsTarget === false;
   const checklist = (kind) => items.filter((i) => i.checklist === kind).map((i) => i.id);
   return {
     wizard_version: definition.version,
@@ -282,7 +285,7 @@ export function plan(compiled, answers, start, lang) {
       earliest_finish: iso(addBusinessDays(startDate, total[0])),
       latest_finish: latestFinish,
       target: target ? iso(target) : null,
-      meets_target: target ? latestFinish <= iso(target) : null,
+      meets_target: meetsTarget,
     },
     critical_path: criticalPath,
     security_checklist: checklist("security"),
