@@ -237,7 +237,13 @@ pub fn render(
         *footnotes.entry(name.to_string()).or_insert(next)
     };
 
+    // Where the last lone `*` text ended, and whether this block's `**` was reported.
+    let mut lone_star: Option<usize> = None;
+    let mut star_reported = false;
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        if matches!(event, Event::End(_)) {
+            star_reported = false;
+        }
         match event {
             Event::Start(Tag::Heading {
                 level,
@@ -279,6 +285,26 @@ pub fn render(
                 if let Some((_, buffer, _)) = code.as_mut() {
                     buffer.push_str(&text);
                 }
+            }
+            // `**` left as text (two `*` text events in a row): the bold did not close, most
+            // often because CommonMark does not end it after punctuation followed by a letter
+            // (`**密钥（RSA2）**配置`). Reported once per block.
+            Event::Text(ref text) if text.as_ref() == "*" => {
+                if lone_star == Some(range.start) && !star_reported {
+                    star_reported = true;
+                    problems.push(Located {
+                        offset: range.start - 1,
+                        problem: Problem {
+                            is_error: false,
+                            message: "`**` is shown as text: this bold does not close".into(),
+                            hint: Some(
+                                "next to punctuation such as （） or ：, put the punctuation outside the `**` (`**密钥**（RSA2）`) or add a space".into(),
+                            ),
+                        },
+                    });
+                }
+                lone_star = Some(range.end);
+                events.push(event);
             }
             Event::End(TagEnd::CodeBlock) => {
                 if let Some((lang, buffer, offset)) = code.take() {
@@ -463,6 +489,29 @@ mod tests {
             &strings(),
         )
         .html
+    }
+
+    #[test]
+    fn bold_that_does_not_close_is_a_warning_at_its_place() {
+        let render_it = |markdown: &str| {
+            render(
+                markdown,
+                &headings(markdown),
+                &|_| (LinkTarget::Unchanged, None),
+                &|_, _| None,
+                &strings(),
+            )
+        };
+        let rendered = render_it("选一种：**公钥模式（RSA2）**配置简单。\n");
+        assert_eq!(rendered.problems.len(), 1);
+        assert_eq!(rendered.problems[0].offset, "选一种：".len());
+        assert!(!rendered.problems[0].problem.is_error);
+        for fine in [
+            "选一种：**公钥模式**（RSA2）配置简单。\n",
+            "Escaped \\*\\* stars, `**` code.\n",
+        ] {
+            assert!(render_it(fine).problems.is_empty(), "{fine}");
+        }
     }
 
     #[test]
