@@ -480,7 +480,7 @@ mod tests {
         .collect()
     }
 
-    fn html(markdown: &str) -> String {
+    fn rendered(markdown: &str) -> Rendered {
         render(
             markdown,
             &headings(markdown),
@@ -488,29 +488,23 @@ mod tests {
             &|_, _| None,
             &strings(),
         )
-        .html
+    }
+
+    fn html(markdown: &str) -> String {
+        rendered(markdown).html
     }
 
     #[test]
     fn bold_that_does_not_close_is_a_warning_at_its_place() {
-        let render_it = |markdown: &str| {
-            render(
-                markdown,
-                &headings(markdown),
-                &|_| (LinkTarget::Unchanged, None),
-                &|_, _| None,
-                &strings(),
-            )
-        };
-        let rendered = render_it("选一种：**公钥模式（RSA2）**配置简单。\n");
-        assert_eq!(rendered.problems.len(), 1);
-        assert_eq!(rendered.problems[0].offset, "选一种：".len());
-        assert!(!rendered.problems[0].problem.is_error);
+        let bold = rendered("选一种：**公钥模式（RSA2）**配置简单。\n");
+        assert_eq!(bold.problems.len(), 1);
+        assert_eq!(bold.problems[0].offset, "选一种：".len());
+        assert!(!bold.problems[0].problem.is_error);
         for fine in [
             "选一种：**公钥模式**（RSA2）配置简单。\n",
             "Escaped \\*\\* stars, `**` code.\n",
         ] {
-            assert!(render_it(fine).problems.is_empty(), "{fine}");
+            assert!(rendered(fine).problems.is_empty(), "{fine}");
         }
     }
 

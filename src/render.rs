@@ -624,17 +624,22 @@ impl Shared {
         }
     }
 
+    /// `value` as a template value, folded into the language's hash (page fingerprints).
+    fn shared_value(&mut self, value: &serde_json::Value) -> Value {
+        let mut hasher = Xxh3::new();
+        hasher.update(&self.hash.to_le_bytes());
+        hasher.update(&serde_json::to_vec(value).unwrap_or_default());
+        self.hash = hasher.digest();
+        Value::from_serializable(value)
+    }
+
     /// Sets the `wizard` value from the URL of the compiled wizard.
     fn set_wizard(&mut self, data: Option<&str>) {
         let value = match data {
             Some(url) => serde_json::json!({ "data": url }),
             None => serde_json::json!({}),
         };
-        let mut hasher = Xxh3::new();
-        hasher.update(&self.hash.to_le_bytes());
-        hasher.update(&serde_json::to_vec(&value).unwrap_or_default());
-        self.hash = hasher.digest();
-        self.wizard = Value::from_serializable(&value);
+        self.wizard = self.shared_value(&value);
     }
 
     /// Sets the `search` value from each language's index URL.
@@ -669,11 +674,7 @@ impl Shared {
             }),
             None => serde_json::json!({"enabled": false}),
         };
-        let mut hasher = Xxh3::new();
-        hasher.update(&self.hash.to_le_bytes());
-        hasher.update(&serde_json::to_vec(&value).unwrap_or_default());
-        self.hash = hasher.digest();
-        self.search = Value::from_serializable(&value);
+        self.search = self.shared_value(&value);
     }
 
     fn context(&self) -> Context {

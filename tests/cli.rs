@@ -61,6 +61,26 @@ struct Run {
 }
 
 impl Run {
+    /// Asserts that standard error holds `text`.
+    #[track_caller]
+    fn expect_stderr(&self, text: &str) {
+        assert!(
+            self.stderr.contains(text),
+            "wanted {text:?} in:\n{}",
+            self.stderr
+        );
+    }
+
+    /// Asserts that standard error starts with `text`.
+    #[track_caller]
+    fn expect_stderr_start(&self, text: &str) {
+        assert!(
+            self.stderr.starts_with(text),
+            "wanted {text:?} first in:\n{}",
+            self.stderr
+        );
+    }
+
     #[track_caller]
     fn success(self) -> Run {
         assert_eq!(
@@ -253,41 +273,23 @@ fn drafts_are_built_with_the_flag() {
 fn bad_front_matter_is_reported_at_its_line_in_the_file() {
     let site = Site::new("broken");
     let run = site.run(&["build"]).failure();
-    assert!(
-        run.stderr.contains("content/zh/bad-yaml.md:4:7: did not find expected ',' or ']' (while parsing a flow sequence that starts on line 3)\n"),
-        "{}",
-        run.stderr
-    );
+    run.expect_stderr("content/zh/bad-yaml.md:4:7: did not find expected ',' or ']' (while parsing a flow sequence that starts on line 3)\n");
 }
 
 #[test]
 fn unknown_front_matter_key_suggests_the_nearest() {
     let site = Site::new("broken");
     let run = site.run(&["build"]).failure();
-    assert!(
-        run.stderr.contains(
-            "content/zh/unknown-key.md:3:1: unknown key `descripton`\n  hint: did you mean `description`? valid keys: title, description, weight, draft, template, updated, aliases, tags\n"
-        ),
-        "{}",
-        run.stderr
-    );
+    run.expect_stderr("content/zh/unknown-key.md:3:1: unknown key `descripton`\n  hint: did you mean `description`? valid keys: title, description, weight, draft, template, updated, aliases, tags\n");
 }
 
 #[test]
 fn broken_links_and_anchors_are_errors_with_file_and_line() {
     let site = Site::new("broken");
     let run = site.run(&["build"]).failure();
-    assert!(
-        run.stderr.contains("content/en/links.md:9:5: link to a missing page `@/guide/nowhere.md`\n  hint: there is no file content/en/guide/nowhere.md\n"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains(
-            "content/en/links.md:11:5: no heading with id `pricing` in content/en/_index.md\n"
-        ),
-        "{}",
-        run.stderr
+    run.expect_stderr("content/en/links.md:9:5: link to a missing page `@/guide/nowhere.md`\n  hint: there is no file content/en/guide/nowhere.md\n");
+    run.expect_stderr(
+        "content/en/links.md:11:5: no heading with id `pricing` in content/en/_index.md\n",
     );
 }
 
@@ -316,11 +318,7 @@ fn anchor_typo_gets_a_suggestion() {
         "---\ntitle: Keys\n---\n\n## Rotation {#rotation}\n\nSee [docs](register.md#documnets).\n",
     );
     let run = site.run(&["build"]).failure();
-    assert!(
-        run.stderr.contains("content/en/guide/keys.md:7:5: no heading with id `documnets` in content/en/guide/register.md\n  hint: did you mean `#documents`?\n"),
-        "{}",
-        run.stderr
-    );
+    run.expect_stderr("content/en/guide/keys.md:7:5: no heading with id `documnets` in content/en/guide/register.md\n  hint: did you mean `#documents`?\n");
 }
 
 #[test]
@@ -449,11 +447,7 @@ fn a_sub_path_base_url_keeps_every_link_under_the_sub_path() {
 fn check_reports_missing_translations_and_writes_nothing() {
     let site = Site::new("basic");
     let run = site.run(&["check"]).success();
-    assert!(
-        run.stderr.contains("content/zh/only-zh.md: warning: no en translation\n  hint: create content/en/only-zh.md; until then the language switcher leads to the en home page\n"),
-        "{}",
-        run.stderr
-    );
+    run.expect_stderr("content/zh/only-zh.md: warning: no en translation\n  hint: create content/en/only-zh.md; until then the language switcher leads to the en home page\n");
     assert!(run.stdout.starts_with("checked 13 pages (zh 7, en 6)"));
     assert!(!site.path("public").exists());
     let broken = Site::new("broken");
@@ -468,7 +462,7 @@ fn check_reports_orphan_pages() {
         "---\ntitle: Loose\n---\n\nNo section.\n",
     );
     let run = site.run(&["check"]).success();
-    assert!(run.stderr.contains("content/en/loose/page.md: warning: orphan page: its folder has no _index.md, so it is not in the navigation\n  hint: add loose/_index.md\n"), "{}", run.stderr);
+    run.expect_stderr("content/en/loose/page.md: warning: orphan page: its folder has no _index.md, so it is not in the navigation\n  hint: add loose/_index.md\n");
 }
 
 #[test]
@@ -479,12 +473,8 @@ fn site_yaml_unknown_key_suggests_the_nearest() {
         "title: T\nbase_url: https://example.com/\nlanguage:\n  - code: zh\n    name: 中文\n",
     );
     let run = site.run(&["build"]).failure();
-    assert!(
-        run.stderr.starts_with(
-            "site.yaml:3:1: unknown key `language`\n  hint: did you mean `languages`?"
-        ),
-        "{}",
-        run.stderr
+    run.expect_stderr_start(
+        "site.yaml:3:1: unknown key `language`\n  hint: did you mean `languages`?",
     );
 }
 
@@ -492,7 +482,7 @@ fn site_yaml_unknown_key_suggests_the_nearest() {
 fn a_folder_without_site_yaml_is_explained() {
     let dir = tempfile::tempdir().unwrap();
     let run = walletdesk(&["build"], dir.path()).failure();
-    assert!(run.stderr.starts_with("site.yaml: no site.yaml here: this is not a walletdesk site\n  hint: pass --root DIR, or create a site with `walletdesk init DIR`"), "{}", run.stderr);
+    run.expect_stderr_start("site.yaml: no site.yaml here: this is not a walletdesk site\n  hint: pass --root DIR, or create a site with `walletdesk init DIR`");
 }
 
 #[test]
@@ -507,7 +497,7 @@ fn init_writes_a_starter_site_that_builds() {
     assert!(page.contains("class=\"admonition tip\""));
     // init never writes into a folder that has something in it.
     let run = walletdesk(&["init", "mysite"], dir.path()).failure();
-    assert!(run.stderr.contains("is not empty"), "{}", run.stderr);
+    run.expect_stderr("is not empty");
 }
 
 #[test]
@@ -655,12 +645,8 @@ fn search_can_be_switched_off_and_pages_left_out() {
         &format!("{config}search:\n  exclude: ['faq[.md']\n"),
     );
     let run = site.run(&["build"]).failure();
-    assert!(
-        run.stderr.starts_with(
-            "site.yaml:12:14: search exclude pattern `faq[.md`: unclosed character class"
-        ),
-        "{}",
-        run.stderr
+    run.expect_stderr_start(
+        "site.yaml:12:14: search exclude pattern `faq[.md`: unclosed character class",
     );
 }
 
@@ -865,20 +851,12 @@ fn bad_answers_name_the_question_and_the_valid_options() {
         .run(&["plan", "--answers", answers.to_str().unwrap()])
         .failure();
     let path = answers.display();
-    assert!(
-        run.stderr.contains(&format!(
-            "{path}:2:1: `team` has no option \"nobody\"; the options: none, in_house"
-        )),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains(&format!(
-            "{path}:3:1: `monthly_transactions` must be a number of at least 0, not -5"
-        )),
-        "{}",
-        run.stderr
-    );
+    run.expect_stderr(&format!(
+        "{path}:2:1: `team` has no option \"nobody\"; the options: none, in_house"
+    ));
+    run.expect_stderr(&format!(
+        "{path}:3:1: `monthly_transactions` must be a number of at least 0, not -5"
+    ));
     assert!(
         run.stderr
             .contains(&format!("{path}: `average_ticket` needs an answer\n")),
@@ -896,22 +874,14 @@ fn wizard_mistakes_fail_the_build_at_their_line() {
         &WIZARD.replace(risk, &risk.replace("builds", "buidls")),
     );
     let run = site.run(&["build"]).failure();
-    assert!(
-        run.stderr.starts_with("content/wizard.yaml:72:12: unknown question or value `buidls`\n  hint: did you mean `builds`?"),
-        "{}",
-        run.stderr
-    );
+    run.expect_stderr_start("content/wizard.yaml:72:12: unknown question or value `buidls`\n  hint: did you mean `builds`?");
     // Links are checked against the pages and their headings, in every language.
     site.write(
         "content/wizard.yaml",
         &WIZARD.replacen("@/guide/keys.md#rotation", "@/guide/keys.md#rotate", 1),
     );
     let run = site.run(&["build"]).failure();
-    assert!(
-        run.stderr.contains("content/wizard.yaml:55:11: `@/guide/keys.md#rotate`: no heading `#rotate` on the zh page\n  hint: did you mean `#rotation`?"),
-        "{}",
-        run.stderr
-    );
+    run.expect_stderr("content/wizard.yaml:55:11: `@/guide/keys.md#rotate`: no heading `#rotate` on the zh page\n  hint: did you mean `#rotation`?");
 }
 
 /// The bundled site's plan for one of tests/fixtures/merchants/, as JSON.
@@ -1089,12 +1059,8 @@ fn plan_batch_writes_one_plan_per_row_and_points_at_bad_cells() {
             out.to_str().unwrap(),
         ])
         .failure();
-    assert!(
-        run.stderr.contains(
-            "merchants.csv:2:2: `team` has no option \"nobody\"; the options: none, in_house"
-        ),
-        "{}",
-        run.stderr
+    run.expect_stderr(
+        "merchants.csv:2:2: `team` has no option \"nobody\"; the options: none, in_house",
     );
 }
 
@@ -1593,14 +1559,10 @@ fn serve_on_a_taken_port_says_so_and_suggests_another() {
         "{}",
         run.stderr
     );
-    assert!(
-        run.stderr.contains(&format!(
-            "  hint: is another server using port {port}? try --port {}\n",
-            port + 1
-        )),
-        "{}",
-        run.stderr
-    );
+    run.expect_stderr(&format!(
+        "  hint: is another server using port {port}? try --port {}\n",
+        port + 1
+    ));
 }
 
 #[test]
@@ -1680,12 +1642,8 @@ fn a_fee_without_a_source_and_an_unknown_provider_are_errors() {
             .replace("provider: stripe", "provider: strip"),
     );
     let run = site.run(&["build"]).failure();
-    assert!(run.stderr.contains("content/data/providers.yaml:18:1: provider `stripe`: fee `US domestic cards` has no source\n  hint: every fee needs"), "{}", run.stderr);
-    assert!(
-        run.stderr.contains("content/en/fees.md:9:1: the fees block cannot be shown: content/data/providers.yaml is missing or has errors\n"),
-        "{}",
-        run.stderr
-    );
+    run.expect_stderr("content/data/providers.yaml:18:1: provider `stripe`: fee `US domestic cards` has no source\n  hint: every fee needs");
+    run.expect_stderr("content/en/fees.md:9:1: the fees block cannot be shown: content/data/providers.yaml is missing or has errors\n");
 }
 
 #[test]
@@ -1698,11 +1656,7 @@ fn a_fees_block_naming_an_unknown_provider_suggests_the_nearest() {
             .replace("provider: stripe", "provider: strip"),
     );
     let run = site.run(&["build"]).failure();
-    assert!(
-        run.stderr.contains("content/en/fees.md:9:1: fees block: unknown provider `strip` (not in content/data/providers.yaml)\n  hint: did you mean `stripe`?\n"),
-        "{}",
-        run.stderr
-    );
+    run.expect_stderr("content/en/fees.md:9:1: fees block: unknown provider `strip` (not in content/data/providers.yaml)\n  hint: did you mean `stripe`?\n");
 }
 
 #[test]
@@ -1772,11 +1726,7 @@ fn serve_on_every_interface_warns() {
 fn check_warns_about_figures_read_over_a_year_ago() {
     let site = Site::new("basic");
     let run = site.run(&["check"]).success();
-    assert!(
-        run.stderr.contains("content/data/providers.yaml:35:1: warning: provider `alipay`: `most industries` was read on 2024-11, more than 12 months ago\n  hint: check the source again, then update the figure and its as_of date\n"),
-        "{}",
-        run.stderr
-    );
+    run.expect_stderr("content/data/providers.yaml:35:1: warning: provider `alipay`: `most industries` was read on 2024-11, more than 12 months ago\n  hint: check the source again, then update the figure and its as_of date\n");
     let build = site.run(&["build"]).success();
     assert!(
         !build.stderr.contains("providers.yaml"),

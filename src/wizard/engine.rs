@@ -116,6 +116,16 @@ pub struct Plan {
     pub risks: Vec<PlannedRisk>,
 }
 
+impl Plan {
+    /// The plan's item `id` (phases, checklists and go/no-go list only the plan's own items).
+    pub fn item(&self, id: &str) -> &PlannedItem {
+        self.items
+            .iter()
+            .find(|i| i.id == id)
+            .expect("phase, checklist and gate ids are plan items")
+    }
+}
+
 /// Ready, ready with risks, or not ready: from the items ticked done.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -212,11 +212,7 @@ pub fn markdown(plan: &Plan, link: &dyn Fn(&str) -> String) -> String {
         }
         out.push_str(&format!("\n### {}\n\n", phase.name));
         for id in &phase.items {
-            let item = plan
-                .items
-                .iter()
-                .find(|i| &i.id == id)
-                .expect("phase items are plan items");
+            let item = plan.item(id);
             let after = if item.after.is_empty() {
                 String::new()
             } else {
@@ -249,11 +245,7 @@ pub fn markdown(plan: &Plan, link: &dyn Fn(&str) -> String) -> String {
     ] {
         out.push_str(&format!("\n## {title}\n\n"));
         for id in ids {
-            let item = plan
-                .items
-                .iter()
-                .find(|i| &i.id == id)
-                .expect("checklist items are plan items");
+            let item = plan.item(id);
             out.push_str(&format!(
                 "- [ ] {} ([→]({}))\n",
                 item.title,
@@ -273,11 +265,7 @@ pub fn markdown(plan: &Plan, link: &dyn Fn(&str) -> String) -> String {
     }
     out.push_str(&format!("\n## {}\n\n{}\n\n", w.go_no_go, w.go_no_go_note));
     for id in &plan.go_no_go {
-        let item = plan
-            .items
-            .iter()
-            .find(|i| &i.id == id)
-            .expect("gates are plan items");
+        let item = plan.item(id);
         out.push_str(&format!("- [ ] {}\n", item.title));
     }
     out
@@ -631,11 +619,7 @@ pub fn html(plan: &Plan, link: &dyn Fn(&str) -> String, locale: &str) -> String 
         }
         out.push_str(&format!("<h3>{}</h3>\n<ul>\n", e(&phase.name)));
         for id in &phase.items {
-            let item = plan
-                .items
-                .iter()
-                .find(|i| &i.id == id)
-                .expect("phase items are plan items");
+            let item = plan.item(id);
             let class = if item.critical {
                 " class=\"critical\""
             } else {
@@ -663,11 +647,7 @@ pub fn html(plan: &Plan, link: &dyn Fn(&str) -> String, locale: &str) -> String 
     ] {
         out.push_str(&format!("<h2>{}</h2>\n<ul>\n", e(title)));
         for id in ids {
-            let item = plan
-                .items
-                .iter()
-                .find(|i| &i.id == id)
-                .expect("checklist items are plan items");
+            let item = plan.item(id);
             out.push_str(&format!("<li><span class=\"box\" aria-hidden=\"true\">☐</span> <a href=\"{}\">{}</a></li>\n", e(&link(&item.doc)), e(&item.title)));
         }
         out.push_str("</ul>\n");
@@ -688,11 +668,7 @@ pub fn html(plan: &Plan, link: &dyn Fn(&str) -> String, locale: &str) -> String 
         e(w.go_no_go_note)
     ));
     for id in &plan.go_no_go {
-        let item = plan
-            .items
-            .iter()
-            .find(|i| &i.id == id)
-            .expect("gates are plan items");
+        let item = plan.item(id);
         out.push_str(&format!(
             "<li><span class=\"box\" aria-hidden=\"true\">☐</span> {}</li>\n",
             e(&item.title)
