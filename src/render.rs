@@ -927,10 +927,7 @@ fn render_page(
 
 /// The wizard compiled for the browser's engine (`wizard/<hash>.json`), when the site has one.
 fn wizard_file(site: &Site, fingerprint: bool) -> Option<OutputFile> {
-    let (Some(definition), Some(providers)) = (&site.wizard, &site.providers) else {
-        return None;
-    };
-    let bytes = serde_json::to_vec(&crate::wizard::compiled(definition, providers)).ok()?;
+    let bytes = serde_json::to_vec(&crate::wizard::compiled(site)?).ok()?;
     let name = if fingerprint {
         format!("{:016x}", xxh3_64(&bytes))[..10].to_string()
     } else {

@@ -3,8 +3,10 @@
 
 use super::engine::Plan;
 
-/// The words of the exports, by language (Chinese first, English otherwise).
-struct Words {
+/// The words of the exports, by language (Chinese first, English otherwise). The browser's
+/// exports (static/js/wizard-export.js) read the same words from the compiled wizard.
+#[derive(serde::Serialize)]
+pub struct Words {
     title: &'static str,
     summary: &'static str,
     providers: &'static str,
@@ -94,7 +96,7 @@ const EN: Words = Words {
     estimate: "estimate",
 };
 
-fn words(lang: &str) -> &'static Words {
+pub fn words(lang: &str) -> &'static Words {
     if lang == "zh" { &ZH } else { &EN }
 }
 

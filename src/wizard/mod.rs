@@ -13,12 +13,14 @@ use std::path::Path;
 use crate::error::Diagnostic;
 use crate::pipeline::{self, Options};
 
-/// The wizard as the browser's engine reads it: the checked definition (conditions in their
-/// JSON form) and, of providers.yaml, what plans use (names and the fees that estimates add up).
-pub fn compiled(
-    definition: &definition::Definition,
-    providers: &crate::data::Providers,
-) -> serde_json::Value {
+/// The wizard as the browser reads it: the checked definition (conditions in their JSON form);
+/// of providers.yaml, what plans use (names and the fees that estimates add up); the words of
+/// the exports; and, per language, each doc link's `href` (for the page) and `url` (absolute,
+/// for downloads, as `walletdesk plan` writes it).
+pub fn compiled(site: &crate::site::Site) -> Option<serde_json::Value> {
+    let (Some(definition), Some(providers)) = (&site.wizard, &site.providers) else {
+        return None;
+    };
     let providers_value: Vec<serde_json::Value> = providers
         .providers
         .iter()
@@ -39,10 +41,55 @@ pub fn compiled(
             serde_json::json!({"id": p.id, "name": p.name, "fees": fees})
         })
         .collect();
-    serde_json::json!({
+    let docs: std::collections::BTreeSet<&str> = definition
+        .items
+        .iter()
+        .map(|i| i.doc.as_str())
+        .chain(definition.risks.iter().map(|r| r.doc.as_str()))
+        .collect();
+    let links: BTreeMap<&str, BTreeMap<&str, serde_json::Value>> = site
+        .config
+        .languages
+        .iter()
+        .enumerate()
+        .map(|(lang, language)| {
+            let links = docs
+                .iter()
+                .map(|&doc| {
+                    let [href, url] = doc_links(site, lang, doc);
+                    (doc, serde_json::json!({"href": href, "url": url}))
+                })
+                .collect();
+            (language.code.as_str(), links)
+        })
+        .collect();
+    Some(serde_json::json!({
         "definition": definition,
         "providers": {"version": providers.version, "providers": providers_value},
-    })
+        "words": {"zh": export::words("zh"), "en": export::words("en")},
+        "links": links,
+    }))
+}
+
+/// `@/guide/go-live.md#pilot` → the page's root-relative href and absolute URL in language
+/// `lang` (the link itself when there is no such page; the build has already said so).
+fn doc_links(site: &crate::site::Site, lang: usize, doc: &str) -> [String; 2] {
+    let target = doc.strip_prefix("@/").unwrap_or(doc);
+    let (key, anchor) = target.split_once('#').unwrap_or((target, ""));
+    let Some(page) = site.find(lang, key) else {
+        return [doc.to_string(), doc.to_string()];
+    };
+    let path = &site.pages[page].path;
+    let fragment = if anchor.is_empty() {
+        String::new()
+    } else {
+        format!("#{anchor}")
+    };
+    let base = &site.config.base_url;
+    [
+        format!("{}{fragment}", base.href(path)),
+        format!("{}{fragment}", base.absolute(path)),
+    ]
 }
 
 /// What `walletdesk plan` was asked for.
@@ -131,23 +178,8 @@ impl Planner<'_> {
 
     /// `@/guide/go-live.md#pilot` → the page's URL in the plan's language.
     fn link(&self, doc: &str) -> String {
-        let target = doc.strip_prefix("@/").unwrap_or(doc);
-        let (key, anchor) = target.split_once('#').unwrap_or((target, ""));
-        match self.site.find(self.lang, key) {
-            Some(page) => {
-                let url = self
-                    .site
-                    .config
-                    .base_url
-                    .absolute(&self.site.pages[page].path);
-                if anchor.is_empty() {
-                    url
-                } else {
-                    format!("{url}#{anchor}")
-                }
-            }
-            None => doc.to_string(),
-        }
+        let [_, url] = doc_links(self.site, self.lang, doc);
+        url
     }
 }
 
