@@ -219,7 +219,7 @@ pub fn render_site(
     let wizard_url = wizard.as_ref().map(|f| site.config.base_url.href(&f.path));
     for shared in &mut renderer.languages {
         shared.set_search(site, &search.meta_urls);
-        shared.set_wizard(wizard_url.as_deref());
+        shared.set_wizard(site, wizard_url.as_deref());
     }
     let rendered: Vec<PageRender> = bodies
         .into_par_iter()
@@ -404,11 +404,15 @@ impl Renderer {
         for (lang, shared) in self.languages.iter().enumerate() {
             let prefix = site.config.language_prefix(lang);
             let not_found = format!("{prefix}404.html");
-            let search = format!("{prefix}search/");
+            let free = |path: &str| !site.pages.iter().any(|p| p.path == path);
             let mut specials = vec![("404", not_found, "not_found_title", "404.html")];
-            let search_page_free = !site.pages.iter().any(|p| p.path == search);
-            if site.config.search.enabled && search_page_free {
+            let search = format!("{prefix}search/");
+            if site.config.search.enabled && free(&search) {
                 specials.push(("search", search, "search_title", "search.html"));
+            }
+            let wizard = format!("{prefix}wizard/");
+            if shared.wizard_enabled() && free(&wizard) {
+                specials.push(("wizard", wizard, "wizard_title", "wizard.html"));
             }
             for (kind, path, title_key, template) in specials {
                 let nav = &self.navs[&(lang, None)].0;
@@ -559,8 +563,9 @@ struct Shared {
     asset_urls: BTreeMap<String, String>,
     /// The `search` value: where this language's index and search page are.
     search: Value,
-    /// The `wizard` value: `{data: URL of the compiled wizard}` or `{}`.
+    /// The `wizard` value (see `set_wizard`), as a template value and as JSON.
     wizard: Value,
+    wizard_json: serde_json::Value,
 }
 
 impl Shared {
@@ -621,6 +626,7 @@ impl Shared {
             asset_urls: assets,
             search: Value::from_serializable(&serde_json::json!({"enabled": false})),
             wizard: Value::from_serializable(&serde_json::json!({})),
+            wizard_json: serde_json::json!({}),
         }
     }
 
@@ -633,13 +639,35 @@ impl Shared {
         Value::from_serializable(value)
     }
 
-    /// Sets the `wizard` value from the URL of the compiled wizard.
-    fn set_wizard(&mut self, data: Option<&str>) {
+    /// Sets the `wizard` value from the URL of the compiled wizard: `{}` without a wizard,
+    /// else where its data, its scripts and its page (`/wizard/`, `/en/wizard/`) are.
+    fn set_wizard(&mut self, site: &Site, data: Option<&str>) {
         let value = match data {
-            Some(url) => serde_json::json!({ "data": url }),
+            Some(url) => serde_json::json!({
+                "data": url,
+                "page": site.config.base_url.href(&format!("{}wizard/", site.config.language_prefix(self.lang))),
+                "script": self.asset_urls.get("js/wizard.js"),
+                "engine": self.asset_urls.get("js/wizard-engine.js"),
+                "export": self.asset_urls.get("js/wizard-export.js"),
+                "strings": serde_json::to_string(&self.prefixed_strings("wizard_")).unwrap_or_default(),
+            }),
             None => serde_json::json!({}),
         };
         self.wizard = self.shared_value(&value);
+        self.wizard_json = value;
+    }
+
+    /// The interface strings whose key starts with `prefix`, keyed without it.
+    fn prefixed_strings(&self, prefix: &str) -> BTreeMap<&str, &str> {
+        self.strings
+            .iter()
+            .filter_map(|(key, value)| Some((key.strip_prefix(prefix)?, value.as_str())))
+            .collect()
+    }
+
+    /// Whether the site has a wizard (and so a wizard page).
+    fn wizard_enabled(&self) -> bool {
+        self.wizard_json.get("data").is_some()
     }
 
     /// Sets the `search` value from each language's index URL.
@@ -795,6 +823,21 @@ fn translations<'a>(site: &'a Site, page: Option<usize>, lang: usize) -> Vec<Tra
             }
         })
         .collect()
+}
+
+/// The search and wizard pages exist in every language, at the same place under each
+/// language's prefix; the 404 page's language links go to each home page.
+fn special_translations<'a>(site: &'a Site, kind: &str, lang: usize) -> Vec<Translation<'a>> {
+    let mut list = translations(site, None, lang);
+    if kind != "404" {
+        for (l, translation) in list.iter_mut().enumerate() {
+            let path = format!("{}{kind}/", site.config.language_prefix(l));
+            translation.url = site.config.base_url.href(&path);
+            translation.permalink = site.config.base_url.absolute(&path);
+            translation.exists = true;
+        }
+    }
+    list
 }
 
 /// The `page` value a template sees, with an empty `content` (filled in when rendering, so
@@ -965,7 +1008,7 @@ fn render_special(
         "ancestor_urls": [],
         "previous": null,
         "next": null,
-        "translations": translations(site, None, shared.lang),
+        "translations": special_translations(site, kind, shared.lang),
         "pages": [],
     });
     let mut context = shared.context();

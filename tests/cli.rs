@@ -751,6 +751,38 @@ fn wizard_site() -> Site {
 }
 
 #[test]
+fn a_site_with_a_wizard_gets_the_wizard_page_in_each_language() {
+    let site = wizard_site();
+    site.run(&["build"]).success();
+    let data = fs::read_dir(site.path("public/wizard"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .find(|name| name.ends_with(".json"))
+        .expect("the compiled wizard");
+    let compiled: serde_json::Value =
+        serde_json::from_str(&site.read(&format!("public/wizard/{data}"))).unwrap();
+    assert!(compiled["words"]["zh"]["title"].is_string());
+    assert!(compiled["links"]["en"].as_object().unwrap().len() > 1);
+    for (prefix, other, step) in [("", "en/", "第 {n} 题"), ("en/", "", "Question {n} of")] {
+        let page = site.read(&format!("public/{prefix}wizard/index.html"));
+        assert!(page.contains(&format!("data-data=\"/wizard/{data}\"")));
+        assert!(page.contains("data-script=\"/js/wizard.js?v="));
+        assert!(page.contains("data-export=\"/js/wizard-export.js?v="));
+        assert!(page.contains(step), "{prefix}: the interface strings");
+        // The language switcher leads to the other language's wizard.
+        assert!(page.contains(&format!("href=\"/{other}wizard/\"")));
+        // Every page links to the wizard of its language.
+        let home = site.read(&format!("public/{prefix}index.html"));
+        assert!(home.contains(&format!("class=\"wizard-link\" href=\"/{prefix}wizard/\"")));
+    }
+    // Without content/wizard.yaml: no wizard page, no link to one.
+    let plain = Site::new("basic");
+    plain.run(&["build"]).success();
+    assert!(!plain.path("public/wizard").exists());
+    assert!(!plain.read("public/index.html").contains("wizard-link"));
+}
+
+#[test]
 fn plan_writes_a_markdown_checklist_and_json() {
     let site = wizard_site();
     site.write(

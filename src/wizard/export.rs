@@ -33,6 +33,7 @@ pub struct Words {
     start: &'static str,
     as_of: &'static str,
     versions: &'static str,
+    fee_data: &'static str,
     estimate: &'static str,
 }
 
@@ -63,6 +64,7 @@ const ZH: Words = Words {
     start: "开始",
     as_of: "数据日期",
     versions: "向导版本",
+    fee_data: "费率数据",
     estimate: "估计值",
 };
 
@@ -93,11 +95,17 @@ const EN: Words = Words {
     start: "Start",
     as_of: "as of",
     versions: "wizard version",
+    fee_data: "fee data",
     estimate: "estimate",
 };
 
 pub fn words(lang: &str) -> &'static Words {
     if lang == "zh" { &ZH } else { &EN }
+}
+
+/// The colon between a label and its text: full-width in Chinese.
+fn colon(lang: &str) -> &'static str {
+    if lang == "zh" { "：" } else { ": " }
 }
 
 /// Text from a merchant made safe inside Markdown: one line, with Markdown's punctuation and
@@ -158,11 +166,16 @@ pub fn markdown(plan: &Plan, link: &dyn Fn(&str) -> String) -> String {
     let w = words(&plan.lang);
     let mut out = String::new();
     let merchant = markdown_text(&plan.merchant);
-    let colon = if plan.lang == "zh" { "：" } else { ": " };
+    let colon = colon(&plan.lang);
     out.push_str(&format!("# {}{colon}{merchant}\n\n", w.title));
     out.push_str(&format!(
-        "{} {} · fee data {} · {} {}\n\n",
-        w.versions, plan.wizard_version, plan.fee_data_version, w.start, plan.schedule.start
+        "{} {} · {} {} · {} {}\n\n",
+        w.versions,
+        plan.wizard_version,
+        w.fee_data,
+        plan.fee_data_version,
+        w.start,
+        plan.schedule.start
     ));
     out.push_str(&format!("## {}\n\n", w.summary));
     let recommended: Vec<&str> = plan
@@ -171,15 +184,19 @@ pub fn markdown(plan: &Plan, link: &dyn Fn(&str) -> String) -> String {
         .filter(|p| p.recommended)
         .map(|p| p.name.as_str())
         .collect();
-    out.push_str(&format!("- {}: {}\n", w.providers, recommended.join(", ")));
+    out.push_str(&format!(
+        "- {}{colon}{}\n",
+        w.providers,
+        recommended.join(", ")
+    ));
     let s = &plan.schedule;
     out.push_str(&format!(
-        "- {}: {}–{} {} ({} – {})\n",
+        "- {}{colon}{}–{} {} ({} – {})\n",
         w.duration, s.days[0], s.days[1], w.days, s.earliest_finish, s.latest_finish
     ));
     if let (Some(target), Some(meets)) = (s.target, s.meets_target) {
         out.push_str(&format!(
-            "- {target}: {}\n",
+            "- {target}{colon}{}\n",
             if meets { w.meets } else { w.misses }
         ));
     }
@@ -194,7 +211,7 @@ pub fn markdown(plan: &Plan, link: &dyn Fn(&str) -> String) -> String {
             .map(|f| {
                 let (amount, estimate) = (fee_amount(f), estimate_note(f, w));
                 format!(
-                    "{}: {} ({} {}{estimate})",
+                    "{}{colon}{} ({} {}{estimate})",
                     f.label, amount, w.as_of, f.as_of
                 )
             })
@@ -218,10 +235,10 @@ pub fn markdown(plan: &Plan, link: &dyn Fn(&str) -> String) -> String {
             let after = if item.after.is_empty() {
                 String::new()
             } else {
-                format!(" · {}: {}", w.after, item.after.join(", "))
+                format!(" · {}{colon}{}", w.after, item.after.join(", "))
             };
             out.push_str(&format!(
-                "- [ ] **{}** — {}, {}–{} {}, {} {}{after} · [{}]({})\n  {}: {}\n",
+                "- [ ] **{}** — {}, {}–{} {}, {} {}{after} · [{}]({})\n  {}{colon}{}\n",
                 item.title,
                 item.owner_name,
                 item.days[0],
@@ -258,7 +275,7 @@ pub fn markdown(plan: &Plan, link: &dyn Fn(&str) -> String) -> String {
     out.push_str(&format!("\n## {}\n\n", w.risks));
     for risk in &plan.risks {
         out.push_str(&format!(
-            "- **{}** — {}: {} ([→]({}))\n",
+            "- **{}** — {}{colon}{} ([→]({}))\n",
             risk.title,
             w.mitigation,
             risk.mitigation,
@@ -377,6 +394,7 @@ fn fold(line: &str, out: &mut String) {
 /// to-do due on its date.
 pub fn ics(plan: &Plan, link: &dyn Fn(&str) -> String) -> String {
     let w = words(&plan.lang);
+    let colon = colon(&plan.lang);
     let mut lines: Vec<String> = vec![
         "BEGIN:VCALENDAR".into(),
         "VERSION:2.0".into(),
@@ -401,7 +419,7 @@ pub fn ics(plan: &Plan, link: &dyn Fn(&str) -> String) -> String {
         .collect();
     milestones.push((
         "launch".into(),
-        format!("{}: {}", w.go_no_go, plan.merchant),
+        format!("{}{colon}{}", w.go_no_go, plan.merchant),
         plan.schedule.latest_finish,
     ));
     for (id, name, date) in milestones {
@@ -420,7 +438,12 @@ pub fn ics(plan: &Plan, link: &dyn Fn(&str) -> String) -> String {
         ]);
     }
     for item in &plan.items {
-        let description = format!("{}: {}\n{}", w.evidence, item.evidence, link(&item.doc));
+        let description = format!(
+            "{}{colon}{}\n{}",
+            w.evidence,
+            item.evidence,
+            link(&item.doc)
+        );
         lines.extend([
             "BEGIN:VTODO".into(),
             format!("UID:{}-{uid_base}@walletdesk", item.id),
@@ -470,10 +493,32 @@ svg .grid{stroke:#ddd}ul{padding-left:1.2rem}\
 @media print{body{margin:0;max-width:none;font-size:10.5pt}a{color:inherit;text-decoration:none}\
 h2{break-after:avoid}tr,li,svg{break-inside:avoid}}";
 
+/// A task's title cut to fit before its bar (about 52 Latin letters or 26 Chinese characters
+/// at 11 px), with `…` when cut. The browser's timeline (js/wizard.js) cuts the same way.
+fn bar_label(title: &str) -> String {
+    const ROOM: usize = 52;
+    let wide = |c: char| matches!(c, '\u{1100}'..='\u{115F}' | '\u{2E80}'..='\u{A4CF}' | '\u{AC00}'..='\u{D7A3}' | '\u{F900}'..='\u{FAFF}' | '\u{FE30}'..='\u{FE4F}' | '\u{FF00}'..='\u{FF60}' | '\u{FFE0}'..='\u{FFE6}' | '\u{20000}'..='\u{3FFFD}');
+    let width = |c: char| if wide(c) { 2 } else { 1 };
+    if title.chars().map(width).sum::<usize>() <= ROOM {
+        return title.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in title.chars() {
+        if used + width(c) > ROOM - 1 {
+            break;
+        }
+        used += width(c);
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
 /// The timeline as inline SVG: one bar per item over business days, critical ones marked.
 fn timeline_svg(plan: &Plan, label: &str) -> String {
     let days = plan.schedule.days[1].max(1) as f64;
-    let (left, width, row) = (260.0, 640.0, 18.0);
+    let (left, width, row) = (300.0, 640.0, 18.0);
     let height = row * plan.items.len() as f64 + 30.0;
     let x = |day: u32| left + width * f64::from(day) / days;
     let mut svg = format!(
@@ -496,7 +541,7 @@ fn timeline_svg(plan: &Plan, label: &str) -> String {
     for (i, item) in plan.items.iter().enumerate() {
         let y = row * i as f64 + 4.0;
         let class = if item.critical { "bar critical" } else { "bar" };
-        let title: String = item.title.chars().take(34).collect();
+        let title = bar_label(&item.title);
         svg.push_str(&format!(
             "<text x=\"0\" y=\"{ty:.1}\">{title}</text><rect class=\"{class}\" x=\"{x0:.1}\" y=\"{y:.1}\" \
              width=\"{w:.1}\" height=\"12\"><title>{full}: {start} – {due}</title></rect>",
@@ -518,7 +563,7 @@ fn timeline_svg(plan: &Plan, label: &str) -> String {
 pub fn html(plan: &Plan, link: &dyn Fn(&str) -> String, locale: &str) -> String {
     let w = words(&plan.lang);
     let e = html_text;
-    let colon = if plan.lang == "zh" { "：" } else { ": " };
+    let colon = colon(&plan.lang);
     let mut out = format!(
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
@@ -528,11 +573,12 @@ pub fn html(plan: &Plan, link: &dyn Fn(&str) -> String, locale: &str) -> String 
         e(&plan.merchant)
     );
     out.push_str(&format!(
-        "<h1>{}{colon}{}</h1>\n<p class=\"meta\">{} {} · fee data {} · {} {}</p>\n",
+        "<h1>{}{colon}{}</h1>\n<p class=\"meta\">{} {} · {} {} · {} {}</p>\n",
         e(w.title),
         e(&plan.merchant),
         e(w.versions),
         plan.wizard_version,
+        e(w.fee_data),
         e(&plan.fee_data_version),
         e(w.start),
         plan.schedule.start

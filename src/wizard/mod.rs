@@ -379,11 +379,10 @@ pub fn slug(name: &str) -> String {
             slug.push('-');
         }
     }
-    let slug = slug.trim_end_matches('-');
-    if slug.is_empty() {
-        "merchant".to_string()
-    } else {
-        slug.chars().take(40).collect()
+    let slug: String = slug.chars().take(40).collect();
+    match slug.trim_end_matches('-') {
+        "" => "merchant".to_string(),
+        slug => slug.to_string(),
     }
 }
 
@@ -492,4 +491,17 @@ fn batch(
         .enumerate()
         .map(|(i, (slug, text))| (format!("{:0width$}-{slug}.{ext}", i + 1), text))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slug;
+
+    #[test]
+    fn slugs_are_short_ascii_names_that_never_end_with_a_dash() {
+        assert_eq!(slug("Harbour Gifts, \"HK\""), "harbour-gifts-hk");
+        assert_eq!(slug("上海街角奶茶铺"), "merchant");
+        assert_eq!(slug(&format!("{} b", "a".repeat(39))), "a".repeat(39));
+        assert_eq!(slug(&"x".repeat(60)).len(), 40);
+    }
 }

@@ -91,6 +91,10 @@
   }
   if (searchPage) loadSearch(searchPage).then(function (m) { m.page(searchPage); });
 
+  // The wizard page: js/wizard.js asks the questions and shows the plan.
+  var wizardPage = document.querySelector(".wizard-page[data-script]");
+  if (wizardPage) import(wizardPage.dataset.script).then(function (m) { return m.start(wizardPage); });
+
   // Arriving from a search result (?hl=words): mark the words in the page with the query
   // core's own matching, one <mark> per matched run inside each text node.
   var hl = new URLSearchParams(location.search).get("hl");

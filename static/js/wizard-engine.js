@@ -46,7 +46,9 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 export function parseDate(s) {
   const m = typeof s === "string" && DATE.exec(s);
   if (!m) return null;
-  const date = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+  // setUTCFullYear, not Date.UTC: that reads years 0–99 as 1900–1999.
+  const date = new Date(0);
+  date.setUTCFullYear(+m[1], +m[2] - 1, +m[3]);
   return date.getUTCMonth() === +m[2] - 1 && date.getUTCDate() === +m[3] ? date : null;
 }
 

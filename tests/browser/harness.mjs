@@ -2,9 +2,11 @@
 // `walletdesk serve` process on a free loopback port, and Debian's headless Chromium.
 import { spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
+import { createRequire } from "node:module";
 import { createServer, connect } from "node:net";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, extname, join, normalize, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
@@ -87,4 +89,56 @@ export async function startServe(root) {
   }
   child.kill();
   throw new Error("walletdesk serve did not start");
+}
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
+  ".json": "application/json", ".svg": "image/svg+xml", ".xml": "application/xml", ".txt": "text/plain; charset=utf-8",
+};
+
+/** Serves the folder `root` like a static host: folders by their index.html, 404.html otherwise. */
+export function serveFolder(root) {
+  return new Promise((done) => {
+    const http = createHttpServer((req, res) => {
+      let path = decodeURIComponent(new URL(req.url, "http://localhost").pathname);
+      if (path.endsWith("/")) path += "index.html";
+      const file = join(root, normalize(path));
+      try {
+        if (!file.startsWith(root)) throw new Error("outside");
+        const body = readFileSync(file);
+        res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
+        res.end(body);
+      } catch {
+        res.writeHead(404, { "content-type": TYPES[".html"] });
+        res.end(readFileSync(join(root, "404.html")));
+      }
+    });
+    http.listen(0, "127.0.0.1", () => done(http));
+  });
+}
+
+/**
+ * A page in a fresh context (fresh storage) of `browser` (from launchBrowser) that records
+ * requests, console errors and CSP violations.
+ */
+export async function watchedPage(browser, viewport, options = {}) {
+  const context = await browser.newContext({ ...(viewport ? { viewport } : {}), ...options });
+  const page = await context.newPage();
+  const problems = [];
+  const requests = [];
+  page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
+  page.on("pageerror", (e) => problems.push(`error: ${e.message}`));
+  page.on("request", (r) => requests.push(new URL(r.url())));
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
+  });
+  return { page, context, problems, requests, close: () => context.close() };
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** axe-core's violations, evaluated through the DevTools protocol (the page's CSP does not apply). */
+export async function axeViolations(page) {
+  const result = await page.evaluate(`${axeSource}\naxe.run(document, { resultTypes: ["violations"] })`);
+  return result.violations.map((v) => `${v.id} (${v.nodes.length}) ${v.nodes[0].target} ${v.nodes[0].failureSummary}`);
 }

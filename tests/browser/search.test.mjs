@@ -7,42 +7,13 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:http";
-import { createRequire } from "node:module";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { extname, join, normalize } from "node:path";
-import { binary, launchBrowser, repo } from "./harness.mjs";
+import { join } from "node:path";
+import { axeViolations, binary, launchBrowser, repo, serveFolder, watchedPage } from "./harness.mjs";
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const shots = join(repo, "tests", "browser", "screenshots");
 let tmp, server, url, browser;
-
-const TYPES = {
-  ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
-  ".json": "application/json", ".svg": "image/svg+xml", ".xml": "application/xml", ".txt": "text/plain; charset=utf-8",
-};
-
-/** Serves the folder `root` like a static host: folders by their index.html, 404.html otherwise. */
-function serveFolder(root) {
-  return new Promise((done) => {
-    const http = createServer((req, res) => {
-      let path = decodeURIComponent(new URL(req.url, "http://localhost").pathname);
-      if (path.endsWith("/")) path += "index.html";
-      const file = join(root, normalize(path));
-      try {
-        if (!file.startsWith(root)) throw new Error("outside");
-        const body = readFileSync(file);
-        res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
-        res.end(body);
-      } catch {
-        res.writeHead(404, { "content-type": TYPES[".html"] });
-        res.end(readFileSync(join(root, "404.html")));
-      }
-    });
-    http.listen(0, "127.0.0.1", () => done(http));
-  });
-}
 
 before(async () => {
   mkdirSync(shots, { recursive: true });
@@ -62,19 +33,7 @@ after(async () => {
 });
 
 /** A fresh page (fresh storage) that records requests, console errors and CSP violations. */
-async function newPage(viewport) {
-  const context = await browser.newContext(viewport ? { viewport } : {});
-  const page = await context.newPage();
-  const problems = [];
-  const requests = [];
-  page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
-  page.on("pageerror", (e) => problems.push(`error: ${e.message}`));
-  page.on("request", (r) => requests.push(new URL(r.url())));
-  await page.addInitScript(() => {
-    document.addEventListener("securitypolicyviolation", (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
-  });
-  return { page, problems, requests, close: () => context.close() };
-}
+const newPage = (viewport) => watchedPage(browser, viewport);
 
 const dialog = ".search-dialog[open]";
 const options = `${dialog} [role=option]`;
@@ -86,12 +45,6 @@ async function searchFor(page, words, { key = "Control+k", expect = options } = 
   assert.equal(await page.evaluate(() => document.activeElement.getAttribute("role")), "combobox");
   await page.keyboard.type(words);
   await page.locator(expect).first().waitFor();
-}
-
-/** axe-core's violations, evaluated through the DevTools protocol (the page's CSP does not apply). */
-async function axeViolations(page) {
-  const result = await page.evaluate(`${axeSource}\naxe.run(document, { resultTypes: ["violations"] })`);
-  return result.violations.map((v) => `${v.id} (${v.nodes.length}) ${v.nodes[0].target} ${v.nodes[0].failureSummary}`);
 }
 
 /** The texts of the <mark>s inside `selector`. */

@@ -1,6 +1,7 @@
 // One engine, two runtimes: the browser's wizard engine (static/js/wizard-engine.js, run by
 // node here) must produce exactly the plan `walletdesk plan` produces, for every combination of
-// the choice answers of the bundled wizard and a seeded sample of numbers, dates and names.
+// the choice answers of the bundled wizard and a seeded sample of numbers, dates and names; and
+// the browser's downloads (static/js/wizard-export.js) must be the very files it writes.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -11,7 +12,16 @@ import { pathToFileURL } from "node:url";
 import { binary, random, repo } from "./harness.mjs";
 
 const engine = await import(pathToFileURL(join(repo, "static", "js", "wizard-engine.js")).href);
+const exporter = await import(pathToFileURL(join(repo, "static", "js", "wizard-export.js")).href);
 const START = "2026-11-30";
+// Names a merchant might type, hostile ones included.
+const NAMES = ["上海街角奶茶铺", "Harbour Gifts, \"HK\"", "=cmd|' /C calc'!A0", "<script>alert(1)</script>", "Line one\nline two", "@sum", "-1+1", "Café ☕"];
+// Names whose file names are easy to get wrong: cut at 40 (after a dash, too), no ASCII at
+// all, astral characters, runs of punctuation, line breaks inside, CSV, iCalendar and Markdown
+// syntax.
+const TRICKY_NAMES = ["a".repeat(39) + " b", "X".repeat(60), "--Tea--House--", "!!!", "ÄÖÜ Straße 5",
+  "𝒜𝒷𝒸 abc 😀", "R2-D2 / C-3PO", "Tab\there", "Say \"hi\"; ok, fine\r\nbye", "a\\b;c,d", "１２３ Shop",
+  "+86 138 0000 0000", "Fish & Chips\rLtd", "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十"];
 
 let dir;
 let compiled;
@@ -33,7 +43,6 @@ function answerSets() {
   const pick = (list) => list[Math.floor(next() * list.length)];
   // Numbers on both sides of every number a condition compares with, and the bounds.
   const numbers = [0, 1, 4, 5, 6, 18, 250, 999, 1000, 5000, 19999, 20000, 20001, 100000];
-  const names = ["上海街角奶茶铺", "Harbour Gifts, \"HK\"", "=cmd|' /C calc'!A0", "<script>alert(1)</script>", "Line one\nline two", "@sum", "-1+1", "Café ☕"];
   let combos = [{}];
   for (const q of questions) {
     if (q.kind === "choice") {
@@ -49,7 +58,7 @@ function answerSets() {
     const answers = { ...combo };
     for (const q of questions) {
       if (q.kind === "number") answers[q.id] = Math.max(q.min ?? 0, pick(numbers));
-      if (q.kind === "text") answers[q.id] = pick(names);
+      if (q.kind === "text") answers[q.id] = pick(NAMES);
       if (q.kind === "date") answers[q.id] = pick(["2026-12-24", "2027-01-15", "2027-03-01", "2027-06-30"]);
     }
     return answers;
@@ -66,19 +75,52 @@ function csv(sets) {
   return [ids.join(","), ...sets.map((a) => ids.map((id) => cell(a[id])).join(","))].join("\r\n") + "\r\n";
 }
 
+/** Runs `walletdesk plan --batch` on `sets`; its files, in row order (`001-slug.ext`). */
+function batch(sets, name, format, lang) {
+  const input = join(dir, `${name}.csv`);
+  writeFileSync(input, csv(sets));
+  const out = join(dir, `${name}-${format}-${lang}`);
+  execFileSync(binary, ["--root", repo, "--quiet", "plan", "--batch", input, "--out-dir", out,
+    "--format", format, "--lang", lang, "--start", START], { maxBuffer: 1 << 26 });
+  return readdirSync(out).sort().map((file) => ({ file, text: readFileSync(join(out, file), "utf8") }));
+}
+
+/** tests/fixtures/merchants/*.yaml: `key: value` lines, `[a, b]` lists, numbers, comments. */
+function referenceMerchants() {
+  const folder = join(repo, "tests", "fixtures", "merchants");
+  return readdirSync(folder).filter((f) => f.endsWith(".yaml")).sort().map((file) => {
+    const answers = {};
+    for (const line of readFileSync(join(folder, file), "utf8").split("\n")) {
+      const m = /^(\w+):\s*(.*?)\s*$/.exec(line);
+      if (!m) continue;
+      const [, key, value] = m;
+      answers[key] = value.startsWith("[") ? value.slice(1, -1).split(",").map((o) => o.trim())
+        : /^\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+    }
+    return answers;
+  });
+}
+
+/** A seeded sample of ~300 answer sets, every name above among them, and the reference merchants. */
+function exportSample() {
+  const all = answerSets();
+  const next = random(7);
+  const names = [...NAMES, ...TRICKY_NAMES];
+  const sample = Array.from({ length: 300 }, (_, i) => ({
+    ...all[Math.floor(next() * all.length)],
+    merchant_name: names[i % names.length],
+  }));
+  return [...sample, ...referenceMerchants()];
+}
+
 for (const lang of ["zh", "en"]) {
   test(`the browser engine's plans equal walletdesk plan's (${lang}), every choice combination`, () => {
     const sets = answerSets();
     assert.ok(sets.length >= 2000, `${sets.length} answer sets`);
-    const input = join(dir, `merchants-${lang}.csv`);
-    writeFileSync(input, csv(sets));
-    const out = join(dir, `plans-${lang}`);
-    execFileSync(binary, ["--root", repo, "--quiet", "plan", "--batch", input, "--out-dir", out,
-      "--format", "json", "--lang", lang, "--start", START], { maxBuffer: 1 << 26 });
-    const files = readdirSync(out).sort();
+    const files = batch(sets, "merchants", "json", lang);
     assert.equal(files.length, sets.length);
-    files.forEach((file, i) => {
-      const rust = JSON.parse(readFileSync(join(out, file), "utf8"));
+    files.forEach(({ file, text }, i) => {
+      const rust = JSON.parse(text);
       // Through JSON, as the page would keep it: numbers compare as numbers.
       const js = JSON.parse(JSON.stringify(engine.plan(compiled, sets[i], START, lang)));
       assert.deepStrictEqual(js, rust, `${file}: ${JSON.stringify(sets[i])}`);
@@ -105,4 +147,46 @@ test("answers that do not fit are refused, naming the question", () => {
     assert.throws(() => engine.plan(compiled, answers, START, "en"), (e) => e.errors.some((x) => x.question === question));
   refused({ team: "nobody" }, "team");
   refused({ customers: [] }, "customers");
+});
+
+for (const lang of ["zh", "en"]) {
+  for (const format of ["md", "csv", "ics", "json"]) {
+    test(`the browser's ${format} download equals walletdesk plan's file (${lang}), byte for byte`, () => {
+      const sets = exportSample();
+      const files = batch(sets, "export-sample", format, lang);
+      assert.equal(files.length, sets.length);
+      files.forEach(({ file, text }, i) => {
+        const plan = engine.plan(compiled, sets[i], START, lang);
+        const js = exporter.formats[format].make(plan, compiled);
+        assert.equal(file, `${String(i + 1).padStart(3, "0")}-${exporter.slug(plan.merchant)}.${format}`);
+        // serde writes a whole f64 as 648.0 and JavaScript as 648: JSON compares parsed.
+        if (format === "json") assert.deepStrictEqual(JSON.parse(js), JSON.parse(text), file);
+        else assert.equal(js, text, `${file}: ${JSON.stringify(sets[i])}`);
+      });
+    });
+  }
+}
+
+test("a merchant's name makes the same file name in the browser as in walletdesk plan", () => {
+  const base = answerSets()[0];
+  const names = [...NAMES, ...TRICKY_NAMES];
+  const sets = names.map((name) => ({ ...base, merchant_name: name }));
+  const files = batch(sets, "names", "md", "en").map((f) => f.file);
+  const expected = names.map((name, i) => `${String(i + 1).padStart(3, "0")}-${exporter.slug(name)}.md`);
+  assert.deepEqual(files, expected);
+  assert.equal(exporter.slug(""), "merchant");
+  assert.equal(exporter.slug("a".repeat(39) + " b"), "a".repeat(39), "a cut name does not end with a dash");
+  assert.equal(exporter.fileName({ merchant: "Harbour Gifts, \"HK\"" }, "ics"), "rollout-plan-harbour-gifts-hk.ics");
+});
+
+test("a name that starts with a tab or a line break (which a batch trims) is written alike", () => {
+  const answers = { ...answerSets()[0], merchant_name: "\t=SUM(A1)\r\n" };
+  const input = join(dir, "answers.json");
+  writeFileSync(input, JSON.stringify(answers));
+  const plan = engine.plan(compiled, answers, START, "en");
+  for (const format of ["md", "csv", "ics"]) {
+    const rust = execFileSync(binary, ["--root", repo, "--quiet", "plan", "--answers", input,
+      "--format", format, "--lang", "en", "--start", START], { encoding: "utf8" });
+    assert.equal(exporter.formats[format].make(plan, compiled), rust, format);
+  }
 });

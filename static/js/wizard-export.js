@@ -1,0 +1,225 @@
+// The wizard's downloads in the browser: the same Markdown, CSV, iCalendar and JSON files as
+// src/wizard/export.rs writes for `walletdesk plan`, byte for byte, from a plan of
+// wizard-engine.js and the compiled wizard (its `words` and each doc link's `url`). Pure:
+// plan in, text out. A parity test holds the two to the same files
+// (tests/browser/wizard-parity.test.mjs); change both together.
+
+/** The words of the exports: Chinese for "zh", English otherwise (as Rust's `words`). */
+const wordsFor = (plan, compiled) => compiled.words[plan.lang === "zh" ? "zh" : "en"];
+
+/** `@/guide/x.md#anchor` → its absolute URL in the plan's language (the link itself if none). */
+const linker = (plan, compiled) => (doc) => compiled.links[plan.lang]?.[doc]?.url ?? doc;
+
+/** The plan's items by id (Rust's `Plan::item`). */
+const itemsById = (plan) => new Map(plan.items.map((i) => [i.id, i]));
+
+/** The colon between a label and its text: full-width in Chinese (Rust's `colon`). */
+const colonFor = (plan) => (plan.lang === "zh" ? "：" : ": ");
+
+/** A file-name-safe form of a merchant's name (Rust's `slug` in src/wizard/mod.rs). */
+export function slug(name) {
+  let out = "";
+  for (const c of name) {
+    if (/^[A-Za-z0-9]$/.test(c)) out += c.toLowerCase();
+    else if (out && !out.endsWith("-")) out += "-";
+  }
+  out = out.slice(0, 40).replace(/-+$/, "");
+  return out || "merchant";
+}
+
+/**
+ * Rust's `{x:.2}`. toFixed rounds exact ties up where Rust rounds them to even (0.125 → "0.12",
+ * 0.625 → "0.62"; only eighths are exact ties), writes big numbers with an exponent, and
+ * drops the sign of -0.
+ */
+function money(x) {
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? "NaN" : x < 0 ? "-inf" : "inf";
+  const sign = x < 0 || Object.is(x, -0) ? "-" : "";
+  const a = Math.abs(x);
+  if (a >= 1e21) return `${sign}${BigInt(a)}.00`;
+  const whole = Math.floor(a);
+  const fraction = a - whole;
+  if (fraction === 0.125 || fraction === 0.625) return `${sign}${whole}.${fraction === 0.125 ? "12" : "62"}`;
+  return sign + a.toFixed(2);
+}
+
+/** A fee estimate's amount: the percentage part plus the fixed part in the fee's currency. */
+export function feeAmount(fee) {
+  const parts = [];
+  if (fee.percent_part != null) parts.push(money(fee.percent_part));
+  if (fee.fixed_part != null) parts.push(`${money(fee.fixed_part)} ${fee.currency ?? ""}`);
+  return parts.join(" + ");
+}
+
+/** Text from a merchant made safe inside Markdown (Rust's `markdown_text`). */
+function markdownText(text) {
+  return text.replace(/[\n\r\t]/g, " ").replace(/[\\`*_[\]<>#|!(){}~&]/g, "\\$&");
+}
+
+/** The plan as a Markdown checklist. */
+export function markdown(plan, compiled) {
+  const w = wordsFor(plan, compiled);
+  const link = linker(plan, compiled);
+  const item = itemsById(plan);
+  const colon = colonFor(plan);
+  const s = plan.schedule;
+  let out = `# ${w.title}${colon}${markdownText(plan.merchant)}\n\n`;
+  out += `${w.versions} ${plan.wizard_version} · ${w.fee_data} ${plan.fee_data_version} · ${w.start} ${s.start}\n\n`;
+  out += `## ${w.summary}\n\n`;
+  out += `- ${w.providers}${colon}${plan.providers.filter((p) => p.recommended).map((p) => p.name).join(", ")}\n`;
+  out += `- ${w.duration}${colon}${s.days[0]}–${s.days[1]} ${w.days} (${s.earliest_finish} – ${s.latest_finish})\n`;
+  if (s.target != null && s.meets_target != null) {
+    out += `- ${s.target}${colon}${s.meets_target ? w.meets : w.misses}\n`;
+  }
+  out += `\n## ${w.providers}\n\n| ${w.provider} | ${w.score} | ${w.why} | ${w.fees} |\n|---|---:|---|---|\n`;
+  for (const provider of plan.providers) {
+    const fees = provider.fees.map((f) =>
+      `${f.label}${colon}${feeAmount(f)} (${w.as_of} ${f.as_of}${f.estimate ? `, ${w.estimate}` : ""})`);
+    const reasons = provider.reasons.join("; ").replaceAll("|", "\\|");
+    out += `| ${provider.name} | ${provider.score} | ${reasons} | ${fees.join("<br>").replaceAll("|", "\\|")} |\n`;
+  }
+  out += `\n## ${w.phases}\n`;
+  for (const phase of plan.phases) {
+    if (!phase.items.length) continue;
+    out += `\n### ${phase.name}\n\n`;
+    for (const i of phase.items.map((id) => item.get(id))) {
+      const after = i.after.length ? ` · ${w.after}${colon}${i.after.join(", ")}` : "";
+      out += `- [ ] **${i.title}** — ${i.owner_name}, ${i.days[0]}–${i.days[1]} ${w.days}, ` +
+        `${w.due} ${i.due_date}${after} · [→](${link(i.doc)})\n  ${w.evidence}${colon}${i.evidence}\n`;
+    }
+  }
+  out += `\n## ${w.critical_path}\n\n${plan.critical_path.join(" → ")}\n`;
+  for (const [title, ids] of [[w.security, plan.security_checklist], [w.data, plan.data_checklist]]) {
+    out += `\n## ${title}\n\n`;
+    for (const i of ids.map((id) => item.get(id))) out += `- [ ] ${i.title} ([→](${link(i.doc)}))\n`;
+  }
+  out += `\n## ${w.risks}\n\n`;
+  for (const risk of plan.risks) {
+    out += `- **${risk.title}** — ${w.mitigation}${colon}${risk.mitigation} ([→](${link(risk.doc)}))\n`;
+  }
+  out += `\n## ${w.go_no_go}\n\n${w.go_no_go_note}\n\n`;
+  for (const id of plan.go_no_go) out += `- [ ] ${item.get(id).title}\n`;
+  return out;
+}
+
+/** A spreadsheet cell that cannot run as a formula (Rust's `csv_cell`). */
+const csvCell = (text) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
+
+/** A field as the csv crate writes it (QuoteStyle::Necessary): quoted when it holds , " CR or LF. */
+const csvField = (text) => (/[,"\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
+
+const CSV_HEADER = ["merchant", "phase", "id", "task", "owner", "days_low", "days_high", "start", "due",
+  "after", "go_live_gate", "checklist", "critical", "guide", "done_when"];
+
+/** The plan's items as CSV (RFC 4180, CRLF), one row per item. */
+export function csv(plan, compiled) {
+  const link = linker(plan, compiled);
+  const phaseName = (id) => plan.phases.find((p) => p.id === id)?.name ?? id;
+  const rows = [CSV_HEADER, ...plan.items.map((i) => [
+    csvCell(plan.merchant), csvCell(phaseName(i.phase)), i.id, csvCell(i.title), csvCell(i.owner_name),
+    String(i.days[0]), String(i.days[1]), i.start_date, i.due_date, i.after.join(" "), String(i.gate),
+    i.checklist ?? "", String(i.critical), link(i.doc), csvCell(i.evidence),
+  ])];
+  return rows.map((row) => row.map(csvField).join(",") + "\r\n").join("");
+}
+
+/** Text for an iCalendar TEXT value (Rust's `ics_text`). */
+function icsText(text) {
+  return text.replace(/[\\;,\n\r]/g, (c) => ({ "\\": "\\\\", ";": "\\;", ",": "\\,", "\n": "\\n", "\r": "" })[c]);
+}
+
+/** A content line folded at 75 octets of UTF-8, never inside a character, with CRLF. */
+function fold(line) {
+  let out = "";
+  let width = 0;
+  for (const c of line) {
+    const cp = c.codePointAt(0);
+    const octets = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    if (width + octets > 75) {
+      out += "\r\n ";
+      width = 1;
+    }
+    out += c;
+    width += octets;
+  }
+  return out + "\r\n";
+}
+
+/** "2027-03-01" → "20270301". */
+const compact = (date) => date.replaceAll("-", "");
+
+/** The calendar day after "YYYY-MM-DD", compact (Rust's `succ_opt`, for an all-day DTEND). */
+function nextDay(date) {
+  const [y, m, d] = date.split("-").map(Number);
+  const next = new Date(0);
+  next.setUTCFullYear(y, m - 1, d + 1); // not Date.UTC, which reads years 0–99 as 1900–1999
+  return compact(next.toISOString().slice(0, 10));
+}
+
+/** The plan as iCalendar: phase ends and the launch as all-day events, items as to-dos. */
+export function ics(plan, compiled) {
+  const w = wordsFor(plan, compiled);
+  const colon = colonFor(plan);
+  const link = linker(plan, compiled);
+  const start = compact(plan.schedule.start);
+  const uidBase = `${start}-${slug(plan.merchant)}`;
+  const stamp = `DTSTAMP:${start}T000000Z`;
+  const lines = [
+    "BEGIN:VCALENDAR",
+    "VERSION:2.0",
+    "PRODID:-//walletdesk//rollout plan//EN",
+    "CALSCALE:GREGORIAN",
+    `X-WR-CALNAME:${icsText(`${w.title} ${plan.merchant}`)}`,
+  ];
+  const milestones = plan.phases.filter((p) => p.end_date != null).map((p) => [`phase-${p.id}`, p.name, p.end_date]);
+  milestones.push(["launch", `${w.go_no_go}${colon}${plan.merchant}`, plan.schedule.latest_finish]);
+  for (const [id, name, date] of milestones) {
+    lines.push(
+      "BEGIN:VEVENT",
+      `UID:${id}-${uidBase}@walletdesk`,
+      stamp,
+      `DTSTART;VALUE=DATE:${compact(date)}`,
+      `DTEND;VALUE=DATE:${nextDay(date)}`,
+      `SUMMARY:${icsText(name)}`,
+      "TRANSP:TRANSPARENT",
+      "END:VEVENT",
+    );
+  }
+  for (const i of plan.items) {
+    lines.push(
+      "BEGIN:VTODO",
+      `UID:${i.id}-${uidBase}@walletdesk`,
+      stamp,
+      `DTSTART;VALUE=DATE:${compact(i.start_date)}`,
+      `DUE;VALUE=DATE:${compact(i.due_date)}`,
+      `SUMMARY:${icsText(i.title)}`,
+      `DESCRIPTION:${icsText(`${w.evidence}${colon}${i.evidence}\n${link(i.doc)}`)}`,
+      `CATEGORIES:${icsText(i.owner_name)}`,
+      "STATUS:NEEDS-ACTION",
+      "END:VTODO",
+    );
+  }
+  lines.push("END:VCALENDAR");
+  return lines.map(fold).join("");
+}
+
+/**
+ * The plan as pretty JSON: equal to `walletdesk plan --format json` once parsed, though not
+ * byte for byte (serde writes a whole f64 as 648.0, JavaScript as 648).
+ */
+export function json(plan) {
+  return JSON.stringify(plan, null, 2) + "\n";
+}
+
+/** The downloads by file extension: how each is made and its media type. */
+export const formats = {
+  md: { make: markdown, type: "text/markdown;charset=utf-8" },
+  csv: { make: csv, type: "text/csv;charset=utf-8" },
+  ics: { make: ics, type: "text/calendar;charset=utf-8" },
+  json: { make: json, type: "application/json" },
+};
+
+/** The download's file name: `rollout-plan-harbour-gifts.md`. */
+export function fileName(plan, ext) {
+  return `rollout-plan-${slug(plan.merchant)}.${ext}`;
+}

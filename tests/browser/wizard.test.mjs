@@ -1,0 +1,248 @@
+// The wizard page in a real browser, on the bundled site built into a temporary folder and
+// served by a static server: a merchant answers the questions one at a time (a missing answer
+// is refused, Back keeps answers), gets the plan `walletdesk plan` makes for the same answers,
+// ticks tasks and sees the verdict follow, reloads and finds the ticks kept, downloads each
+// export (byte for byte the CLI's), and a share link opened in a fresh browser shows the same
+// plan. Also: hostile merchant names stay text, the phone layout, print, axe-core in both
+// themes, no console error, no CSP violation, no request leaving the site.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { axeViolations, binary, launchBrowser, repo, serveFolder, watchedPage } from "./harness.mjs";
+
+const shots = join(repo, "tests", "browser", "screenshots");
+const MILK_TEA = join(repo, "tests", "fixtures", "merchants", "milk-tea-shanghai.yaml");
+let tmp, server, url, browser;
+
+before(async () => {
+  mkdirSync(shots, { recursive: true });
+  tmp = mkdtempSync(join(tmpdir(), "walletdesk-wizard-"));
+  const out = join(tmp, "site");
+  const build = spawnSync(binary, ["--root", repo, "--quiet", "build", "--output", out], { encoding: "utf8" });
+  assert.equal(build.status, 0, `walletdesk build failed:\n${build.stderr}`);
+  server = await serveFolder(out);
+  url = `http://127.0.0.1:${server.address().port}`;
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+/** `walletdesk plan` for an answers file, as text. */
+function cliPlan(answers, format, lang, start) {
+  const run = spawnSync(binary, ["--root", repo, "plan", "--answers", answers, "--format", format,
+    "--lang", lang, "--start", start], { encoding: "utf8" });
+  assert.equal(run.status, 0, run.stderr);
+  return run.stdout;
+}
+
+const form = ".wizard-form";
+const question = async (page) => page.locator(`${form} [data-question]`).getAttribute("data-question");
+
+/** Answers the shown question (`value`: text, or option ids) and presses Next (or Make my plan). */
+async function answer(page, id, value) {
+  assert.equal(await question(page), id);
+  if (Array.isArray(value)) {
+    for (const option of value) await page.check(`${form} input[value="${option}"]`);
+  } else if (await page.locator(`${form} input[type=radio], ${form} input[type=checkbox]`).count()) {
+    await page.check(`${form} input[value="${value}"]`);
+  } else {
+    await page.fill(`${form} input`, String(value));
+  }
+  await page.click(`${form} .wizard-next`);
+}
+
+/** The milk-tea shop of tests/fixtures/merchants, answered on the page. */
+async function answerMilkTea(page) {
+  await page.locator(form).waitFor();
+  assert.match(await page.textContent(".wizard-progress"), /第 1 题，共 9 题/);
+  // Nothing typed: refused, with the reason said, and still the first question.
+  await page.click(`${form} .wizard-next`);
+  assert.equal(await page.textContent(".wizard-error"), "请先回答这个问题。");
+  assert.equal(await question(page), "merchant_name");
+  await answer(page, "merchant_name", "上海街角奶茶铺");
+  await answer(page, "counter", "till");
+  // A till brings the question about tills: ten questions now.
+  assert.match(await page.textContent(".wizard-progress"), /第 3 题，共 10 题/);
+  assert.equal(await page.getAttribute(".wizard-progress progress", "value"), "3");
+  await page.click(`${form} .wizard-back`);
+  assert.equal(await question(page), "counter");
+  assert.equal(await page.isChecked(`${form} input[value=till]`), true, "Back keeps the answer");
+  await page.click(`${form} .wizard-next`);
+  await answer(page, "customers", ["local_young"]);
+  await answer(page, "registered_in", "mainland");
+  await answer(page, "monthly_transactions", "-5");
+  assert.match(await page.textContent(".wizard-error"), /不小于 0/);
+  await answer(page, "monthly_transactions", 6000);
+  await answer(page, "average_ticket", 18);
+  await answer(page, "sales_system", "none");
+  await answer(page, "team", "none");
+  await answer(page, "tills", 2);
+  await answer(page, "launch_date", "2027-03-01");
+  await page.locator(".wizard-plan").waitFor();
+}
+
+/** What a plan page says, without the ticks (ticks are this browser's). */
+const planText = (page) => page.evaluate(() => {
+  const plan = document.querySelector(".wizard-plan").cloneNode(true);
+  plan.querySelectorAll(".wizard-readiness, .wizard-actions").forEach((el) => el.remove());
+  return plan.innerText;
+});
+
+const verdict = (page) => page.getAttribute(".wizard-verdict", "data-verdict");
+
+test("a merchant answers, ticks, reloads, downloads every export and shares the plan", async () => {
+  const { page, context, problems, requests, close } = await watchedPage(browser);
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: url });
+  await page.goto(`${url}/wizard/`);
+  await answerMilkTea(page);
+  const start = new URLSearchParams(new URL(page.url()).hash.slice(1)).get("start");
+  assert.match(start, /^\d{4}-\d{2}-\d{2}$/);
+
+  // The plan is the CLI's plan for the same answers.
+  const rust = JSON.parse(cliPlan(MILK_TEA, "json", "zh", start));
+  const shownTasks = await page.locator(".wizard-phase [data-task]").evaluateAll((els) => els.map((e) => e.dataset.task));
+  assert.deepEqual(shownTasks, rust.phases.flatMap((p) => p.items));
+  const providers = await page.locator(".wizard-table tbody th").allTextContents();
+  assert.deepEqual(providers, rust.providers.map((p) => p.name));
+  assert.match(await page.textContent(".wizard-summary"), /支付宝, 微信支付|Alipay, WeChat Pay/);
+  assert.equal(await page.locator(".wizard-timeline svg rect").count(), rust.items.length);
+  assert.equal(await page.locator(".wizard-timeline rect.critical").count(), rust.critical_path.length);
+
+  // Every task's guide link leads to a page with that heading.
+  const hrefs = new Set(await page.locator(".wizard-doc").evaluateAll((els) => els.map((a) => a.getAttribute("href"))));
+  for (const href of hrefs) {
+    const [path, anchor] = href.split("#");
+    const html = await (await fetch(url + path)).text();
+    assert.ok(html.includes(`id="${anchor}"`), `${href}: no heading #${anchor}`);
+  }
+
+  // Ticking: the verdict follows, and a task ticked in one list is ticked in the others.
+  assert.equal(await verdict(page), "not_ready");
+  for (const id of rust.go_no_go) await page.check(`#tick-gate-${id}`);
+  assert.equal(await verdict(page), "ready_with_risks");
+  assert.equal(await page.isChecked(`#tick-phase-${rust.go_no_go[0]}`), true);
+  const security = rust.security_checklist[0];
+  await page.check(`#tick-security-${security}`);
+  assert.equal(await page.isChecked(`#tick-phase-${security}`), true);
+  assert.match(await page.textContent(".wizard-count"), new RegExp(`已完成 ${new Set([...rust.go_no_go, security]).size}/${rust.items.length}`));
+  const ticked = async () => page.locator(".wizard-phase input:checked").evaluateAll((els) => els.map((e) => e.dataset.item).sort());
+  const before = await ticked();
+  const text = await planText(page);
+
+  // Reload: the same plan (from the link's fragment), the same ticks, the same verdict.
+  await page.reload();
+  await page.locator(".wizard-plan").waitFor();
+  assert.deepEqual(await ticked(), before);
+  assert.equal(await verdict(page), "ready_with_risks");
+  assert.equal(await planText(page), text);
+
+  // Downloads: byte for byte what `walletdesk plan` writes (JSON: the same data).
+  for (const format of ["md", "csv", "ics", "json"]) {
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click(`button[data-format=${format}]`)]);
+    assert.match(download.suggestedFilename(), new RegExp(`^rollout-plan-merchant\\.${format}$`));
+    const saved = join(tmp, `download.${format}`);
+    await download.saveAs(saved);
+    const got = readFileSync(saved, "utf8");
+    const want = cliPlan(MILK_TEA, format, "zh", start);
+    if (format === "json") assert.deepEqual(JSON.parse(got), JSON.parse(want));
+    else assert.equal(got, want, `${format} download`);
+  }
+
+  // The share link, opened in a fresh browser profile: the same plan, none of the ticks.
+  await page.click(".wizard-share");
+  await page.locator(".wizard-share-status").filter({ hasText: "链接已复制" }).waitFor();
+  const link = await page.evaluate(() => navigator.clipboard.readText());
+  assert.equal(link, page.url());
+  const other = await watchedPage(browser);
+  await other.page.goto(link);
+  await other.page.locator(".wizard-plan").waitFor();
+  assert.equal(await planText(other.page), text);
+  assert.equal(await verdict(other.page), "not_ready");
+  assert.deepEqual(other.problems, []);
+  await other.close();
+
+  // Print: the plan without the wizard's controls.
+  await page.emulateMedia({ media: "print" });
+  assert.equal(await page.isVisible(".wizard-actions"), false);
+  assert.equal(await page.isVisible(".wizard-plan .wizard-tasks"), true);
+  await page.emulateMedia({ media: "screen" });
+
+  // Change answers goes back to the questions with the answers kept; the plan follows.
+  await page.click(".wizard-change");
+  assert.equal(await page.inputValue(`${form} input`), "上海街角奶茶铺");
+
+  assert.deepEqual(problems, []);
+  assert.deepEqual(requests.filter((r) => r.origin !== url && r.protocol !== "blob:").map(String), []);
+  await close();
+});
+
+test("answers from a link are checked, and a hostile merchant name stays text everywhere", async () => {
+  const { page, problems, close } = await watchedPage(browser);
+  const name = `=HYPERLINK("http://x")<img src=x onerror="document.title='owned'">`;
+  const answers = new URLSearchParams({
+    start: "2026-11-30", merchant_name: name, counter: "website", customers: "overseas",
+    registered_in: "mainland", monthly_transactions: "1200", average_ticket: "60", sales_system: "ecommerce_platform",
+    team: "outsourced", launch_date: "2027-04-01",
+  });
+  await page.goto(`${url}/en/wizard/#${answers}`);
+  await page.locator(".wizard-plan").waitFor();
+  assert.equal(await page.textContent(".wizard-plan-title"), `Rollout plan: ${name}`);
+  assert.equal(await page.locator(".wizard-plan img").count(), 0);
+  assert.notEqual(await page.title(), "owned");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("button[data-format=csv]")]);
+  const saved = join(tmp, "hostile.csv");
+  await download.saveAs(saved);
+  assert.ok(readFileSync(saved, "utf8").includes(`"'=HYPERLINK(""http://x"")<img`), "the formula is defused");
+  // The same answers through the CLI give the same file.
+  const file = join(tmp, "hostile.json");
+  writeFileSync(file, JSON.stringify({ ...Object.fromEntries(answers), customers: ["overseas"],
+    monthly_transactions: 1200, average_ticket: 60, start: undefined }));
+  assert.equal(readFileSync(saved, "utf8"), cliPlan(file, "csv", "en", "2026-11-30"));
+
+  // A link with an answer the wizard does not offer opens the questions at that question.
+  await page.goto(`${url}/en/wizard/#start=2026-11-30&merchant_name=Tea&counter=spaceship`);
+  await page.locator(form).waitFor();
+  assert.equal(await question(page), "counter");
+  assert.match(await page.textContent(".wizard-error"), /not one the wizard offers/);
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test("on a 360 px phone the questions and the plan fit, and axe-core finds nothing in either theme", async () => {
+  const { page, problems, close } = await watchedPage(browser, { width: 360, height: 740 });
+  const milkTea = new URLSearchParams({
+    start: "2026-11-30", merchant_name: "上海街角奶茶铺", counter: "till", customers: "local_young",
+    registered_in: "mainland", monthly_transactions: "6000", average_ticket: "18", sales_system: "none",
+    team: "none", tills: "2", launch_date: "2027-03-01",
+  });
+  for (const scheme of ["light", "dark"]) {
+    await page.emulateMedia({ colorScheme: scheme });
+    for (const [name, path, ready] of [
+      ["questions", "/wizard/", form],
+      ["plan", `/wizard/#${milkTea}`, ".wizard-plan"],
+      ["plan-en", `/en/wizard/#${milkTea}`, ".wizard-plan"],
+    ]) {
+      await page.goto("about:blank");
+      await page.goto(url + path);
+      await page.locator(ready).waitFor();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+      assert.ok(overflow <= 0, `${name}: the page is ${overflow} px wider than the screen`);
+      await page.screenshot({ path: join(shots, `wizard-360-${name}-${scheme}.png`), fullPage: name === "plan" });
+      assert.deepEqual((await axeViolations(page)).map((v) => `${scheme} ${name}: ${v}`), []);
+    }
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.emulateMedia({ colorScheme: "light" });
+  await page.goto(`${url}/en/wizard/#${milkTea}`);
+  await page.locator(".wizard-plan").waitFor();
+  await page.screenshot({ path: join(shots, "wizard-plan.png"), fullPage: true });
+  assert.deepEqual(problems, []);
+  await close();
+});
