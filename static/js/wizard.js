@@ -139,7 +139,10 @@ class Wizard {
       const draft = storage.get(this.keys.answers);
       if (draft && typeof draft === "object" && draft.answers) this.answers = draft.answers;
       this.start = today();
-      this.step = 0;
+      // Back where the merchant left off: the first question shown without an answer.
+      const shown = shownQuestions(this.answers);
+      const open = shown.findIndex((q) => this.answers[q.id] === undefined);
+      this.step = open < 0 ? shown.length - 1 : open;
     }
     this.ask(false);
   }

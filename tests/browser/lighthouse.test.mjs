@@ -43,7 +43,7 @@ async function audit(path) {
   }
 }
 
-for (const path of ["/", "/guide/", "/guide/choose-provider/", "/404.html"]) {
+for (const path of ["/", "/guide/", "/guide/choose-provider/", "/wizard/", "/404.html"]) {
   test(`Lighthouse on ${path}`, async () => {
     let result = await audit(path);
     // Performance is measured, and a busy machine can cost a point or two: one more try.

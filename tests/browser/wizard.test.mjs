@@ -77,6 +77,13 @@ async function answerMilkTea(page) {
   await page.click(`${form} .wizard-next`);
   await answer(page, "customers", ["local_young"]);
   await answer(page, "registered_in", "mainland");
+  // A reload halfway keeps the answers and goes on where the merchant left off.
+  await page.reload();
+  await page.locator(form).waitFor();
+  assert.equal(await question(page), "monthly_transactions");
+  await page.click(`${form} .wizard-back`);
+  assert.equal(await page.isChecked(`${form} input[value=mainland]`), true);
+  await page.click(`${form} .wizard-next`);
   await answer(page, "monthly_transactions", "-5");
   assert.match(await page.textContent(".wizard-error"), /不小于 0/);
   await answer(page, "monthly_transactions", 6000);
@@ -243,6 +250,13 @@ test("on a 360 px phone the questions and the plan fit, and axe-core finds nothi
   await page.goto(`${url}/en/wizard/#${milkTea}`);
   await page.locator(".wizard-plan").waitFor();
   await page.screenshot({ path: join(shots, "wizard-plan.png"), fullPage: true });
+  // The page as scripts left it, for the Nu HTML checker in .ci/run.
+  const dom = await page.evaluate(() => `<!DOCTYPE html>\n${document.documentElement.outerHTML}`);
+  mkdirSync(join(shots, "dom"), { recursive: true });
+  writeFileSync(join(shots, "dom", "wizard-plan.html"), dom);
+  await page.goto(`${url}/wizard/`);
+  await page.locator(form).waitFor();
+  writeFileSync(join(shots, "dom", "wizard-question.html"), await page.evaluate(() => `<!DOCTYPE html>\n${document.documentElement.outerHTML}`));
   assert.deepEqual(problems, []);
   await close();
 });
