@@ -1,7 +1,7 @@
 // Shared helpers of the browser tier: a fixture site copied to a temporary folder, a
 // `walletdesk serve` process on a free loopback port, and Debian's headless Chromium.
-import { spawn } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer } from "node:http";
 import { createRequire } from "node:module";
 import { createServer, connect } from "node:net";
@@ -141,4 +141,29 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/
 export async function axeViolations(page) {
   const result = await page.evaluate(`${axeSource}\naxe.run(document, { resultTypes: ["violations"] })`);
   return result.violations.map((v) => `${v.id} (${v.nodes.length}) ${v.nodes[0].target} ${v.nodes[0].failureSummary}`);
+}
+
+/** Where the browser tests leave screenshots and the DOM of pages (not in git). */
+export const shots = join(repo, "tests", "browser", "screenshots");
+
+/**
+ * The bundled site built by the real binary into a temporary folder (`tmp`), served there as a
+ * static host would (`url`), and a browser; `close` ends all three.
+ */
+export async function bundledSite(name) {
+  mkdirSync(shots, { recursive: true });
+  const tmp = mkdtempSync(join(tmpdir(), `walletdesk-${name}-`));
+  const out = join(tmp, "site");
+  const build = spawnSync(binary, ["--root", repo, "--quiet", "build", "--output", out], { encoding: "utf8" });
+  if (build.status !== 0) throw new Error(`walletdesk build failed:\n${build.stderr}`);
+  const server = await serveFolder(out);
+  const browser = await launchBrowser();
+  return {
+    tmp, browser, url: `http://127.0.0.1:${server.address().port}`,
+    close: async () => {
+      await browser.close();
+      server.close();
+      rmSync(tmp, { recursive: true, force: true });
+    },
+  };
 }

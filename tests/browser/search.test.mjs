@@ -6,31 +6,17 @@
 // axe-core in both themes; no console error and no CSP violation anywhere.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { axeViolations, binary, launchBrowser, repo, serveFolder, watchedPage } from "./harness.mjs";
+import { axeViolations, bundledSite, shots, watchedPage } from "./harness.mjs";
 
-const shots = join(repo, "tests", "browser", "screenshots");
-let tmp, server, url, browser;
+let site, url, browser;
 
 before(async () => {
-  mkdirSync(shots, { recursive: true });
-  tmp = mkdtempSync(join(tmpdir(), "walletdesk-search-"));
-  const out = join(tmp, "site");
-  const build = spawnSync(binary, ["--root", repo, "--quiet", "build", "--output", out], { encoding: "utf8" });
-  assert.equal(build.status, 0, `walletdesk build failed:\n${build.stderr}`);
-  server = await serveFolder(out);
-  url = `http://127.0.0.1:${server.address().port}`;
-  browser = await launchBrowser();
+  site = await bundledSite("search");
+  ({ url, browser } = site);
 });
 
-after(async () => {
-  await browser?.close();
-  server?.close();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
+after(() => site?.close());
 
 /** A fresh page (fresh storage) that records requests, console errors and CSP violations. */
 const newPage = (viewport) => watchedPage(browser, viewport);

@@ -8,31 +8,19 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { axeViolations, binary, launchBrowser, repo, serveFolder, watchedPage } from "./harness.mjs";
+import { axeViolations, binary, bundledSite, repo, shots, watchedPage } from "./harness.mjs";
 
-const shots = join(repo, "tests", "browser", "screenshots");
 const MILK_TEA = join(repo, "tests", "fixtures", "merchants", "milk-tea-shanghai.yaml");
-let tmp, server, url, browser;
+let site, tmp, url, browser;
 
 before(async () => {
-  mkdirSync(shots, { recursive: true });
-  tmp = mkdtempSync(join(tmpdir(), "walletdesk-wizard-"));
-  const out = join(tmp, "site");
-  const build = spawnSync(binary, ["--root", repo, "--quiet", "build", "--output", out], { encoding: "utf8" });
-  assert.equal(build.status, 0, `walletdesk build failed:\n${build.stderr}`);
-  server = await serveFolder(out);
-  url = `http://127.0.0.1:${server.address().port}`;
-  browser = await launchBrowser();
+  site = await bundledSite("wizard");
+  ({ tmp, url, browser } = site);
 });
 
-after(async () => {
-  await browser?.close();
-  server?.close();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
+after(() => site?.close());
 
 /** `walletdesk plan` for an answers file, as text. */
 function cliPlan(answers, format, lang, start) {
