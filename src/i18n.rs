@@ -114,7 +114,6 @@ const EN: &[(&str, &str)] = &[
     ("wizard_back", "Back"),
     ("wizard_next", "Next"),
     ("wizard_finish", "Make my plan"),
-    ("wizard_choose_any", "Choose all that apply."),
     ("wizard_answer_needed", "Please answer this question."),
     (
         "wizard_number_needed",
@@ -255,7 +254,6 @@ const ZH: &[(&str, &str)] = &[
     ("wizard_back", "上一题"),
     ("wizard_next", "下一题"),
     ("wizard_finish", "生成我的计划"),
-    ("wizard_choose_any", "可多选。"),
     ("wizard_answer_needed", "请先回答这个问题。"),
     ("wizard_number_needed", "请输入不小于 {min} 的数字。"),
     ("wizard_date_needed", "请输入日期。"),

@@ -164,7 +164,7 @@ class Wizard {
     const help = text(q.help, this.lang);
     const error = h("p", { class: "wizard-error", id: "wizard-error", role: "alert" }, this.problem);
     this.problem = null;
-    const described = [help && "wizard-help", q.kind === "multi" && "wizard-any", "wizard-error"].filter(Boolean).join(" ");
+    const described = [help && "wizard-help", "wizard-error"].filter(Boolean).join(" ");
     const field = this.field(q, title, described);
     const progress = h("div", { class: "wizard-progress" },
       h("progress", { max: shown.length, value: this.step + 1, "aria-labelledby": "wizard-step" }),
@@ -214,7 +214,6 @@ class Wizard {
       return h("fieldset", { class: "wizard-question", "data-question": q.id },
         h("legend", { id: title, class: "wizard-label" }, text(q.label, lang)),
         helpEl,
-        q.kind === "multi" ? h("p", { class: "wizard-help", id: "wizard-any" }, this.d.choose_any) : null,
         h("div", { class: "wizard-options" }, ...options));
     }
     const type = { number: "number", date: "date", text: "text" }[q.kind] || "text";
