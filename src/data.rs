@@ -37,13 +37,43 @@ pub struct Provider {
     pub fees: Vec<Fee>,
 }
 
+/// Where a figure comes from: a web page (`https://…`), or a document described in each
+/// language (`{zh: …, en: …}`), e.g. a secondary source quoting the provider.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(untagged)]
+pub enum Source {
+    Page(String),
+    Named(Text),
+}
+
+impl Source {
+    /// The page's URL, or the document's description in `lang` (else in its first language).
+    pub fn in_language(&self, lang: &str) -> &str {
+        match self {
+            Source::Page(url) => url,
+            Source::Named(text) => text
+                .get(lang)
+                .or_else(|| text.values().next())
+                .map_or("", String::as_str),
+        }
+    }
+
+    /// The web page, when the source is one.
+    pub fn url(&self) -> Option<&str> {
+        match self {
+            Source::Page(url) => Some(url),
+            Source::Named(_) => None,
+        }
+    }
+}
+
 /// One fact about a provider, with where it comes from.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fact {
     pub label: Text,
     pub text: Text,
-    pub source: String,
+    pub source: Source,
     pub as_of: AsOf,
     #[serde(default)]
     pub estimate: bool,
@@ -76,8 +106,8 @@ pub struct Fee {
     pub fixed: Option<f64>,
     #[serde(default)]
     pub currency: Option<String>,
-    /// Where the figure comes from (a URL or a named document).
-    pub source: String,
+    /// Where the figure comes from.
+    pub source: Source,
     pub as_of: AsOf,
     /// A figure to confirm with the provider (shown as an estimate).
     #[serde(default)]
@@ -166,6 +196,19 @@ pub fn parse(
                 .iter()
                 .flat_map(|f| [("label", &f.label), ("text", &f.text)]),
         );
+        let sources = provider.fees.iter().map(|f| &f.source);
+        for source in sources.chain(provider.facts.iter().map(|f| &f.source)) {
+            match source {
+                Source::Named(text) => texts.push(("source", text)),
+                Source::Page(url) if !url.trim().is_empty() && !is_web_address(url) => {
+                    problems.push(
+                        Diagnostic::error(path, line_of(url).max(line), 1, format!("provider `{}`: source `{url}` is not a web address", provider.id))
+                            .with_hint("give the page (https://…), or describe the document in every language: source: {zh: …, en: …}"),
+                    );
+                }
+                Source::Page(_) => {}
+            }
+        }
         for (field, text) in texts {
             for lang in languages {
                 if !text.contains_key(*lang) {
@@ -206,7 +249,7 @@ pub fn parse(
                     ),
                 ));
             }
-            if fee.source.trim().is_empty() || fee.as_of.0.is_empty() {
+            if fee.source.in_language("").trim().is_empty() || fee.as_of.0.is_empty() {
                 let source_line = text
                     .lines()
                     .skip(fee_line)
@@ -313,10 +356,21 @@ fn escape(text: &str) -> String {
     out
 }
 
-/// A source (linked when it is a URL) and the date it was read.
-fn source_html(source: &str, as_of: &AsOf, strings: &BTreeMap<String, String>) -> String {
+/// Whether `text` is an http(s) address.
+pub fn is_web_address(text: &str) -> bool {
+    text.starts_with("https://") || text.starts_with("http://")
+}
+
+/// A source (linked when it is a web page) in `lang`, and the date it was read.
+fn source_html(
+    source: &Source,
+    as_of: &AsOf,
+    lang: &str,
+    strings: &BTreeMap<String, String>,
+) -> String {
     let as_of_label = strings.get("as_of").cloned().unwrap_or_default();
-    let source = if source.starts_with("https://") {
+    let source = source.in_language(lang);
+    let source = if is_web_address(source) {
         let shown = source
             .trim_start_matches("https://")
             .trim_start_matches("www.")
@@ -411,7 +465,7 @@ pub fn facts_block(
             "<dt>{}</dt><dd>{}{estimate} <span class=\"source\">{}</span></dd>",
             text(&fact.label),
             text(&fact.text),
-            source_html(&fact.source, &fact.as_of, strings)
+            source_html(&fact.source, &fact.as_of, lang, strings)
         );
     }
     let mut href = String::new();
@@ -495,7 +549,7 @@ pub fn fees_block(
                 "<td>{}</td><td class=\"amount\">{}</td><td>{}</td></tr>",
                 escape(&text(&fee.label)),
                 escape(&amount(fee, strings)),
-                source_html(&fee.source, &fee.as_of, strings)
+                source_html(&fee.source, &fee.as_of, lang, strings)
             );
         }
     }
@@ -533,7 +587,7 @@ mod tests {
             percent,
             fixed,
             currency: Some("USD".into()),
-            source: "x".into(),
+            source: Source::Page("https://example.com/".into()),
             as_of: AsOf("2026-09-20".into()),
             estimate: false,
         };

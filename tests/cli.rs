@@ -1659,6 +1659,39 @@ fn every_fee_shown_comes_from_providers_yaml() {
 }
 
 #[test]
+fn a_source_is_a_web_page_or_a_document_described_in_every_language() {
+    let site = Site::new("basic");
+    let data = site.read("content/data/providers.yaml");
+    let named = "source: {zh: 转述支付宝文档的第三方资料, en: secondary source quoting Alipay documentation}";
+    assert!(data.contains(named));
+    // Each language's page names the document in its own language.
+    site.run(&["build"]).success();
+    assert!(
+        site.read("public/fees/index.html")
+            .contains("转述支付宝文档的第三方资料")
+    );
+    assert!(
+        site.read("public/en/fees/index.html")
+            .contains("secondary source quoting Alipay documentation")
+    );
+    // A bare description reads as one language only: refused, with the way to write it.
+    site.write(
+        "content/data/providers.yaml",
+        &data.replace(named, "source: a blog post about Alipay"),
+    );
+    let run = site.run(&["build"]).failure();
+    run.expect_stderr("content/data/providers.yaml:34:1: provider `alipay`: source `a blog post about Alipay` is not a web address\n  hint: give the page (https://…), or describe the document in every language: source: {zh: …, en: …}\n");
+    // A description missing a language is refused like any other text.
+    site.write(
+        "content/data/providers.yaml",
+        &data.replace(named, "source: {zh: 转述支付宝文档的第三方资料}"),
+    );
+    site.run(&["build"])
+        .failure()
+        .expect_stderr("provider `alipay`: a `source` has no `en` text");
+}
+
+#[test]
 fn a_fee_without_a_source_and_an_unknown_provider_are_errors() {
     let site = Site::new("basic");
     let data = site.read("content/data/providers.yaml").replacen(

@@ -366,7 +366,7 @@ pub fn plan(
                             .fixed
                             .map(|f| round2(if per_transaction { f * transactions } else { f })),
                         currency: fee.currency.clone(),
-                        source: fee.source.clone(),
+                        source: fee.source.in_language(lang).to_string(),
                         as_of: fee.as_of.0.clone(),
                         estimate: fee.estimate,
                     }

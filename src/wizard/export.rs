@@ -34,6 +34,7 @@ pub struct Words {
     as_of: &'static str,
     versions: &'static str,
     fee_data: &'static str,
+    your_currency: &'static str,
     estimate: &'static str,
 }
 
@@ -65,6 +66,7 @@ const ZH: Words = Words {
     as_of: "数据日期",
     versions: "向导版本",
     fee_data: "费率数据",
+    your_currency: "（你的收款货币）",
     estimate: "估计值",
 };
 
@@ -96,6 +98,7 @@ const EN: Words = Words {
     as_of: "as of",
     versions: "wizard version",
     fee_data: "fee data",
+    your_currency: " in your currency",
     estimate: "estimate",
 };
 
@@ -135,12 +138,12 @@ fn money(x: f64) -> String {
     format!("{x:.2}")
 }
 
-/// A fee estimate's amount: the percentage part (in the merchant's currency) plus the fixed
-/// part in the fee's currency.
-fn fee_amount(fee: &super::engine::FeeEstimate) -> String {
+/// A fee estimate's amount: the percentage part (in the merchant's currency, as the average
+/// payment was given, and said so) plus the fixed part in the fee's currency.
+fn fee_amount(fee: &super::engine::FeeEstimate, w: &Words) -> String {
     let mut parts = Vec::new();
     if let Some(p) = fee.percent_part {
-        parts.push(money(p));
+        parts.push(format!("{}{}", money(p), w.your_currency));
     }
     if let Some(x) = fee.fixed_part {
         parts.push(format!(
@@ -209,7 +212,7 @@ pub fn markdown(plan: &Plan, link: &dyn Fn(&str) -> String) -> String {
             .fees
             .iter()
             .map(|f| {
-                let (amount, estimate) = (fee_amount(f), estimate_note(f, w));
+                let (amount, estimate) = (fee_amount(f, w), estimate_note(f, w));
                 format!(
                     "{}{colon}{} ({} {}{estimate})",
                     f.label, amount, w.as_of, f.as_of
@@ -627,10 +630,10 @@ pub fn html(plan: &Plan, link: &dyn Fn(&str) -> String, locale: &str) -> String 
             .fees
             .iter()
             .map(|f| {
-                let (amount, estimate) = (fee_amount(f), estimate_note(f, w));
+                let (amount, estimate) = (fee_amount(f, w), estimate_note(f, w));
                 // A source is a web page, or a description of one.
                 let as_of = format!("{} {}", e(w.as_of), e(&f.as_of));
-                let dated = if f.source.starts_with("https://") || f.source.starts_with("http://") {
+                let dated = if crate::data::is_web_address(&f.source) {
                     format!("<a href=\"{}\">{as_of}</a>", e(&f.source))
                 } else {
                     format!("{}, {as_of}", e(&f.source))

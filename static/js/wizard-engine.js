@@ -179,7 +179,8 @@ export function plan(compiled, answers, start, lang) {
         percent_part: fee.percent == null ? null : round2(volume * fee.percent / 100),
         fixed_part: fee.fixed == null ? null : round2(fee.per_transaction ? fee.fixed * transactions : fee.fixed),
         currency: fee.currency ?? null,
-        source: fee.source,
+        // A web page (a string), or a document described in each language.
+        source: typeof fee.source === "string" ? fee.source : text(fee.source, lang),
         as_of: fee.as_of,
         estimate: fee.estimate,
       })),

@@ -43,10 +43,13 @@ function money(x) {
   return sign + a.toFixed(2);
 }
 
-/** A fee estimate's amount: the percentage part plus the fixed part in the fee's currency. */
-export function feeAmount(fee) {
+/**
+ * A fee estimate's amount: the percentage part (in the merchant's currency, and said so) plus
+ * the fixed part in the fee's currency. `w`: the plan language's words.
+ */
+export function feeAmount(fee, w) {
   const parts = [];
-  if (fee.percent_part != null) parts.push(money(fee.percent_part));
+  if (fee.percent_part != null) parts.push(`${money(fee.percent_part)}${w.your_currency}`);
   if (fee.fixed_part != null) parts.push(`${money(fee.fixed_part)} ${fee.currency ?? ""}`);
   return parts.join(" + ");
 }
@@ -74,7 +77,7 @@ export function markdown(plan, compiled) {
   out += `\n## ${w.providers}\n\n| ${w.provider} | ${w.score} | ${w.why} | ${w.fees} |\n|---|---:|---|---|\n`;
   for (const provider of plan.providers) {
     const fees = provider.fees.map((f) =>
-      `${f.label}${colon}${feeAmount(f)} (${w.as_of} ${f.as_of}${f.estimate ? `, ${w.estimate}` : ""})`);
+      `${f.label}${colon}${feeAmount(f, w)} (${w.as_of} ${f.as_of}${f.estimate ? `, ${w.estimate}` : ""})`);
     const reasons = provider.reasons.join("; ").replaceAll("|", "\\|");
     out += `| ${provider.name} | ${provider.score} | ${reasons} | ${fees.join("<br>").replaceAll("|", "\\|")} |\n`;
   }

@@ -454,7 +454,7 @@ class Wizard {
       h("td", { "data-label": w.fees }, ...p.fees.flatMap((f, i) => {
         const dated = `${w.as_of} ${f.as_of}`;
         const source = /^https?:\/\//.test(f.source) ? h("a", { href: f.source }, dated) : `${f.source}, ${dated}`;
-        const line = [`${f.label}${colon}${exporter.feeAmount(f)} (`, source, f.estimate ? `, ${w.estimate})` : ")"];
+        const line = [`${f.label}${colon}${exporter.feeAmount(f, w)} (`, source, f.estimate ? `, ${w.estimate})` : ")"];
         return i ? [h("br"), ...line] : line;
       }))));
     return h("div", { class: "wizard-table", tabindex: "0", role: "region", "aria-label": w.providers }, h("table", null, h("thead", null, head), h("tbody", null, ...rows)));
