@@ -95,11 +95,24 @@ pub enum FeeKind {
     Conversion,
 }
 
+/// Where a payment is taken, for fees that apply to one way of paying only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// At a till or terminal, the customer present.
+    InPerson,
+    /// On a website, in an app or a mini-program.
+    Online,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fee {
     pub kind: FeeKind,
     pub label: Text,
+    /// The way of paying the fee applies to; none: every way.
+    #[serde(default)]
+    pub channel: Option<Channel>,
     #[serde(default)]
     pub percent: Option<f64>,
     #[serde(default)]
@@ -584,6 +597,7 @@ mod tests {
         let fee = |kind, percent, fixed| Fee {
             kind,
             label: Text::new(),
+            channel: None,
             percent,
             fixed,
             currency: Some("USD".into()),

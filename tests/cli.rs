@@ -914,6 +914,26 @@ fn wizard_mistakes_fail_the_build_at_their_line() {
     );
     let run = site.run(&["build"]).failure();
     run.expect_stderr("content/wizard.yaml:55:11: `@/guide/keys.md#rotate`: no heading `#rotate` on the zh page\n  hint: did you mean `#rotation`?");
+    // Fee channels: a known way of paying, and a condition like any other.
+    let channels = "derived:\n  - { id: builds, when: \"team == 'in_house'\" }\n";
+    site.write(
+        "content/wizard.yaml",
+        &WIZARD.replace(
+            channels,
+            &format!("{channels}fee_channels:\n  online: \"bulids\"\n"),
+        ),
+    );
+    let run = site.run(&["build"]).failure();
+    run.expect_stderr_start("content/wizard.yaml:33:12: unknown question or value `bulids`\n  hint: did you mean `builds`?");
+    site.write(
+        "content/wizard.yaml",
+        &WIZARD.replace(
+            channels,
+            &format!("{channels}fee_channels:\n  by_post: \"builds\"\n"),
+        ),
+    );
+    let run = site.run(&["build"]).failure();
+    run.expect_stderr_start("content/wizard.yaml:33:3: fee_channels: unknown variant `by_post`, expected `in_person` or `online`");
 }
 
 /// The bundled site's plan for one of tests/fixtures/merchants/, as JSON.
@@ -946,6 +966,22 @@ fn ids(list: &serde_json::Value) -> Vec<&str> {
         .collect()
 }
 
+/// The labels of the fees a plan estimates for `provider`.
+fn fee_labels<'a>(plan: &'a serde_json::Value, provider: &str) -> Vec<&'a str> {
+    let provider = plan["providers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == provider)
+        .unwrap();
+    provider["fees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["label"].as_str().unwrap())
+        .collect()
+}
+
 #[test]
 fn the_reference_merchants_get_plans_that_fit_them() {
     // A Shanghai milk-tea shop, young local customers, no developers: both wallets through a
@@ -973,6 +1009,8 @@ fn the_reference_merchants_get_plans_that_fit_them() {
     }
     assert_eq!(plan["schedule"]["meets_target"], true);
     assert!(!ids(&plan["risks"]).contains(&"launch-date-tight"));
+    // Only fees for the way it takes payments: at the till.
+    assert_eq!(fee_labels(&plan, "stripe"), ["Terminal 线下刷卡"]);
 
     // A Hangzhou online shop selling overseas: PayPal and a card acquirer first, cross-border work.
     let plan = bundled_plan("online-shop-hangzhou.yaml");
@@ -988,6 +1026,11 @@ fn the_reference_merchants_get_plans_that_fit_them() {
         assert!(items.contains(&wanted), "{wanted}: {items:?}");
     }
     assert!(ids(&plan["risks"]).contains(&"cross-border-settlement"));
+    assert_eq!(fee_labels(&plan, "stripe"), ["美国国内银行卡"]);
+    assert_eq!(
+        fee_labels(&plan, "paypal"),
+        ["PayPal Checkout", "高级银行卡支付"]
+    );
 
     // A Hong Kong retailer serving tourists from the mainland: Alipay+ and WeChat Pay
     // cross-border through a local acquirer.

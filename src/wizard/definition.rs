@@ -78,6 +78,8 @@ pub struct Definition {
     pub phases: Vec<Named>,
     pub questions: Vec<Question>,
     pub derived: Vec<(String, Condition)>,
+    /// When a fee of one way of paying counts in a plan's estimates (none: always).
+    pub fee_channels: BTreeMap<crate::data::Channel, Condition>,
     pub providers: Vec<ProviderRules>,
     pub items: Vec<Item>,
     pub risks: Vec<Risk>,
@@ -286,6 +288,12 @@ pub fn parse(
         derived.push((value.id.clone(), when));
     }
 
+    let mut fee_channels = BTreeMap::new();
+    for (channel, when) in &raw.fee_channels {
+        let line = check.at.text("fee_channels:", 1).0;
+        fee_channels.insert(*channel, check.condition(line, when, &names));
+    }
+
     let mut provider_rules = Vec::new();
     for entry in &raw.providers {
         let line = check.at.id("provider", &entry.provider, 1);
@@ -442,6 +450,7 @@ pub fn parse(
         phases: raw.phases,
         questions,
         derived,
+        fee_channels,
         providers: provider_rules,
         items,
         risks,

@@ -323,6 +323,13 @@ fn effective_after(
     found
 }
 
+/// Whether a fee applies to the ways this merchant takes payments (`fee_channels`).
+fn fits_channels(definition: &Definition, fee: &crate::data::Fee, values: &Values) -> bool {
+    fee.channel
+        .and_then(|channel| definition.fee_channels.get(&channel))
+        .is_none_or(|when| when.eval(values))
+}
+
 /// Builds the plan for `answers` (already checked), starting on `start`, in `lang`.
 pub fn plan(
     definition: &Definition,
@@ -356,7 +363,7 @@ pub fn plan(
             let fees = provider
                 .fees
                 .iter()
-                .filter(|f| counts_in_estimates(f.kind))
+                .filter(|f| counts_in_estimates(f.kind) && fits_channels(definition, f, &values))
                 .map(|fee| {
                     let per_transaction = matches!(fee.kind, FeeKind::Transaction);
                     FeeEstimate {

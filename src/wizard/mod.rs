@@ -32,6 +32,7 @@ pub fn compiled(site: &crate::site::Site) -> Option<serde_json::Value> {
                 .map(|f| {
                     serde_json::json!({
                         "per_transaction": f.kind == crate::data::FeeKind::Transaction,
+                        "channel": f.channel,
                         "label": f.label, "percent": f.percent, "fixed": f.fixed,
                         "currency": f.currency, "source": f.source, "as_of": f.as_of.0,
                         "estimate": f.estimate,

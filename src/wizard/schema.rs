@@ -19,6 +19,9 @@
 //!     min: 0                   # number: optional bounds
 //! derived:                     # yes/no values for conditions
 //!   - { id: cross_border, when: "registered_in != 'mainland' or customers has 'overseas'" }
+//! fee_channels:                # when a plan counts fees of one way of paying (providers.yaml `channel`)
+//!   in_person: "in_store"
+//!   online: "sells_online"
 //! providers:                   # scoring, by provider id of providers.yaml
 //!   - provider: alipay
 //!     rules:
@@ -59,6 +62,8 @@ pub struct Wizard {
     pub questions: Vec<Question>,
     #[serde(default)]
     pub derived: Vec<Derived>,
+    #[serde(default)]
+    pub fee_channels: std::collections::BTreeMap<crate::data::Channel, String>,
     #[serde(default)]
     pub providers: Vec<ProviderRules>,
     pub items: Vec<Item>,

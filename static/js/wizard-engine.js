@@ -174,7 +174,7 @@ export function plan(compiled, answers, start, lang) {
       score,
       recommended: score > 0,
       reasons: holding.map((r) => text(r.reason, lang)),
-      fees: provider.fees.map((fee) => ({
+      fees: provider.fees.filter((fee) => fitsChannels(definition, fee, values)).map((fee) => ({
         label: text(fee.label, lang),
         percent_part: fee.percent == null ? null : round2(volume * fee.percent / 100),
         fixed_part: fee.fixed == null ? null : round2(fee.per_transaction ? fee.fixed * transactions : fee.fixed),
@@ -301,6 +301,12 @@ export function plan(compiled, answers, start, lang) {
       doc: r.doc,
     })),
   };
+}
+
+/** Whether a fee applies to the ways this merchant takes payments (`fee_channels`). */
+function fitsChannels(definition, fee, values) {
+  const when = fee.channel ? definition.fee_channels[fee.channel] : undefined;
+  return when === undefined || holds(when, values);
 }
 
 /** A role's or phase's names: everything but its id (`{id, zh, en}` in wizard.yaml). */
