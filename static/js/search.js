@@ -92,10 +92,13 @@ async function elsewhere(el, words, limit) {
 
 let dialog;
 
-/** Opens the search dialog of the header button `button` (built on first use). */
-export function open(button) {
+/**
+ * Opens the search dialog of the header button `button` (built on first use); `typed`: what
+ * the reader typed while this script was loading, put into the box.
+ */
+export function open(button, typed = "") {
   dialog = dialog || buildDialog(button);
-  dialog.show();
+  dialog.show(typed);
 }
 
 function buildDialog(button) {
@@ -273,10 +276,11 @@ function buildDialog(button) {
   });
 
   return {
-    show() {
+    show(typed) {
       if (!el.open) el.showModal();
       input.focus();
-      input.select();
+      if (typed) input.value = typed;
+      else input.select();
       refresh();
     },
   };

@@ -70,9 +70,30 @@
   function loadSearch(el) {
     return searchModule || (searchModule = import(el.dataset.script));
   }
+  // Keys typed after the shortcut while the dialog's script loads go into its box.
+  var typed = null;
+  function keepTyped(event) {
+    if (event.key && event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      typed += event.key;
+      event.preventDefault();
+    } else if (event.key === "Backspace") {
+      typed = typed.slice(0, -1);
+      event.preventDefault();
+    }
+  }
   function openSearch() {
-    loadSearch(searchButton).then(function (m) { m.open(searchButton); },
-      function () { location.href = searchButton.dataset.page; }); // offline: the search page
+    if (typed === null) {
+      typed = "";
+      document.addEventListener("keydown", keepTyped, true);
+    }
+    var done = function () {
+      document.removeEventListener("keydown", keepTyped, true);
+      var text = typed;
+      typed = null;
+      return text;
+    };
+    loadSearch(searchButton).then(function (m) { m.open(searchButton, done()); },
+      function () { done(); location.href = searchButton.dataset.page; }); // offline: the search page
   }
   if (searchButton) {
     searchButton.addEventListener("focus", function () { loadSearch(searchButton).catch(function () {}); });

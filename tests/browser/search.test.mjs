@@ -33,6 +33,25 @@ async function searchFor(page, words, { key = "Control+k", expect = options } = 
   await page.locator(expect).first().waitFor();
 }
 
+test("what is typed right after the shortcut, while the dialog still loads, is kept", async () => {
+  const { page, problems, close } = await newPage();
+  // A slow network: the dialog's script arrives 600 ms after it is asked for.
+  await page.route("**/js/search.js*", async (route) => {
+    await new Promise((r) => setTimeout(r, 600));
+    await route.continue();
+  });
+  await page.goto(`${url}/en/guide/`);
+  await page.keyboard.press("/");
+  await page.keyboard.type("refundd");
+  await page.keyboard.press("Backspace");
+  await page.locator(options).first().waitFor();
+  assert.equal(await page.inputValue(`${dialog} input`), "refund");
+  await page.keyboard.type("s");
+  assert.equal(await page.inputValue(`${dialog} input`), "refunds");
+  assert.deepEqual(problems, []);
+  await close();
+});
+
 /** The texts of the <mark>s inside `selector`. */
 const marks = (page, selector) => page.locator(`${selector} mark`).allTextContents();
 
