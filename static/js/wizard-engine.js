@@ -32,11 +32,14 @@ function compare(cmp, a, b) {
   }
 }
 
-/** A text in `lang`, else in the first language by code (as Rust's BTreeMap gives it). */
-function text(texts, lang) {
+/**
+ * A text (`{zh, en}`, or a named thing `{id, zh, en}`) in `lang`, else in the first language
+ * by code (as Rust's BTreeMap gives it).
+ */
+export function text(texts, lang) {
   if (!texts) return "";
   if (lang in texts) return texts[lang];
-  const first = Object.keys(texts).sort()[0];
+  const first = Object.keys(texts).filter((k) => k !== "id").sort()[0];
   return first === undefined ? "" : texts[first];
 }
 
@@ -191,7 +194,7 @@ export function plan(compiled, answers, start, lang) {
   const includedItems = definition.items.filter((i) => holds(i.when, values));
   const included = new Set(includedItems.map((i) => i.id));
   const all = new Map(definition.items.map((i) => [i.id, i]));
-  const roles = new Map(definition.roles.map((r) => [r.id, text(nameOf(r), lang)]));
+  const roles = new Map(definition.roles.map((r) => [r.id, text(r, lang)]));
 
   const entries = includedItems.map((item) => {
     const match = item.days_if.find(([when]) => holds(when, values));
@@ -262,7 +265,7 @@ export function plan(compiled, answers, start, lang) {
     const dues = inPhase.map((i) => i.due_date).sort();
     return {
       id: phase.id,
-      name: text(nameOf(phase), lang),
+      name: text(phase, lang),
       items: inPhase.map((i) => i.id),
       end_date: dues.length ? dues[dues.length - 1] : null,
     };
@@ -307,12 +310,6 @@ export function plan(compiled, answers, start, lang) {
 function fitsChannels(definition, fee, values) {
   const when = fee.channel ? definition.fee_channels[fee.channel] : undefined;
   return when === undefined || holds(when, values);
-}
-
-/** A role's or phase's names: everything but its id (`{id, zh, en}` in wizard.yaml). */
-function nameOf(named) {
-  const { id, ...names } = named;
-  return names;
 }
 
 /** Ready, ready with risks, or not ready, for the set of item ids ticked done. */

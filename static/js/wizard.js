@@ -39,13 +39,8 @@ function svg(tag, attrs, ...children) {
 /** "Question {n} of {total}" with the values filled in. */
 const fill = (text, values) => text.replace(/\{(\w+)\}/g, (all, key) => (key in values ? values[key] : all));
 
-/** A text of the definition (`{zh, en}`) in `lang`, else in the first language it has. */
-function text(texts, lang) {
-  if (!texts) return "";
-  if (lang in texts) return texts[lang];
-  const first = Object.keys(texts).filter((k) => k !== "id").sort()[0];
-  return first === undefined ? "" : texts[first];
-}
+/** A text of the definition (`{zh, en}`) in `lang` (the engine's rule). */
+const text = (texts, lang) => engine.text(texts, lang);
 
 function today() {
   const now = new Date();
