@@ -934,6 +934,20 @@ fn wizard_mistakes_fail_the_build_at_their_line() {
     );
     let run = site.run(&["build"]).failure();
     run.expect_stderr_start("content/wizard.yaml:33:3: fee_channels: unknown variant `by_post`, expected `in_person` or `online`");
+    // Who does what: known roles, one part each.
+    let pick = "title: { zh: 选定服务商, en: Pick the providers }\n    owner: owner\n";
+    site.write(
+        "content/wizard.yaml",
+        &WIZARD.replace(pick, &format!("{pick}    consulted: [developr]\n")),
+    );
+    let run = site.run(&["build"]).failure();
+    run.expect_stderr_start("content/wizard.yaml:45:17: item `pick` has an unknown role `developr`\n  hint: did you mean `developer`?");
+    site.write(
+        "content/wizard.yaml",
+        &WIZARD.replace(pick, &format!("{pick}    informed: [owner]\n")),
+    );
+    let run = site.run(&["build"]).failure();
+    run.expect_stderr_start("content/wizard.yaml:45:16: item `pick`: role `owner` has two parts in it\n  hint: a role is responsible");
 }
 
 /// The bundled site's plan for one of tests/fixtures/merchants/, as JSON.
@@ -1068,6 +1082,21 @@ fn the_reference_merchants_get_plans_that_fit_them() {
     ] {
         assert!(items.contains(&wanted), "{wanted}: {items:?}");
     }
+    // Who does what: the in-house developer builds, the owner answers for it, the consultant
+    // is asked.
+    let backend = plan["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "integrate-backend")
+        .unwrap();
+    for (part, role) in [
+        ("owner", "\"developer\""),
+        ("accountable", "\"owner\""),
+        ("consulted", "[\"consultant\"]"),
+    ] {
+        assert_eq!(backend[part].to_string(), role, "{part}");
+    }
     assert!(ids(&plan["risks"]).contains(&"no-wechat-sandbox"));
     assert_eq!(plan["schedule"]["meets_target"], false);
     assert!(ids(&plan["risks"]).contains(&"launch-date-tight"));
@@ -1157,9 +1186,15 @@ fn plan_csv_opens_in_a_spreadsheet_parser_and_defuses_formulas() {
         &rows[0][0],
         "'=HYPERLINK(\"http://x\",\"y\"), \"quoted\"\nnext line"
     );
-    assert_eq!(&rows[1][3], "Keep the keys safe");
-    assert_eq!(&rows[1][8], "2026-11-30");
-    assert_eq!(&rows[1][13], "https://example.com/en/guide/keys/#rotation");
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    assert_eq!(&rows[1][col("task")], "Keep the keys safe");
+    assert_eq!(&rows[1][col("owner")], "Developer");
+    assert_eq!(&rows[1][col("accountable")], "Developer");
+    assert_eq!(&rows[1][col("due")], "2026-11-30");
+    assert_eq!(
+        &rows[1][col("guide")],
+        "https://example.com/en/guide/keys/#rotation"
+    );
 }
 
 #[test]

@@ -49,7 +49,14 @@ pub struct Item {
     pub id: String,
     pub phase: String,
     pub title: Text,
+    /// Responsible: does the work.
     pub owner: String,
+    /// Answers for it.
+    pub accountable: String,
+    /// Asked before.
+    pub consulted: Vec<String>,
+    /// Told after.
+    pub informed: Vec<String>,
     pub days: [u32; 2],
     /// The first whose condition holds replaces `days`.
     pub days_if: Vec<(Condition, [u32; 2])>,
@@ -345,12 +352,34 @@ pub fn parse(
             &format!("the evidence of `{}`", item.id),
             &item.evidence,
         );
-        for (key, value, known, kind) in [
+        let accountable = item
+            .accountable
+            .as_ref()
+            .or(raw.accountable.as_ref())
+            .unwrap_or(&item.owner);
+        let mut references = vec![
             ("phase", &item.phase, &phase_ids, "phase"),
             ("owner", &item.owner, &role_ids, "role"),
-        ] {
+            ("accountable", accountable, &role_ids, "role"),
+        ];
+        references.extend(item.consulted.iter().map(|r| ("", r, &role_ids, "role")));
+        references.extend(item.informed.iter().map(|r| ("", r, &role_ids, "role")));
+        for (key, value, known, kind) in references {
             if !known.contains(&value.as_str()) {
-                let (at, col) = check.at.text(&format!("{key}: {value}"), line);
+                let needle = if key.is_empty() {
+                    value.clone()
+                } else {
+                    format!("{key}: {value}")
+                };
+                let (at, col) = match (key, &raw.accountable) {
+                    // The wizard's default `accountable:` is written once, at the top.
+                    ("accountable", Some(default))
+                        if item.accountable.is_none() && default == value =>
+                    {
+                        check.at.text(&needle, 1)
+                    }
+                    _ => check.at.text(&needle, line),
+                };
                 let hint = crate::error::nearest(value, known.iter().copied())
                     .map(|n| format!("did you mean `{n}`?"))
                     .unwrap_or_else(|| format!("the {kind}s: {}", known.join(", ")));
@@ -358,6 +387,28 @@ pub fn parse(
                     .error(at, col, format!("{what} has an unknown {kind} `{value}`"))
                     .hint = Some(hint);
             }
+        }
+        // Each role has one part in an item: responsible and accountable may be the same
+        // role, but a role consulted or informed is neither, nor both, nor listed twice.
+        let mut parts: Vec<&String> = vec![&item.owner, accountable];
+        let listed = (item.consulted.iter().map(|r| ("consulted:", r)))
+            .chain(item.informed.iter().map(|r| ("informed:", r)));
+        for (key, role) in listed {
+            if parts.contains(&role) && role_ids.contains(&role.as_str()) {
+                let (key_line, _) = check.at.text(key, line);
+                let (at, col) = check.at.text(role, key_line);
+                check
+                    .error(
+                        at,
+                        col,
+                        format!("{what}: role `{role}` has two parts in it"),
+                    )
+                    .hint = Some(
+                    "a role is responsible (owner) or accountable, or consulted, or informed"
+                        .into(),
+                );
+            }
+            parts.push(role);
         }
         for dependency in &item.after {
             if !item_ids.contains(&dependency.as_str()) {
@@ -400,6 +451,9 @@ pub fn parse(
             phase: item.phase.clone(),
             title: item.title.clone(),
             owner: item.owner.clone(),
+            accountable: accountable.clone(),
+            consulted: item.consulted.clone(),
+            informed: item.informed.clone(),
             days: item.days,
             days_if,
             after: item.after.clone(),

@@ -53,8 +53,13 @@ pub struct PlannedItem {
     pub id: String,
     pub phase: String,
     pub title: String,
+    /// Responsible (a role id), and its name.
     pub owner: String,
     pub owner_name: String,
+    /// Accountable, consulted and informed (role ids; names in the plan's `roles`).
+    pub accountable: String,
+    pub consulted: Vec<String>,
+    pub informed: Vec<String>,
     pub days: [u32; 2],
     pub after: Vec<String>,
     pub doc: String,
@@ -67,6 +72,12 @@ pub struct PlannedItem {
     pub start_date: NaiveDate,
     pub due_date: NaiveDate,
     pub critical: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RoleName {
+    pub id: String,
+    pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -105,6 +116,8 @@ pub struct Plan {
     pub lang: String,
     pub merchant: String,
     pub answers: Answers,
+    /// The roles of the wizard in the plan's language, in the wizard's order.
+    pub roles: Vec<RoleName>,
     pub providers: Vec<RankedProvider>,
     pub phases: Vec<PhasePlan>,
     pub items: Vec<PlannedItem>,
@@ -500,6 +513,9 @@ pub fn plan(
             title: text(&item.title, lang),
             owner: item.owner.clone(),
             owner_name: roles.get(item.owner.as_str()).cloned().unwrap_or_default(),
+            accountable: item.accountable.clone(),
+            consulted: item.consulted.clone(),
+            informed: item.informed.clone(),
             days: *days,
             after: after.clone(),
             doc: item.doc.clone(),
@@ -555,6 +571,14 @@ pub fn plan(
             .unwrap_or_default()
             .to_string(),
         answers: kept,
+        roles: definition
+            .roles
+            .iter()
+            .map(|r| RoleName {
+                id: r.id.clone(),
+                name: text(&r.name, lang),
+            })
+            .collect(),
         providers: ranked,
         schedule: Schedule {
             start,

@@ -1,7 +1,7 @@
 //! A [`Plan`] written out: JSON (what both engines produce) and Markdown (a checklist a
 //! merchant can keep). Every text from the answers is escaped for the format it lands in.
 
-use super::engine::Plan;
+use super::engine::{Plan, PlannedItem};
 
 /// The words of the exports, by language (Chinese first, English otherwise). The browser's
 /// exports (static/js/wizard-export.js) read the same words from the compiled wizard.
@@ -20,6 +20,9 @@ pub struct Words {
     after: &'static str,
     evidence: &'static str,
     critical_path: &'static str,
+    raci: &'static str,
+    raci_legend: &'static str,
+    task: &'static str,
     timeline: &'static str,
     security: &'static str,
     data: &'static str,
@@ -52,6 +55,9 @@ const ZH: Words = Words {
     after: "前置任务",
     evidence: "完成的依据",
     critical_path: "关键路径",
+    raci: "职责分工（RACI）",
+    raci_legend: "R 负责执行 · A 最终负责 · C 事先咨询 · I 事后告知",
+    task: "任务",
     timeline: "时间线（按工作日，红色为关键路径）",
     security: "安全清单",
     data: "数据清单",
@@ -84,6 +90,9 @@ const EN: Words = Words {
     after: "after",
     evidence: "Done when",
     critical_path: "Critical path",
+    raci: "Who does what (RACI)",
+    raci_legend: "R responsible: does it · A accountable: answers for it · C consulted: asked before · I informed: told after",
+    task: "Task",
     timeline: "Timeline (business days; red: the critical path)",
     security: "Security checklist",
     data: "Data checklist",
@@ -162,6 +171,43 @@ fn estimate_note(fee: &super::engine::FeeEstimate, w: &Words) -> String {
     } else {
         String::new()
     }
+}
+
+/// The RACI matrix: the roles with a part in any item (in the wizard's order), and for each
+/// item its letters under each of them (`R/A`, `C`, `I` or nothing).
+pub fn raci(
+    plan: &Plan,
+) -> (
+    Vec<&super::engine::RoleName>,
+    Vec<(&PlannedItem, Vec<String>)>,
+) {
+    let letters = |item: &PlannedItem, role: &str| {
+        let mut parts = Vec::new();
+        if item.owner == role {
+            parts.push("R");
+        }
+        if item.accountable == role {
+            parts.push("A");
+        }
+        if item.consulted.iter().any(|r| r == role) {
+            parts.push("C");
+        }
+        if item.informed.iter().any(|r| r == role) {
+            parts.push("I");
+        }
+        parts.join("/")
+    };
+    let roles: Vec<_> = plan
+        .roles
+        .iter()
+        .filter(|r| plan.items.iter().any(|i| !letters(i, &r.id).is_empty()))
+        .collect();
+    let rows = plan
+        .items
+        .iter()
+        .map(|item| (item, roles.iter().map(|r| letters(item, &r.id)).collect()))
+        .collect();
+    (roles, rows)
 }
 
 /// The plan as a Markdown checklist. `link` turns a `@/…` doc link into a URL.
@@ -256,6 +302,23 @@ pub fn markdown(plan: &Plan, link: &dyn Fn(&str) -> String) -> String {
             ));
         }
     }
+    let (roles, rows) = raci(plan);
+    let names: Vec<&str> = roles.iter().map(|r| r.name.as_str()).collect();
+    out.push_str(&format!(
+        "\n## {}\n\n{}\n\n| {} | {} |\n|---|{}\n",
+        w.raci,
+        w.raci_legend,
+        w.task,
+        names.join(" | "),
+        ":-:|".repeat(roles.len())
+    ));
+    for (item, cells) in &rows {
+        out.push_str(&format!(
+            "| {} | {} |\n",
+            item.title.replace('|', "\\|"),
+            cells.join(" | ")
+        ));
+    }
     out.push_str(&format!(
         "\n## {}\n\n{}\n",
         w.critical_path,
@@ -315,6 +378,9 @@ pub fn csv(plan: &Plan, link: &dyn Fn(&str) -> String) -> String {
         "id",
         "task",
         "owner",
+        "accountable",
+        "consulted",
+        "informed",
         "days_low",
         "days_high",
         "start",
@@ -327,6 +393,17 @@ pub fn csv(plan: &Plan, link: &dyn Fn(&str) -> String) -> String {
         "done_when",
     ];
     let mut rows = vec![header.map(String::from).to_vec()];
+    let role_names = |ids: &[String]| {
+        ids.iter()
+            .map(|id| {
+                plan.roles
+                    .iter()
+                    .find(|r| &r.id == id)
+                    .map_or(id.as_str(), |r| r.name.as_str())
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
     let phase_name = |id: &str| {
         plan.phases
             .iter()
@@ -340,6 +417,9 @@ pub fn csv(plan: &Plan, link: &dyn Fn(&str) -> String) -> String {
             item.id.clone(),
             csv_cell(&item.title),
             csv_cell(&item.owner_name),
+            csv_cell(&role_names(std::slice::from_ref(&item.accountable))),
+            csv_cell(&role_names(&item.consulted)),
+            csv_cell(&role_names(&item.informed)),
             item.days[0].to_string(),
             item.days[1].to_string(),
             item.start_date.to_string(),
@@ -490,7 +570,7 @@ line-height:1.5;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}\
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2rem;border-bottom:1px solid #ccc}\
 table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #ccc;padding:.3rem .5rem;\
 text-align:left;vertical-align:top}th{background:#f2f2f2}.meta{color:#555}.late{color:#a40000;font-weight:600}\
-.ok{color:#0b6b2e;font-weight:600}.box{font-size:1.1rem}.critical{font-weight:600}\
+.ok{color:#0b6b2e;font-weight:600}.box{font-size:1.1rem}.critical{font-weight:600}td.raci{text-align:center}\
 svg text{font-size:11px;fill:#1a1a1a}svg .bar{fill:#7aa7d8}svg .bar.critical{fill:#c0504d}\
 svg .grid{stroke:#ddd}ul{padding-left:1.2rem}\
 @media print{body{margin:0;max-width:none;font-size:10.5pt}a{color:inherit;text-decoration:none}\
@@ -692,6 +772,25 @@ pub fn html(plan: &Plan, link: &dyn Fn(&str) -> String, locale: &str) -> String 
         }
         out.push_str("</ul>\n");
     }
+    let (roles, rows) = raci(plan);
+    out.push_str(&format!(
+        "<h2>{}</h2>\n<p class=\"meta\">{}</p>\n<table>\n<thead><tr><th>{}</th>",
+        e(w.raci),
+        e(w.raci_legend),
+        e(w.task)
+    ));
+    for role in &roles {
+        out.push_str(&format!("<th>{}</th>", e(&role.name)));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for (item, cells) in &rows {
+        out.push_str(&format!("<tr><td>{}</td>", e(&item.title)));
+        for cell in cells {
+            out.push_str(&format!("<td class=\"raci\">{cell}</td>"));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n");
     for (title, ids) in [
         (w.security, &plan.security_checklist),
         (w.data, &plan.data_checklist),

@@ -3,8 +3,9 @@
 //!
 //! ```yaml
 //! version: 1
-//! roles:                       # RACI owners
+//! roles:                       # who does what (RACI)
 //!   - { id: owner, zh: 店主, en: Owner }
+//! accountable: owner           # accountable for every item that names no other (default: its owner)
 //! phases:
 //!   - { id: choose, zh: 选择服务商, en: Choose providers }
 //! questions:
@@ -30,7 +31,10 @@
 //!   - id: open-wechat-pay
 //!     phase: register
 //!     title: { zh: …, en: … }
-//!     owner: owner             # a role id
+//!     owner: owner             # a role id: responsible, does the work
+//!     accountable: owner       # optional: answers for it (default: the wizard's `accountable`)
+//!     consulted: [consultant]  # optional: asked before
+//!     informed: [finance]      # optional: told after
 //!     days: [3, 7]             # business days, low and high
 //!     days_if:                 # optional: the first whose condition holds replaces `days`
 //!       - { when: "…", days: [1, 3] }
@@ -58,6 +62,8 @@ pub type Text = std::collections::BTreeMap<String, String>;
 pub struct Wizard {
     pub version: u32,
     pub roles: Vec<Named>,
+    #[serde(default)]
+    pub accountable: Option<String>,
     pub phases: Vec<Named>,
     pub questions: Vec<Question>,
     #[serde(default)]
@@ -157,6 +163,12 @@ pub struct Item {
     pub phase: String,
     pub title: Text,
     pub owner: String,
+    #[serde(default)]
+    pub accountable: Option<String>,
+    #[serde(default)]
+    pub consulted: Vec<String>,
+    #[serde(default)]
+    pub informed: Vec<String>,
     pub days: [u32; 2],
     #[serde(default)]
     pub days_if: Vec<DaysIf>,

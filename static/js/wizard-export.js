@@ -59,6 +59,19 @@ function markdownText(text) {
   return text.replace(/[\n\r\t]/g, " ").replace(/[\\`*_[\]<>#|!(){}~&]/g, "\\$&");
 }
 
+/**
+ * The RACI matrix (Rust's `raci`): the roles with a part in any item, and for each item its
+ * letters under each of them ("R/A", "C", "I" or "").
+ */
+export function raci(plan) {
+  const letters = (item, role) => [
+    item.owner === role && "R", item.accountable === role && "A",
+    item.consulted.includes(role) && "C", item.informed.includes(role) && "I",
+  ].filter(Boolean).join("/");
+  const roles = plan.roles.filter((r) => plan.items.some((i) => letters(i, r.id)));
+  return { roles, rows: plan.items.map((item) => ({ item, cells: roles.map((r) => letters(item, r.id)) })) };
+}
+
 /** The plan as a Markdown checklist. */
 export function markdown(plan, compiled) {
   const w = wordsFor(plan, compiled);
@@ -91,6 +104,10 @@ export function markdown(plan, compiled) {
         `${w.due} ${i.due_date}${after} · [→](${link(i.doc)})\n  ${w.evidence}${colon}${i.evidence}\n`;
     }
   }
+  const matrix = raci(plan);
+  out += `\n## ${w.raci}\n\n${w.raci_legend}\n\n| ${w.task} | ${matrix.roles.map((r) => r.name).join(" | ")} |\n` +
+    `|---|${":-:|".repeat(matrix.roles.length)}\n`;
+  for (const { item: i, cells } of matrix.rows) out += `| ${i.title.replaceAll("|", "\\|")} | ${cells.join(" | ")} |\n`;
   out += `\n## ${w.critical_path}\n\n${plan.critical_path.join(" → ")}\n`;
   for (const [title, ids] of [[w.security, plan.security_checklist], [w.data, plan.data_checklist]]) {
     out += `\n## ${title}\n\n`;
@@ -111,15 +128,17 @@ const csvCell = (text) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
 /** A field as the csv crate writes it (QuoteStyle::Necessary): quoted when it holds , " CR or LF. */
 const csvField = (text) => (/[,"\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
 
-const CSV_HEADER = ["merchant", "phase", "id", "task", "owner", "days_low", "days_high", "start", "due",
+const CSV_HEADER = ["merchant", "phase", "id", "task", "owner", "accountable", "consulted", "informed", "days_low", "days_high", "start", "due",
   "after", "go_live_gate", "checklist", "critical", "guide", "done_when"];
 
 /** The plan's items as CSV (RFC 4180, CRLF), one row per item. */
 export function csv(plan, compiled) {
   const link = linker(plan, compiled);
   const phaseName = (id) => plan.phases.find((p) => p.id === id)?.name ?? id;
+  const roleNames = (ids) => ids.map((id) => plan.roles.find((r) => r.id === id)?.name ?? id).join("; ");
   const rows = [CSV_HEADER, ...plan.items.map((i) => [
     csvCell(plan.merchant), csvCell(phaseName(i.phase)), i.id, csvCell(i.title), csvCell(i.owner_name),
+    csvCell(roleNames([i.accountable])), csvCell(roleNames(i.consulted)), csvCell(roleNames(i.informed)),
     String(i.days[0]), String(i.days[1]), i.start_date, i.due_date, i.after.join(" "), String(i.gate),
     i.checklist ?? "", String(i.critical), link(i.doc), csvCell(i.evidence),
   ])];

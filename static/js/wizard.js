@@ -313,6 +313,7 @@ class Wizard {
         h("ol", { class: "wizard-critical-path" }, ...plan.critical_path.map((id) => h("li", null, this.item(id).title)))),
       section(w.phases, ...plan.phases.filter((p) => p.items.length).map((p) =>
         h("div", { class: "wizard-phase" }, h("h4", null, p.name), this.taskList(p.items, "phase", true)))),
+      section(w.raci, h("p", { class: "wizard-meta" }, w.raci_legend), this.raciTable(plan)),
       section(w.security, this.taskList(plan.security_checklist, "security", false)),
       section(w.data, this.taskList(plan.data_checklist, "data", false)),
       section(w.risks, h("ul", { class: "wizard-risks" }, ...plan.risks.map((r) =>
@@ -452,7 +453,18 @@ class Wizard {
         const line = [`${f.label}${colon}${exporter.feeAmount(f, w)} (`, source, f.estimate ? `, ${w.estimate})` : ")"];
         return i ? [h("br"), ...line] : line;
       }))));
-    return h("div", { class: "wizard-table", tabindex: "0", role: "region", "aria-label": w.providers }, h("table", null, h("thead", null, head), h("tbody", null, ...rows)));
+    return h("div", { class: "wizard-table wizard-providers", tabindex: "0", role: "region", "aria-label": w.providers }, h("table", null, h("thead", null, head), h("tbody", null, ...rows)));
+  }
+
+  /** Who does what: a task per row, a role per column, R/A/C/I in the cells. */
+  raciTable(plan) {
+    const { roles, rows } = exporter.raci(plan);
+    const head = h("tr", null, h("th", { scope: "col" }, this.words.task),
+      ...roles.map((r) => h("th", { scope: "col" }, r.name)));
+    const body = rows.map(({ item, cells }) => h("tr", null, h("th", { scope: "row" }, item.title),
+      ...cells.map((c) => h("td", { class: "wizard-raci-cell" }, c))));
+    return h("div", { class: "wizard-table wizard-raci", tabindex: "0", role: "region", "aria-label": this.words.raci },
+      h("table", null, h("thead", null, head), h("tbody", null, ...body)));
   }
 
   /** Tasks with a box to tick each; `full` adds owner, dates, dependencies and evidence. */

@@ -104,8 +104,14 @@ test("a merchant answers, ticks, reloads, downloads every export and shares the 
   const rust = JSON.parse(cliPlan(MILK_TEA, "json", "zh", start));
   const shownTasks = await page.locator(".wizard-phase [data-task]").evaluateAll((els) => els.map((e) => e.dataset.task));
   assert.deepEqual(shownTasks, rust.phases.flatMap((p) => p.items));
-  const providers = await page.locator(".wizard-table tbody th").allTextContents();
+  const providers = await page.locator(".wizard-providers tbody th").allTextContents();
   assert.deepEqual(providers, rust.providers.map((p) => p.name));
+  // Who does what: the developer-free shop has no developer column; the consultant works out
+  // the fees, the owner answers for it, finance is asked.
+  const raciHead = await page.locator(".wizard-raci thead th").allTextContents();
+  assert.deepEqual(raciHead, ["任务", "店主", "顾问", "财务", "店长", "收银员"]);
+  const feesRow = await page.locator(".wizard-raci tbody tr").first().locator("td").allTextContents();
+  assert.deepEqual(feesRow, ["A", "R", "C", "", ""]);
   assert.match(await page.textContent(".wizard-summary"), /支付宝, 微信支付|Alipay, WeChat Pay/);
   assert.equal(await page.locator(".wizard-timeline svg rect").count(), rust.items.length);
   assert.equal(await page.locator(".wizard-timeline rect.critical").count(), rust.critical_path.length);
