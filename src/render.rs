@@ -214,7 +214,8 @@ pub fn render_site(
         .map(|i| cache.get_or_render(site, renderer.strings(site, i), i))
         .collect();
     let html: Vec<&str> = bodies.iter().map(|b| b.html.as_str()).collect();
-    let search = search::build(site, &html, fingerprint_assets);
+    let extra = renderer.search_extras(site);
+    let search = search::build(site, &html, &extra, fingerprint_assets);
     let wizard = wizard_file(site, fingerprint_assets);
     let wizard_url = wizard.as_ref().map(|f| site.config.base_url.href(&f.path));
     for shared in &mut renderer.languages {
@@ -391,6 +392,38 @@ impl Renderer {
         );
         hasher.update(&serde_json::to_vec(value).unwrap_or_default());
         hasher.digest()
+    }
+
+    /// The pages without Markdown that search should find, by language: the wizard's page
+    /// (its title and introduction), where the site has one.
+    fn search_extras(&self, site: &Site) -> Vec<(usize, search::index::Document)> {
+        if site.wizard.is_none() || site.providers.is_none() {
+            return Vec::new();
+        }
+        let config = &site.config;
+        self.languages
+            .iter()
+            .enumerate()
+            .filter_map(|(lang, shared)| {
+                let path = format!("{}wizard/", config.language_prefix(lang));
+                if site.pages.iter().any(|p| p.path == path) {
+                    return None;
+                }
+                let string = |key: &str| shared.strings.get(key).cloned().unwrap_or_default();
+                let text = format!("{}\n{}", string("wizard_intro"), string("wizard_cta"));
+                Some((
+                    lang,
+                    search::index::Document {
+                        title: string("wizard_title"),
+                        url: config.base_url.href(&path),
+                        sections: vec![search::extract::SectionText {
+                            heading: None,
+                            text,
+                        }],
+                    },
+                ))
+            })
+            .collect()
     }
 
     /// The files that are not pages: 404 pages, alias redirects, sitemap and robots.txt.

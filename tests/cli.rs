@@ -775,6 +775,14 @@ fn a_site_with_a_wizard_gets_the_wizard_page_in_each_language() {
         let home = site.read(&format!("public/{prefix}index.html"));
         assert!(home.contains(&format!("class=\"wizard-link\" href=\"/{prefix}wizard/\"")));
     }
+    // Search finds the wizard page in each language.
+    for (lang, title) in [("zh", "上线计划向导"), ("en", "Rollout plan wizard")] {
+        let (_, files) = search_index(&site.path("public"), lang);
+        assert!(
+            indexed_titles(&files).contains(&title.to_string()),
+            "{lang}"
+        );
+    }
     // Without content/wizard.yaml: no wizard page, no link to one.
     let plain = Site::new("basic");
     plain.run(&["build"]).success();

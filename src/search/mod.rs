@@ -42,10 +42,16 @@ pub struct Indexes {
     pub stats: Vec<Stats>,
 }
 
-/// Indexes the pages of every language from their rendered `bodies` (by page index).
+/// Indexes the pages of every language from their rendered `bodies` (by page index), plus
+/// `extra` documents by language index (pages without Markdown, such as the wizard's).
 /// `fingerprint` puts a content hash in the folder names; a live preview leaves it out so
 /// pages do not change with every edit.
-pub fn build(site: &Site, bodies: &[impl AsRef<str> + Sync], fingerprint: bool) -> Indexes {
+pub fn build(
+    site: &Site,
+    bodies: &[impl AsRef<str> + Sync],
+    extra: &[(usize, index::Document)],
+    fingerprint: bool,
+) -> Indexes {
     let config = &site.config;
     let mut indexes = Indexes::default();
     if !config.search.enabled {
@@ -54,7 +60,7 @@ pub fn build(site: &Site, bodies: &[impl AsRef<str> + Sync], fingerprint: bool) 
     }
     for (lang, language) in config.languages.iter().enumerate() {
         let started = Instant::now();
-        let documents: Vec<index::Document> = site
+        let mut documents: Vec<index::Document> = site
             .pages
             .par_iter()
             .zip(bodies)
@@ -65,6 +71,12 @@ pub fn build(site: &Site, bodies: &[impl AsRef<str> + Sync], fingerprint: bool) 
                 sections: extract::sections(body.as_ref()),
             })
             .collect();
+        documents.extend(
+            extra
+                .iter()
+                .filter(|(l, _)| *l == lang)
+                .map(|(_, document)| document.clone()),
+        );
         let built = index::build(&documents);
         let mut folder = format!("search/{}", language.code);
         if fingerprint {

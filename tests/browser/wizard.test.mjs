@@ -184,6 +184,21 @@ test("a merchant answers, ticks, reloads, downloads every export and shares the 
   await close();
 });
 
+test("search finds the wizard page in each language", async () => {
+  const { page, problems, close } = await watchedPage(browser);
+  for (const [path, words, target] of [["/guide/", "上线计划", "/wizard/"], ["/en/guide/", "rollout plan", "/en/wizard/"]]) {
+    await page.goto(url + path);
+    await page.keyboard.press("Control+k");
+    await page.keyboard.type(words);
+    const first = page.locator(".search-dialog[open] [role=option]").first();
+    await first.waitFor();
+    assert.equal(new URL(await first.getAttribute("href"), url).pathname, target, words);
+    await page.keyboard.press("Escape");
+  }
+  assert.deepEqual(problems, []);
+  await close();
+});
+
 test("answers from a link are checked, and a hostile merchant name stays text everywhere", async () => {
   const { page, problems, close } = await watchedPage(browser);
   const name = `=HYPERLINK("http://x")<img src=x onerror="document.title='owned'">`;
