@@ -988,6 +988,39 @@ fn ids(list: &serde_json::Value) -> Vec<&str> {
         .collect()
 }
 
+#[test]
+fn who_prepared_the_plan_goes_on_its_cover_escaped() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let answers = dir.path().join("answers.yaml");
+    let milk_tea =
+        fs::read_to_string(repo.join("tests/fixtures/merchants/milk-tea-shanghai.yaml")).unwrap();
+    fs::write(
+        &answers,
+        format!("{milk_tea}\nprepared_by: \"李*顾问* <b>\"\n"),
+    )
+    .unwrap();
+    let plan = |format: &str| {
+        let args = [
+            "--root",
+            repo.to_str().unwrap(),
+            "plan",
+            "--answers",
+            answers.to_str().unwrap(),
+        ];
+        let mut args = args.to_vec();
+        args.extend(["--format", format, "--start", "2026-11-30"]);
+        walletdesk(&args, repo).success().stdout
+    };
+    let md = plan("md");
+    assert!(
+        md.contains("开始 2026-11-30 · 制定人 李\\*顾问\\* \\<b\\>\n"),
+        "{md}"
+    );
+    let html = plan("html");
+    assert!(html.contains(" · 制定人 李*顾问* &lt;b&gt;</p>"), "{html}");
+}
+
 /// The labels of the fees a plan estimates for `provider`.
 fn fee_labels<'a>(plan: &'a serde_json::Value, provider: &str) -> Vec<&'a str> {
     let provider = plan["providers"]
@@ -1090,6 +1123,8 @@ fn the_reference_merchants_get_plans_that_fit_them() {
     ] {
         assert!(items.contains(&wanted), "{wanted}: {items:?}");
     }
+    // Nobody named as preparing it: no "prepared by" on the cover.
+    assert_eq!(plan["prepared_by"], serde_json::Value::Null);
     // Who does what: the in-house developer builds, the owner answers for it, the consultant
     // is asked.
     let backend = plan["items"]

@@ -115,6 +115,8 @@ pub struct Plan {
     pub fee_data_version: String,
     pub lang: String,
     pub merchant: String,
+    /// Who prepared the plan (the `prepared_by` answer), when given.
+    pub prepared_by: Option<String>,
     pub answers: Answers,
     /// The roles of the wizard in the plan's language, in the wizard's order.
     pub roles: Vec<RoleName>,
@@ -570,6 +572,11 @@ pub fn plan(
             .and_then(|m| m.as_str())
             .unwrap_or_default()
             .to_string(),
+        prepared_by: answers
+            .get("prepared_by")
+            .and_then(|m| m.as_str())
+            .filter(|m| !m.trim().is_empty())
+            .map(str::to_string),
         answers: kept,
         roles: definition
             .roles

@@ -20,6 +20,7 @@ pub struct Words {
     after: &'static str,
     evidence: &'static str,
     critical_path: &'static str,
+    prepared_by: &'static str,
     raci: &'static str,
     raci_legend: &'static str,
     task: &'static str,
@@ -55,6 +56,7 @@ const ZH: Words = Words {
     after: "前置任务",
     evidence: "完成的依据",
     critical_path: "关键路径",
+    prepared_by: "制定人",
     raci: "职责分工（RACI）",
     raci_legend: "R 负责执行 · A 最终负责 · C 事先咨询 · I 事后告知",
     task: "任务",
@@ -90,6 +92,7 @@ const EN: Words = Words {
     after: "after",
     evidence: "Done when",
     critical_path: "Critical path",
+    prepared_by: "prepared by",
     raci: "Who does what (RACI)",
     raci_legend: "R responsible: does it · A accountable: answers for it · C consulted: asked before · I informed: told after",
     task: "Task",
@@ -173,6 +176,14 @@ fn estimate_note(fee: &super::engine::FeeEstimate, w: &Words) -> String {
     }
 }
 
+/// ` · prepared by <name>` for the cover line, the name made safe by `escape`; empty when
+/// nobody is named.
+fn prepared_by(plan: &Plan, w: &Words, escape: &dyn Fn(&str) -> String) -> String {
+    plan.prepared_by.as_deref().map_or(String::new(), |name| {
+        format!(" · {} {}", w.prepared_by, escape(name))
+    })
+}
+
 /// The RACI matrix: the roles with a part in any item (in the wizard's order), and for each
 /// item its letters under each of them (`R/A`, `C`, `I` or nothing).
 pub fn raci(
@@ -218,13 +229,14 @@ pub fn markdown(plan: &Plan, link: &dyn Fn(&str) -> String) -> String {
     let colon = colon(&plan.lang);
     out.push_str(&format!("# {}{colon}{merchant}\n\n", w.title));
     out.push_str(&format!(
-        "{} {} · {} {} · {} {}\n\n",
+        "{} {} · {} {} · {} {}{}\n\n",
         w.versions,
         plan.wizard_version,
         w.fee_data,
         plan.fee_data_version,
         w.start,
-        plan.schedule.start
+        plan.schedule.start,
+        prepared_by(plan, w, &markdown_text)
     ));
     out.push_str(&format!("## {}\n\n", w.summary));
     let recommended: Vec<&str> = plan
@@ -656,7 +668,7 @@ pub fn html(plan: &Plan, link: &dyn Fn(&str) -> String, locale: &str) -> String 
         e(&plan.merchant)
     );
     out.push_str(&format!(
-        "<h1>{}{colon}{}</h1>\n<p class=\"meta\">{} {} · {} {} · {} {}</p>\n",
+        "<h1>{}{colon}{}</h1>\n<p class=\"meta\">{} {} · {} {} · {} {}{}</p>\n",
         e(w.title),
         e(&plan.merchant),
         e(w.versions),
@@ -664,7 +676,8 @@ pub fn html(plan: &Plan, link: &dyn Fn(&str) -> String, locale: &str) -> String 
         e(w.fee_data),
         e(&plan.fee_data_version),
         e(w.start),
-        plan.schedule.start
+        plan.schedule.start,
+        prepared_by(plan, w, &e)
     ));
     let s = &plan.schedule;
     let recommended: Vec<String> = plan

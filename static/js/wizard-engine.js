@@ -284,6 +284,7 @@ export function plan(compiled, answers, start, lang) {
     fee_data_version: providers.version,
     lang,
     merchant: typeof answers.merchant_name === "string" ? answers.merchant_name : "",
+    prepared_by: typeof answers.prepared_by === "string" && answers.prepared_by.trim() ? answers.prepared_by : null,
     answers: kept,
     roles: definition.roles.map((r) => ({ id: r.id, name: text(r, lang) })),
     providers: ranked,

@@ -72,6 +72,11 @@ export function raci(plan) {
   return { roles, rows: plan.items.map((item) => ({ item, cells: roles.map((r) => letters(item, r.id)) })) };
 }
 
+/** " · prepared by <name>" for the cover line (Rust's `prepared_by`), or "". */
+export function preparedBy(plan, w, escape = (t) => t) {
+  return plan.prepared_by == null ? "" : ` · ${w.prepared_by} ${escape(plan.prepared_by)}`;
+}
+
 /** The plan as a Markdown checklist. */
 export function markdown(plan, compiled) {
   const w = wordsFor(plan, compiled);
@@ -80,7 +85,8 @@ export function markdown(plan, compiled) {
   const colon = colonFor(plan);
   const s = plan.schedule;
   let out = `# ${w.title}${colon}${markdownText(plan.merchant)}\n\n`;
-  out += `${w.versions} ${plan.wizard_version} · ${w.fee_data} ${plan.fee_data_version} · ${w.start} ${s.start}\n\n`;
+  out += `${w.versions} ${plan.wizard_version} · ${w.fee_data} ${plan.fee_data_version} · ${w.start} ${s.start}` +
+    `${preparedBy(plan, w, markdownText)}\n\n`;
   out += `## ${w.summary}\n\n`;
   out += `- ${w.providers}${colon}${plan.providers.filter((p) => p.recommended).map((p) => p.name).join(", ")}\n`;
   out += `- ${w.duration}${colon}${s.days[0]}–${s.days[1]} ${w.days} (${s.earliest_finish} – ${s.latest_finish})\n`;

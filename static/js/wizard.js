@@ -300,7 +300,8 @@ class Wizard {
     this.countEl = h("p", { class: "wizard-count" });
     const title = h("h2", { class: "wizard-plan-title", tabindex: "-1" }, `${w.title}${colon}${plan.merchant}`);
     const meta = h("p", { class: "wizard-meta" },
-      `${w.versions} ${plan.wizard_version} · ${w.fee_data} ${plan.fee_data_version} · ${w.start} ${plan.schedule.start}`);
+      `${w.versions} ${plan.wizard_version} · ${w.fee_data} ${plan.fee_data_version} · ${w.start} ${plan.schedule.start}` +
+        exporter.preparedBy(plan, w));
     this.stage.replaceChildren(h("div", { class: "wizard-plan" },
       title, meta, this.actions(plan),
       h("div", { class: "wizard-readiness" }, this.verdictEl, this.countEl),

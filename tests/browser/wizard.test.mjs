@@ -49,15 +49,15 @@ async function answer(page, id, value) {
 /** The milk-tea shop of tests/fixtures/merchants, answered on the page. */
 async function answerMilkTea(page) {
   await page.locator(form).waitFor();
-  assert.match(await page.textContent(".wizard-progress"), /第 1 题，共 9 题/);
+  assert.match(await page.textContent(".wizard-progress"), /第 1 题，共 10 题/);
   // Nothing typed: refused, with the reason said, and still the first question.
   await page.click(`${form} .wizard-next`);
   assert.equal(await page.textContent(".wizard-error"), "请先回答这个问题。");
   assert.equal(await question(page), "merchant_name");
   await answer(page, "merchant_name", "上海街角奶茶铺");
   await answer(page, "counter", "till");
-  // A till brings the question about tills: ten questions now.
-  assert.match(await page.textContent(".wizard-progress"), /第 3 题，共 10 题/);
+  // A till brings the question about tills: eleven questions now.
+  assert.match(await page.textContent(".wizard-progress"), /第 3 题，共 11 题/);
   assert.equal(await page.getAttribute(".wizard-progress progress", "value"), "3");
   await page.click(`${form} .wizard-back`);
   assert.equal(await question(page), "counter");
@@ -80,6 +80,9 @@ async function answerMilkTea(page) {
   await answer(page, "team", "none");
   await answer(page, "tills", 2);
   await answer(page, "launch_date", "2027-03-01");
+  // Who prepares the plan may be left empty.
+  assert.equal(await page.textContent(`${form} .wizard-next`), "生成我的计划");
+  await answer(page, "prepared_by", "");
   await page.locator(".wizard-plan").waitFor();
 }
 
@@ -205,12 +208,13 @@ test("answers from a link are checked, and a hostile merchant name stays text ev
   const answers = new URLSearchParams({
     start: "2026-11-30", merchant_name: name, counter: "website", customers: "overseas",
     registered_in: "mainland", monthly_transactions: "1200", average_ticket: "60", sales_system: "ecommerce_platform",
-    team: "outsourced", launch_date: "2027-04-01",
+    team: "outsourced", launch_date: "2027-04-01", prepared_by: "<b>Li</b> & Co",
   });
   await page.goto(`${url}/en/wizard/#${answers}`);
   await page.locator(".wizard-plan").waitFor();
   assert.equal(await page.textContent(".wizard-plan-title"), `Rollout plan: ${name}`);
-  assert.equal(await page.locator(".wizard-plan img").count(), 0);
+  assert.equal(await page.locator(".wizard-plan img, .wizard-plan b").count(), 0);
+  assert.match(await page.textContent(".wizard-meta"), / · prepared by <b>Li<\/b> & Co$/);
   assert.notEqual(await page.title(), "owned");
   const [download] = await Promise.all([page.waitForEvent("download"), page.click("button[data-format=csv]")]);
   const saved = join(tmp, "hostile.csv");
