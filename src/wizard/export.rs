@@ -21,6 +21,8 @@ pub struct Words {
     evidence: &'static str,
     critical_path: &'static str,
     prepared_by: &'static str,
+    assumptions: &'static str,
+    assume: [&'static str; 3],
     raci: &'static str,
     raci_legend: &'static str,
     task: &'static str,
@@ -57,6 +59,12 @@ const ZH: Words = Words {
     evidence: "完成的依据",
     critical_path: "关键路径",
     prepared_by: "制定人",
+    assumptions: "前提",
+    assume: [
+        "工期按工作日（周一至周五）计算，没有扣除法定节假日；计划跨春节、国庆等长假时，请把之后的日期相应顺延。",
+        "每项工期是一个区间：短的是一切顺利，长的是常见的耽搁（补材料、审核退回）。时间线和截止日期按长的排。",
+        "费用按你填写的每月笔数和平均金额估算，费率取自服务商公布的价格并注明了查看日期；签约前请向服务商确认。",
+    ],
     raci: "职责分工（RACI）",
     raci_legend: "R 负责执行 · A 最终负责 · C 事先咨询 · I 事后告知",
     task: "任务",
@@ -93,6 +101,12 @@ const EN: Words = Words {
     evidence: "Done when",
     critical_path: "Critical path",
     prepared_by: "prepared by",
+    assumptions: "Assumptions",
+    assume: [
+        "Durations count business days, Monday to Friday; public holidays are not taken out, so move the later dates back when the plan spans a long holiday such as Spring Festival.",
+        "Each duration is a range: the short end if all goes well, the long end with the usual delays (documents to add, a review sent back). The timeline and due dates use the long end.",
+        "Fees are estimated from the monthly payments and average amount you gave, at the providers' published rates with the date each was read; confirm them with the provider before you sign.",
+    ],
     raci: "Who does what (RACI)",
     raci_legend: "R responsible: does it · A accountable: answers for it · C consulted: asked before · I informed: told after",
     task: "Task",
@@ -260,6 +274,10 @@ pub fn markdown(plan: &Plan, link: &dyn Fn(&str) -> String) -> String {
             "- {target}{colon}{}\n",
             if meets { w.meets } else { w.misses }
         ));
+    }
+    out.push_str(&format!("\n## {}\n\n", w.assumptions));
+    for assumption in w.assume {
+        out.push_str(&format!("- {assumption}\n"));
     }
     out.push_str(&format!(
         "\n## {}\n\n| {} | {} | {} | {} |\n|---|---:|---|---|\n",
@@ -708,6 +726,11 @@ pub fn html(plan: &Plan, link: &dyn Fn(&str) -> String, locale: &str) -> String 
             "<li class=\"{class}\">{target}{colon}{}</li>\n",
             e(text)
         ));
+    }
+    out.push_str("</ul>\n");
+    out.push_str(&format!("<h2>{}</h2>\n<ul>\n", e(w.assumptions)));
+    for assumption in w.assume {
+        out.push_str(&format!("<li>{}</li>\n", e(assumption)));
     }
     out.push_str("</ul>\n");
     out.push_str(&format!(

@@ -93,6 +93,7 @@ export function markdown(plan, compiled) {
   if (s.target != null && s.meets_target != null) {
     out += `- ${s.target}${colon}${s.meets_target ? w.meets : w.misses}\n`;
   }
+  out += `\n## ${w.assumptions}\n\n${w.assume.map((a) => `- ${a}\n`).join("")}`;
   out += `\n## ${w.providers}\n\n| ${w.provider} | ${w.score} | ${w.why} | ${w.fees} |\n|---|---:|---|---|\n`;
   for (const provider of plan.providers) {
     const fees = provider.fees.map((f) =>

@@ -306,6 +306,7 @@ class Wizard {
       title, meta, this.actions(plan),
       h("div", { class: "wizard-readiness" }, this.verdictEl, this.countEl),
       section(w.summary, this.summary(plan, colon), this.answersList(plan)),
+      section(w.assumptions, h("ul", { class: "wizard-assumptions" }, ...w.assume.map((a) => h("li", null, a)))),
       section(w.providers, this.providerTable(plan, colon)),
       // Scrolls sideways on a phone: focusable, so it can be scrolled with the keyboard.
       section(w.timeline, h("div", { class: "wizard-timeline", tabindex: "0", role: "region", "aria-label": w.timeline },
