@@ -139,6 +139,10 @@ const EN: &[(&str, &str)] = &[
     ("wizard_gate", "must be done before go-live"),
     ("wizard_guide", "How, in the guide"),
     (
+        "wizard_other_providers",
+        "Other providers, not recommended for you",
+    ),
+    (
         "wizard_link_invalid",
         "The link's answer to this question is not one the wizard offers. Please answer it again.",
     ),
@@ -275,6 +279,7 @@ const ZH: &[(&str, &str)] = &[
     ("wizard_ticked", "已完成 {done}/{total} 项任务"),
     ("wizard_gate", "上线前必须完成"),
     ("wizard_guide", "指南中的做法"),
+    ("wizard_other_providers", "其他服务商（不推荐你用）"),
     (
         "wizard_link_invalid",
         "链接中这道题的回答不在可选范围内，请重新回答。",

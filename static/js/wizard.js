@@ -307,7 +307,7 @@ class Wizard {
       h("div", { class: "wizard-readiness" }, this.verdictEl, this.countEl),
       section(w.summary, this.summary(plan, colon), this.answersList(plan)),
       section(w.assumptions, h("ul", { class: "wizard-assumptions" }, ...w.assume.map((a) => h("li", null, a)))),
-      section(w.providers, this.providerTable(plan, colon)),
+      section(w.providers, ...this.providerTables(plan, colon)),
       // Scrolls sideways on a phone: focusable, so it can be scrolled with the keyboard.
       section(w.timeline, h("div", { class: "wizard-timeline", tabindex: "0", role: "region", "aria-label": w.timeline },
         timeline(plan, w.timeline)),
@@ -442,10 +442,21 @@ class Wizard {
     return h("details", { class: "wizard-answers" }, h("summary", null, this.d.answers), h("dl", null, ...rows));
   }
 
-  providerTable(plan, colon) {
+  /** The recommended providers' table, then the others' (folded: why not, and their fees). */
+  providerTables(plan, colon) {
+    const recommended = plan.providers.filter((p) => p.recommended);
+    const others = plan.providers.filter((p) => !p.recommended);
+    return [
+      recommended.length ? this.providerTable(recommended, colon, this.words.providers) : null,
+      others.length ? h("details", { class: "wizard-others" }, h("summary", null, this.d.other_providers),
+        this.providerTable(others, colon, this.d.other_providers)) : null,
+    ];
+  }
+
+  providerTable(providers, colon, label) {
     const w = this.words;
     const head = h("tr", null, ...[w.provider, w.score, w.why, w.fees].map((t) => h("th", { scope: "col" }, t)));
-    const rows = plan.providers.map((p) => h("tr", { class: p.recommended ? "wizard-recommended" : null },
+    const rows = providers.map((p) => h("tr", { class: p.recommended ? "wizard-recommended" : null },
       h("th", { scope: "row" }, p.name),
       h("td", { class: "wizard-score", "data-label": w.score }, String(p.score)),
       h("td", { "data-label": w.why }, ...p.reasons.flatMap((r, i) => (i ? [h("br"), r] : [r]))),
@@ -455,7 +466,8 @@ class Wizard {
         const line = [`${f.label}${colon}${exporter.feeAmount(f, w)} (`, source, f.estimate ? `, ${w.estimate})` : ")"];
         return i ? [h("br"), ...line] : line;
       }))));
-    return h("div", { class: "wizard-table wizard-providers", tabindex: "0", role: "region", "aria-label": w.providers }, h("table", null, h("thead", null, head), h("tbody", null, ...rows)));
+    return h("div", { class: "wizard-table wizard-providers", tabindex: "0", role: "region", "aria-label": label },
+      h("table", null, h("thead", null, head), h("tbody", null, ...rows)));
   }
 
   /** Who does what: a task per row, a role per column, R/A/C/I in the cells. */

@@ -192,6 +192,7 @@ test("search finds the wizard page in each language", async () => {
   for (const [path, words, target] of [["/guide/", "上线计划", "/wizard/"], ["/en/guide/", "rollout plan", "/en/wizard/"]]) {
     await page.goto(url + path);
     await page.keyboard.press("Control+k");
+    await page.locator(".search-dialog[open] input").waitFor();
     await page.keyboard.type(words);
     const first = page.locator(".search-dialog[open] [role=option]").first();
     await first.waitFor();
