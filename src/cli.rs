@@ -83,7 +83,7 @@ enum Command {
         #[arg(long, short, value_name = "FILE")]
         out: Option<PathBuf>,
         /// The day the work starts [default: today]
-        #[arg(long, value_name = "YYYY-MM-DD")]
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = start_date)]
         start: Option<chrono::NaiveDate>,
     },
     /// Write a small starter site (Chinese and English) into a new folder
@@ -292,4 +292,12 @@ fn finish(result: Result<Report, Vec<Diagnostic>>, verb: &str, quiet: bool) -> E
             ExitCode::FAILURE
         }
     }
+}
+
+/// A plan's start date: a calendar date from 1900 to 9999 (schedules count days on from it).
+fn start_date(text: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .filter(|d| (1900..=9999).contains(&chrono::Datelike::year(d)))
+        .ok_or_else(|| format!("`{text}` is not a date from 1900 to 9999 written YYYY-MM-DD"))
 }

@@ -9,6 +9,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::error::{Diagnostic, nearest, yaml_diagnostic};
+use crate::markdown::escape;
 
 pub const PROVIDERS_FILE: &str = "content/data/providers.yaml";
 
@@ -55,14 +56,6 @@ impl Source {
                 .get(lang)
                 .or_else(|| text.values().next())
                 .map_or("", String::as_str),
-        }
-    }
-
-    /// The web page, when the source is one.
-    pub fn url(&self) -> Option<&str> {
-        match self {
-            Source::Page(url) => Some(url),
-            Source::Named(_) => None,
         }
     }
 }
@@ -262,7 +255,9 @@ pub fn parse(
                     ),
                 ));
             }
-            if fee.source.in_language("").trim().is_empty() || fee.as_of.0.is_empty() {
+            // A described source's texts are checked with the others, above.
+            let no_page = matches!(&fee.source, Source::Page(url) if url.trim().is_empty());
+            if no_page || fee.as_of.0.is_empty() {
                 let source_line = text
                     .lines()
                     .skip(fee_line)
@@ -361,12 +356,6 @@ pub fn amount(fee: &Fee, strings: &BTreeMap<String, String>) -> String {
         text.push_str(&s("estimate"));
     }
     text
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::new();
-    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
-    out
 }
 
 /// Whether `text` is an http(s) address.

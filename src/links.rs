@@ -151,7 +151,9 @@ fn href(site: &Site, target: usize, fragment: Option<&str>) -> Result<LinkTarget
     Ok(LinkTarget::Internal(href))
 }
 
-fn check_anchor(site: &Site, page: usize, fragment: &str) -> Result<(), Problem> {
+/// Whether page `page` has a heading with id `fragment`; the problem, with the nearest id as a
+/// hint, when it has not.
+pub fn check_anchor(site: &Site, page: usize, fragment: &str) -> Result<(), Problem> {
     let fragment = percent_decode_str(fragment).decode_utf8_lossy();
     let headings = &site.headings[page];
     if headings.iter().any(|h| h.id == fragment) {

@@ -37,6 +37,13 @@ pub struct TocEntry {
     pub children: Vec<TocEntry>,
 }
 
+/// `text` made safe in HTML element content and double-quoted attributes (`&`, `<`, `>`, `"`).
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let _ = escape_html(&mut out, text);
+    out
+}
+
 /// A GitHub-style heading slug that keeps letters of every script: `API 密钥 (v3)` → `api-密钥-v3`.
 pub fn slugify(text: &str) -> String {
     let mut slug = String::new();

@@ -7,7 +7,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use pulldown_cmark_escape::escape_html;
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera, Value};
@@ -18,7 +17,7 @@ use crate::data;
 use crate::error::{Diagnostic, Diagnostics, LineIndex};
 use crate::i18n::{self, Strings};
 use crate::links;
-use crate::markdown::{self, Problem};
+use crate::markdown::{self, Problem, escape};
 use crate::search;
 use crate::site::{Site, alias_path};
 use crate::theme::Theme;
@@ -397,18 +396,12 @@ impl Renderer {
     /// The pages without Markdown that search should find, by language: the wizard's page
     /// (its title and introduction), where the site has one.
     fn search_extras(&self, site: &Site) -> Vec<(usize, search::index::Document)> {
-        if site.wizard.is_none() || site.providers.is_none() {
-            return Vec::new();
-        }
         let config = &site.config;
         self.languages
             .iter()
             .enumerate()
             .filter_map(|(lang, shared)| {
-                let path = format!("{}wizard/", config.language_prefix(lang));
-                if site.pages.iter().any(|p| p.path == path) {
-                    return None;
-                }
+                let path = wizard_page(site, lang)?;
                 let string = |key: &str| shared.strings.get(key).cloned().unwrap_or_default();
                 let text = format!("{}\n{}", string("wizard_intro"), string("wizard_cta"));
                 Some((
@@ -437,14 +430,12 @@ impl Renderer {
         for (lang, shared) in self.languages.iter().enumerate() {
             let prefix = site.config.language_prefix(lang);
             let not_found = format!("{prefix}404.html");
-            let free = |path: &str| !site.pages.iter().any(|p| p.path == path);
             let mut specials = vec![("404", not_found, "not_found_title", "404.html")];
             let search = format!("{prefix}search/");
-            if site.config.search.enabled && free(&search) {
+            if site.config.search.enabled && !has_page_at(site, &search) {
                 specials.push(("search", search, "search_title", "search.html"));
             }
-            let wizard = format!("{prefix}wizard/");
-            if shared.wizard_enabled() && free(&wizard) {
+            if let Some(wizard) = wizard_page(site, lang) {
                 specials.push(("wizard", wizard, "wizard_title", "wizard.html"));
             }
             for (kind, path, title_key, template) in specials {
@@ -596,9 +587,8 @@ struct Shared {
     asset_urls: BTreeMap<String, String>,
     /// The `search` value: where this language's index and search page are.
     search: Value,
-    /// The `wizard` value (see `set_wizard`), as a template value and as JSON.
+    /// The `wizard` value (see `set_wizard`).
     wizard: Value,
-    wizard_json: serde_json::Value,
 }
 
 impl Shared {
@@ -659,7 +649,6 @@ impl Shared {
             asset_urls: assets,
             search: Value::from_serializable(&serde_json::json!({"enabled": false})),
             wizard: Value::from_serializable(&serde_json::json!({})),
-            wizard_json: serde_json::json!({}),
         }
     }
 
@@ -687,7 +676,6 @@ impl Shared {
             None => serde_json::json!({}),
         };
         self.wizard = self.shared_value(&value);
-        self.wizard_json = value;
     }
 
     /// The interface strings whose key starts with `prefix`, keyed without it.
@@ -696,11 +684,6 @@ impl Shared {
             .iter()
             .filter_map(|(key, value)| Some((key.strip_prefix(prefix)?, value.as_str())))
             .collect()
-    }
-
-    /// Whether the site has a wizard (and so a wizard page).
-    fn wizard_enabled(&self) -> bool {
-        self.wizard_json.get("data").is_some()
     }
 
     /// Sets the `search` value from each language's index URL.
@@ -1001,6 +984,18 @@ fn render_page(
     }
 }
 
+/// Whether a Markdown page is served at site path `path` (a special page then stays away).
+fn has_page_at(site: &Site, path: &str) -> bool {
+    site.pages.iter().any(|p| p.path == path)
+}
+
+/// The wizard page's site path in language `lang` (`wizard/`, `en/wizard/`), when the site has
+/// a wizard and no Markdown page of its own there.
+fn wizard_page(site: &Site, lang: usize) -> Option<String> {
+    let path = format!("{}wizard/", site.config.language_prefix(lang));
+    (site.wizard.is_some() && site.providers.is_some() && !has_page_at(site, &path)).then_some(path)
+}
+
 /// The wizard compiled for the browser's engine (`wizard/<hash>.json`), when the site has one.
 fn wizard_file(site: &Site, fingerprint: bool) -> Option<OutputFile> {
     let bytes = serde_json::to_vec(&crate::wizard::compiled(site)?).ok()?;
@@ -1015,8 +1010,8 @@ fn wizard_file(site: &Site, fingerprint: bool) -> Option<OutputFile> {
     })
 }
 
-/// A page that has no Markdown source: the 404 page (`kind` "404") and the search page
-/// (`kind` "search"), at `path` with template `template`.
+/// A page that has no Markdown source: the 404 page (`kind` "404"), the search page
+/// (`kind` "search") and the wizard page (`kind` "wizard"), at `path` with template `template`.
 fn render_special(
     site: &Site,
     tera: &Tera,
@@ -1048,12 +1043,6 @@ fn render_special(
     context.insert("page", &page_value);
     context.insert_value("nav_html", Value::safe_string(nav));
     tera.render(template, &context)
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let _ = escape_html(&mut out, text);
-    out
 }
 
 /// A small page at each alias that sends the reader (and search engines) to the page.

@@ -81,10 +81,11 @@ impl Run {
         );
     }
 
+    /// Asserts that the run exited with `code`.
     #[track_caller]
-    fn success(self) -> Run {
+    fn exits(self, code: i32) -> Run {
         assert_eq!(
-            self.code, 0,
+            self.code, code,
             "stdout:\n{}\nstderr:\n{}",
             self.stdout, self.stderr
         );
@@ -92,13 +93,13 @@ impl Run {
     }
 
     #[track_caller]
+    fn success(self) -> Run {
+        self.exits(0)
+    }
+
+    #[track_caller]
     fn failure(self) -> Run {
-        assert_eq!(
-            self.code, 1,
-            "stdout:\n{}\nstderr:\n{}",
-            self.stdout, self.stderr
-        );
-        self
+        self.exits(1)
     }
 }
 
@@ -921,7 +922,7 @@ fn wizard_mistakes_fail_the_build_at_their_line() {
         &WIZARD.replacen("@/guide/keys.md#rotation", "@/guide/keys.md#rotate", 1),
     );
     let run = site.run(&["build"]).failure();
-    run.expect_stderr("content/wizard.yaml:55:11: `@/guide/keys.md#rotate`: no heading `#rotate` on the zh page\n  hint: did you mean `#rotation`?");
+    run.expect_stderr("content/wizard.yaml:55:11: `@/guide/keys.md#rotate`: no heading with id `rotate` in content/zh/guide/keys.md\n  hint: did you mean `#rotation`?");
     // Fee channels: a known way of paying, and a condition like any other.
     let channels = "derived:\n  - { id: builds, when: \"team == 'in_house'\" }\n";
     site.write(
@@ -986,6 +987,22 @@ fn ids(list: &serde_json::Value) -> Vec<&str> {
         .iter()
         .map(|x| x["id"].as_str().unwrap())
         .collect()
+}
+
+#[test]
+fn a_start_date_out_of_range_is_refused_not_a_panic() {
+    let site = wizard_site();
+    site.write("answers.yaml", "merchant_name: Tea\nteam: none\n");
+    let answers = site.path("answers.yaml");
+    let run = site
+        .run(&[
+            "plan",
+            "--answers",
+            answers.to_str().unwrap(),
+            "--start=+262142-12-20",
+        ])
+        .exits(2);
+    run.expect_stderr("`+262142-12-20` is not a date from 1900 to 9999 written YYYY-MM-DD");
 }
 
 #[test]

@@ -773,20 +773,13 @@ pub fn check_links(
                 problems.push(d);
                 continue;
             };
-            if !anchor.is_empty() && !site.headings[page].iter().any(|h| h.id == anchor) {
-                let ids = site.headings[page].iter().map(|h| h.id.as_str());
-                let hint =
-                    crate::error::nearest(anchor, ids).map(|a| format!("did you mean `#{a}`?"));
-                let mut d = Diagnostic::error(
-                    path,
-                    line,
-                    col,
-                    format!(
-                        "`{doc}`: no heading `#{anchor}` on the {} page",
-                        language.code
-                    ),
-                );
-                d.hint = hint;
+            if anchor.is_empty() {
+                continue;
+            }
+            if let Err(problem) = crate::links::check_anchor(site, page, anchor) {
+                let mut d =
+                    Diagnostic::error(path, line, col, format!("`{doc}`: {}", problem.message));
+                d.hint = problem.hint;
                 problems.push(d);
             }
         }

@@ -2,6 +2,7 @@
 //! merchant can keep). Every text from the answers is escaped for the format it lands in.
 
 use super::engine::{Plan, PlannedItem};
+use crate::markdown::escape;
 
 /// The words of the exports, by language (Chinese first, English otherwise). The browser's
 /// exports (static/js/wizard-export.js) read the same words from the compiled wizard.
@@ -578,22 +579,6 @@ pub fn ics(plan: &Plan, link: &dyn Fn(&str) -> String) -> String {
     out
 }
 
-/// Text made safe inside HTML (element content and quoted attributes).
-pub fn html_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 const HTML_STYLE: &str = "\
 body{font-family:system-ui,-apple-system,\"PingFang SC\",\"Noto Sans CJK SC\",\"Microsoft YaHei\",sans-serif;\
 line-height:1.5;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}\
@@ -638,7 +623,7 @@ fn timeline_svg(plan: &Plan, label: &str) -> String {
         "<svg viewBox=\"0 0 {w} {height}\" width=\"100%\" role=\"img\" aria-label=\"{label}\" \
          xmlns=\"http://www.w3.org/2000/svg\"><title>{label}</title>",
         w = left + width + 20.0,
-        label = html_text(label)
+        label = escape(label)
     );
     let step = (days / 10.0).ceil().max(1.0) as u32;
     let mut day = 0;
@@ -659,10 +644,10 @@ fn timeline_svg(plan: &Plan, label: &str) -> String {
             "<text x=\"0\" y=\"{ty:.1}\">{title}</text><rect class=\"{class}\" x=\"{x0:.1}\" y=\"{y:.1}\" \
              width=\"{w:.1}\" height=\"12\"><title>{full}: {start} – {due}</title></rect>",
             ty = y + 10.0,
-            title = html_text(&title),
+            title = escape(&title),
             x0 = x(item.start_day),
             w = (x(item.end_day) - x(item.start_day)).max(2.0),
-            full = html_text(&item.title),
+            full = escape(&item.title),
             start = item.start_date,
             due = item.due_date,
         ));
@@ -675,7 +660,7 @@ fn timeline_svg(plan: &Plan, label: &str) -> String {
 /// script, nothing fetched).
 pub fn html(plan: &Plan, link: &dyn Fn(&str) -> String, locale: &str) -> String {
     let w = words(&plan.lang);
-    let e = html_text;
+    let e = escape;
     let colon = colon(&plan.lang);
     let mut out = format!(
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
