@@ -37,7 +37,7 @@ pub struct TocEntry {
     pub children: Vec<TocEntry>,
 }
 
-/// `text` made safe in HTML element content and double-quoted attributes (`&`, `<`, `>`, `"`).
+/// `text` made safe in HTML element content and quoted attributes (`&`, `<`, `>`, quotes).
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let _ = escape_html(&mut out, text);

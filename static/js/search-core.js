@@ -213,8 +213,10 @@ class Index {
   shard(term) {
     const n = fnv1a(shardKey(term)) % this.shardCount;
     if (!this.shards.has(n)) {
-      const loading = fetchGzip(`${this.base}t/${n}.bin`).then(parseShard, () => new Map());
-      this.shards.set(n, loading);
+      // A failed download counts as no match now and is fetched again next time.
+      const loading = fetchGzip(`${this.base}t/${n}.bin`).then(parseShard);
+      loading.catch(() => this.shards.delete(n));
+      this.shards.set(n, loading.catch(() => new Map()));
     }
     return this.shards.get(n);
   }

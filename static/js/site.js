@@ -82,10 +82,9 @@
     }
   }
   function openSearch() {
-    if (typed === null) {
-      typed = "";
-      document.addEventListener("keydown", keepTyped, true);
-    }
+    if (typed !== null) return; // already opening: the keys go on into the box
+    typed = "";
+    document.addEventListener("keydown", keepTyped, true);
     var done = function () {
       document.removeEventListener("keydown", keepTyped, true);
       var text = typed;
@@ -110,11 +109,19 @@
       }
     });
   }
-  if (searchPage) loadSearch(searchPage).then(function (m) { m.page(searchPage); });
+  if (searchPage) {
+    loadSearch(searchPage).then(function (m) { m.page(searchPage); }, function () {
+      searchPage.querySelector(".search-status").textContent = searchPage.dataset.tError;
+    });
+  }
 
   // The wizard page: js/wizard.js asks the questions and shows the plan.
   var wizardPage = document.querySelector(".wizard-page[data-script]");
-  if (wizardPage) import(wizardPage.dataset.script).then(function (m) { return m.start(wizardPage); });
+  if (wizardPage) {
+    import(wizardPage.dataset.script).then(function (m) { return m.start(wizardPage); }, function () {
+      wizardPage.querySelector(".wizard-status").textContent = JSON.parse(wizardPage.dataset.strings).error;
+    });
+  }
 
   // Arriving from a search result (?hl=words): mark the words in the page with the query
   // core's own matching, one <mark> per matched run inside each text node.

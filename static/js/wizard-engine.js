@@ -84,17 +84,20 @@ const round2 = (x) => Math.round(x * 100) / 100;
 
 /**
  * The answers checked against the questions shown for them:
- * `{values, kept}` (condition values with derived ones; the answers kept), or `{errors}`.
+ * `{values, kept, shown}` (condition values with derived ones; the answers kept; the questions
+ * shown), or `{errors, shown}`. The page asks the `shown` questions.
  */
 export function checkAnswers(definition, answers) {
   const errors = [];
   const values = {};
   const kept = {};
+  const shownQuestions = [];
   for (const name of Object.keys(answers)) {
     if (!definition.questions.some((q) => q.id === name)) errors.push({ question: name });
   }
   for (const question of definition.questions) {
     const shown = holds(question.show_if, values);
+    if (shown) shownQuestions.push(question);
     const answer = answers[question.id];
     // No answer: nothing, null, or an empty list of options.
     if (answer === undefined || answer === null || (Array.isArray(answer) && !answer.length) || !shown) {
@@ -132,9 +135,9 @@ export function checkAnswers(definition, answers) {
     if (value !== undefined) values[question.id] = value;
     kept[question.id] = answer;
   }
-  if (errors.length) return { errors };
+  if (errors.length) return { errors, shown: shownQuestions };
   for (const [name, when] of definition.derived) values[name] = holds(when, values);
-  return { values, kept };
+  return { values, kept, shown: shownQuestions };
 }
 
 /** An item's dependencies among the items in the plan; one left out is replaced by its own. */

@@ -5,7 +5,7 @@
 // (tests/browser/wizard-parity.test.mjs); change both together.
 
 /** The words of the exports: Chinese for "zh", English otherwise (as Rust's `words`). */
-const wordsFor = (plan, compiled) => compiled.words[plan.lang === "zh" ? "zh" : "en"];
+export const wordsFor = (plan, compiled) => compiled.words[plan.lang === "zh" ? "zh" : "en"];
 
 /** `@/guide/x.md#anchor` → its absolute URL in the plan's language (the link itself if none). */
 const linker = (plan, compiled) => (doc) => compiled.links[plan.lang]?.[doc]?.url ?? doc;
@@ -14,7 +14,7 @@ const linker = (plan, compiled) => (doc) => compiled.links[plan.lang]?.[doc]?.ur
 const itemsById = (plan) => new Map(plan.items.map((i) => [i.id, i]));
 
 /** The colon between a label and its text: full-width in Chinese (Rust's `colon`). */
-const colonFor = (plan) => (plan.lang === "zh" ? "：" : ": ");
+export const colonFor = (plan) => (plan.lang === "zh" ? "：" : ": ");
 
 /** A file-name-safe form of a merchant's name (Rust's `slug` in src/wizard/mod.rs). */
 export function slug(name) {
@@ -72,9 +72,41 @@ export function raci(plan) {
   return { roles, rows: plan.items.map((item) => ({ item, cells: roles.map((r) => letters(item, r.id)) })) };
 }
 
-/** " · prepared by <name>" for the cover line (Rust's `prepared_by`), or "". */
-export function preparedBy(plan, w, escape = (t) => t) {
-  return plan.prepared_by == null ? "" : ` · ${w.prepared_by} ${escape(plan.prepared_by)}`;
+/** The cover line: wizard and fee-data versions, start, who prepared it (escaped by `escape`). */
+export function coverLine(plan, w, escape = (t) => t) {
+  const preparedBy = plan.prepared_by == null ? "" : ` · ${w.prepared_by} ${escape(plan.prepared_by)}`;
+  return `${w.versions} ${plan.wizard_version} · ${w.fee_data} ${plan.fee_data_version} · ` +
+    `${w.start} ${plan.schedule.start}${preparedBy}`;
+}
+
+/** The summary: recommended providers, duration, and whether the target date is met. */
+export function summaryLines(plan, w) {
+  const colon = colonFor(plan);
+  const s = plan.schedule;
+  const lines = [
+    `${w.providers}${colon}${plan.providers.filter((p) => p.recommended).map((p) => p.name).join(", ")}`,
+    `${w.duration}${colon}${s.days[0]}–${s.days[1]} ${w.days} (${s.earliest_finish} – ${s.latest_finish})`,
+  ];
+  if (s.target != null && s.meets_target != null) lines.push(`${s.target}${colon}${s.meets_target ? w.meets : w.misses}`);
+  return lines;
+}
+
+const WIDE = /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6\u{20000}-\u{3FFFD}]/u;
+
+/** A title cut to fit before its timeline bar, CJK counting double (Rust's `bar_label`). */
+export function barLabel(title) {
+  const ROOM = 52;
+  const width = (c) => (WIDE.test(c) ? 2 : 1);
+  const chars = [...title];
+  if (chars.reduce((sum, c) => sum + width(c), 0) <= ROOM) return title;
+  let out = "";
+  let used = 0;
+  for (const c of chars) {
+    if (used + width(c) > ROOM - 1) break;
+    used += width(c);
+    out += c;
+  }
+  return `${out}…`;
 }
 
 /** The plan as a Markdown checklist. */
@@ -83,16 +115,10 @@ export function markdown(plan, compiled) {
   const link = linker(plan, compiled);
   const item = itemsById(plan);
   const colon = colonFor(plan);
-  const s = plan.schedule;
   let out = `# ${w.title}${colon}${markdownText(plan.merchant)}\n\n`;
-  out += `${w.versions} ${plan.wizard_version} · ${w.fee_data} ${plan.fee_data_version} · ${w.start} ${s.start}` +
-    `${preparedBy(plan, w, markdownText)}\n\n`;
+  out += `${coverLine(plan, w, markdownText)}\n\n`;
   out += `## ${w.summary}\n\n`;
-  out += `- ${w.providers}${colon}${plan.providers.filter((p) => p.recommended).map((p) => p.name).join(", ")}\n`;
-  out += `- ${w.duration}${colon}${s.days[0]}–${s.days[1]} ${w.days} (${s.earliest_finish} – ${s.latest_finish})\n`;
-  if (s.target != null && s.meets_target != null) {
-    out += `- ${s.target}${colon}${s.meets_target ? w.meets : w.misses}\n`;
-  }
+  out += summaryLines(plan, w).map((line) => `- ${line}\n`).join("");
   out += `\n## ${w.assumptions}\n\n${w.assume.map((a) => `- ${a}\n`).join("")}`;
   out += `\n## ${w.providers}\n\n| ${w.provider} | ${w.score} | ${w.why} | ${w.fees} |\n|---|---:|---|---|\n`;
   for (const provider of plan.providers) {

@@ -87,18 +87,8 @@ function fromFragment(questions, hash) {
   return { answers, start: engine.parseDate(start) ? start : today() };
 }
 
-/** The questions shown for `answers`: those whose condition holds on the answers before them. */
-function shownQuestions(answers) {
-  const values = {};
-  const shown = [];
-  for (const q of compiled.definition.questions) {
-    if (!engine.holds(q.show_if, values)) continue;
-    shown.push(q);
-    const answer = answers[q.id];
-    if (answer !== undefined) values[q.id] = answer;
-  }
-  return shown;
-}
+/** The questions shown for `answers`: the engine's rule (conditions on the valid answers before). */
+const shownQuestions = (answers) => engine.checkAnswers(compiled.definition, answers).shown;
 
 /** Only the answers to questions that are shown. */
 function prune(answers) {
@@ -108,11 +98,11 @@ function prune(answers) {
 }
 
 class Wizard {
-  constructor(root) {
+  constructor(root, strings) {
     this.root = root;
-    this.d = JSON.parse(root.dataset.strings);
+    this.d = strings;
     this.lang = root.dataset.lang;
-    this.words = compiled.words[this.lang === "zh" ? "zh" : "en"];
+    this.words = exporter.wordsFor({ lang: this.lang }, compiled);
     this.links = compiled.links[this.lang] || {};
     this.stage = root.querySelector(".wizard-stage");
     const version = compiled.definition.version;
@@ -294,18 +284,16 @@ class Wizard {
     const ticked = storage.get(this.ticksKey);
     this.done = new Set(Array.isArray(ticked) ? ticked.filter((id) => plan.items.some((i) => i.id === id)) : []);
     const w = this.words;
-    const colon = plan.lang === "zh" ? "：" : ": ";
+    const colon = exporter.colonFor(plan);
     const section = (heading, ...content) => h("section", { class: "wizard-section" }, h("h3", null, heading), ...content);
     this.verdictEl = h("p", { class: "wizard-verdict", role: "status" });
     this.countEl = h("p", { class: "wizard-count" });
     const title = h("h2", { class: "wizard-plan-title", tabindex: "-1" }, `${w.title}${colon}${plan.merchant}`);
-    const meta = h("p", { class: "wizard-meta" },
-      `${w.versions} ${plan.wizard_version} · ${w.fee_data} ${plan.fee_data_version} · ${w.start} ${plan.schedule.start}` +
-        exporter.preparedBy(plan, w));
+    const meta = h("p", { class: "wizard-meta" }, exporter.coverLine(plan, w));
     this.stage.replaceChildren(h("div", { class: "wizard-plan" },
       title, meta, this.actions(plan),
       h("div", { class: "wizard-readiness" }, this.verdictEl, this.countEl),
-      section(w.summary, this.summary(plan, colon), this.answersList(plan)),
+      section(w.summary, this.summary(plan), this.answersList(plan)),
       section(w.assumptions, h("ul", { class: "wizard-assumptions" }, ...w.assume.map((a) => h("li", null, a)))),
       section(w.providers, ...this.providerTables(plan, colon)),
       // Scrolls sideways on a phone: focusable, so it can be scrolled with the keyboard.
@@ -417,15 +405,11 @@ class Wizard {
     }
   }
 
-  summary(plan, colon) {
-    const w = this.words;
-    const s = plan.schedule;
-    const recommended = plan.providers.filter((p) => p.recommended).map((p) => p.name).join(", ");
-    return h("ul", { class: "wizard-summary" },
-      h("li", null, `${w.providers}${colon}${recommended}`),
-      h("li", null, `${w.duration}${colon}${s.days[0]}–${s.days[1]} ${w.days} (${s.earliest_finish} – ${s.latest_finish})`),
-      s.target && h("li", { class: s.meets_target ? "wizard-on-time" : "wizard-late" },
-        `${s.target}${colon}${s.meets_target ? w.meets : w.misses}`));
+  summary(plan) {
+    const [providers, duration, target] = exporter.summaryLines(plan, this.words);
+    const late = plan.schedule.meets_target ? "wizard-on-time" : "wizard-late";
+    return h("ul", { class: "wizard-summary" }, h("li", null, providers), h("li", null, duration),
+      target && h("li", { class: late }, target));
   }
 
   /** The answers as the questions put them, to check at a glance. */
@@ -503,24 +487,6 @@ class Wizard {
   }
 }
 
-const WIDE = /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6\u{20000}-\u{3FFFD}]/u;
-
-/** A title cut to fit before its bar, as the HTML plan cuts it (`bar_label` in export.rs). */
-function barLabel(title) {
-  const ROOM = 52;
-  const width = (c) => (WIDE.test(c) ? 2 : 1);
-  const chars = [...title];
-  if (chars.reduce((sum, c) => sum + width(c), 0) <= ROOM) return title;
-  let out = "";
-  let used = 0;
-  for (const c of chars) {
-    if (used + width(c) > ROOM - 1) break;
-    used += width(c);
-    out += c;
-  }
-  return `${out}…`;
-}
-
 /** The timeline: one bar per item over business days, critical ones marked (as in the HTML plan). */
 function timeline(plan, label) {
   const days = Math.max(plan.schedule.days[1], 1);
@@ -536,7 +502,7 @@ function timeline(plan, label) {
   }
   plan.items.forEach((item, i) => {
     const y = row * i + 4;
-    chart.append(svg("text", { x: 0, y: y + 10 }, barLabel(item.title)),
+    chart.append(svg("text", { x: 0, y: y + 10 }, exporter.barLabel(item.title)),
       svg("rect", { class: item.critical ? "bar critical" : "bar", x: x(item.start_day), y, height: 12,
         width: Math.max(x(item.end_day) - x(item.start_day), 2) },
       svg("title", null, `${item.title}: ${item.start_date} – ${item.due_date}`)));
@@ -561,9 +527,12 @@ export async function start(root) {
     throw e;
   }
   status.textContent = "";
-  const wizard = new Wizard(root);
+  const wizard = new Wizard(root, strings);
   wizard.begin();
-  window.addEventListener("hashchange", () => wizard.begin());
+  // A link with other answers pasted into the address bar; not the skip link's #main.
+  window.addEventListener("hashchange", () => {
+    if (fromFragment(wizard.questions, location.hash)) wizard.begin();
+  });
   // A printed plan shows the answers too.
   window.addEventListener("beforeprint", () => root.querySelectorAll("details").forEach((d) => { d.open = true; }));
 }

@@ -167,6 +167,20 @@ for (const lang of ["zh", "en"]) {
   }
 }
 
+test("the page's timeline labels are cut as the HTML plan cuts them (zh, en)", () => {
+  const html = (t) => t.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;").replaceAll("'", "&#39;");
+  for (const lang of ["zh", "en"]) {
+    const sets = referenceMerchants();
+    const files = batch(sets, "labels", "html", lang);
+    files.forEach(({ file, text }, i) => {
+      const rust = [...text.matchAll(/<text x="0" y="[^"]*">([^<]*)<\/text>/g)].map((m) => m[1]);
+      const plan = engine.plan(compiled, sets[i], START, lang);
+      assert.deepEqual(plan.items.map((item) => html(exporter.barLabel(item.title))), rust, file);
+      assert.ok(rust.some((label) => label.endsWith("…")), `${file}: some titles are cut`);
+    });
+  }
+});
+
 test("a merchant's name makes the same file name in the browser as in walletdesk plan", () => {
   const base = answerSets()[0];
   const names = [...NAMES, ...TRICKY_NAMES];

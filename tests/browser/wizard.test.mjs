@@ -178,9 +178,20 @@ test("a merchant answers, ticks, reloads, downloads every export and shares the 
   assert.equal(await page.isVisible(".wizard-plan .wizard-tasks"), true);
   await page.emulateMedia({ media: "screen" });
 
+  // The skip link (#main) is no new set of answers: the plan stays.
+  await page.evaluate(() => { location.hash = "main"; });
+  await page.waitForFunction(() => location.hash === "#main");
+  assert.equal(await page.locator(".wizard-plan").count(), 1);
+
   // Change answers goes back to the questions with the answers kept; the plan follows.
   await page.click(".wizard-change");
   assert.equal(await page.inputValue(`${form} input`), "上海街角奶茶铺");
+  await page.fill(`${form} input`, "街角奶茶二店");
+  while (!(await page.locator(".wizard-plan").count())) await page.click(`${form} .wizard-next`);
+  assert.equal(await page.textContent(".wizard-plan-title"), "上线计划：街角奶茶二店");
+  // Another merchant: its own ticks, none yet.
+  assert.equal(await verdict(page), "not_ready");
+  assert.equal(await page.locator(".wizard-phase input:checked").count(), 0);
 
   assert.deepEqual(problems, []);
   assert.deepEqual(requests.filter((r) => r.origin !== url && r.protocol !== "blob:").map(String), []);
