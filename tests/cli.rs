@@ -1410,17 +1410,49 @@ struct Server {
 
 impl Server {
     fn start(site: &Site) -> Server {
-        let port = free_port();
-        // Quiet: nothing reads its output, which must stay far below a pipe's buffer.
-        let child = spawn_serve(site, port, &["--quiet"]);
-        let server = Server { child, port };
-        for _ in 0..200 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return server;
+        // A port free a moment ago may be taken by another test's server before this one
+        // binds it (and a connection would then reach that server): wait for this server's own
+        // "serving" line, which comes after it is listening, and try another port otherwise.
+        for _ in 0..5 {
+            let port = free_port();
+            let mut child = spawn_serve(site, port, &[]);
+            let (tx, rx) = std::sync::mpsc::channel();
+            for pipe in [
+                child
+                    .stdout
+                    .take()
+                    .map(|p| Box::new(p) as Box<dyn std::io::Read + Send>),
+                child
+                    .stderr
+                    .take()
+                    .map(|p| Box::new(p) as Box<dyn std::io::Read + Send>),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                // Read every line, so the pipes never fill up.
+                let tx = tx.clone();
+                std::thread::spawn(move || {
+                    for line in std::io::BufRead::lines(std::io::BufReader::new(pipe)) {
+                        let _ = tx.send(line.unwrap_or_default());
+                    }
+                });
             }
-            std::thread::sleep(Duration::from_millis(50));
+            drop(tx); // a server that exits (its port taken) closes the channel
+            let listening = loop {
+                match rx.recv_timeout(Duration::from_secs(10)) {
+                    Ok(line) if line.starts_with("serving ") => break true,
+                    Ok(_) => continue,
+                    Err(_) => break false,
+                }
+            };
+            if listening {
+                return Server { child, port };
+            }
+            let _ = child.kill();
+            let _ = child.wait();
         }
-        panic!("serve did not start on port {port}");
+        panic!("serve did not start");
     }
 
     /// Sends a raw HTTP/1.0 request and returns (status, body).
