@@ -20,6 +20,8 @@ struct RawConfig {
     content_security_policy: Option<String>,
     #[serde(default)]
     search: RawSearch,
+    #[serde(default)]
+    publish_hidden: Vec<String>,
 }
 
 /// `search:` of site.yaml.
@@ -138,6 +140,9 @@ pub struct Config {
     /// Emitted as a `<meta http-equiv="Content-Security-Policy">` on every page when set.
     pub content_security_policy: Option<String>,
     pub search: Search,
+    /// Hidden files of `static/` to publish besides `.well-known/` (glob patterns of the path
+    /// below `static/`, e.g. `.htaccess`).
+    pub publish_hidden: globset::GlobSet,
 }
 
 impl Config {
@@ -245,36 +250,22 @@ pub fn parse(
             ));
         }
     }
-    let mut exclude = globset::GlobSetBuilder::new();
-    for pattern in &raw.search.exclude {
-        match globset::GlobBuilder::new(pattern)
-            .literal_separator(true)
-            .build()
-        {
-            Ok(glob) => {
-                exclude.add(glob);
-            }
-            Err(e) => {
-                let (line, col) = text
-                    .lines()
-                    .enumerate()
-                    .find_map(|(i, l)| Some((i + 1, l.find(pattern.as_str())? + 1)))
-                    .unwrap_or((key_line("search"), 1));
-                problems.push(
-                    Diagnostic::error(
-                        path,
-                        line,
-                        col,
-                        format!("search exclude pattern `{pattern}`: {}", e.kind()),
-                    )
-                    .with_hint("patterns match page files below content/<lang>/, e.g. `glossary.md` or `drafts/**`"),
-                );
-            }
-        }
-    }
-    let exclude = exclude
-        .build()
-        .unwrap_or_else(|_| globset::GlobSet::empty());
+    let exclude = glob_set(
+        path,
+        text,
+        &raw.search.exclude,
+        ("search exclude", key_line("search")),
+        "patterns match page files below content/<lang>/, e.g. `glossary.md` or `drafts/**`",
+        &mut problems,
+    );
+    let publish_hidden = glob_set(
+        path,
+        text,
+        &raw.publish_hidden,
+        ("publish_hidden", key_line("publish_hidden")),
+        "patterns match files below static/, e.g. `.htaccess` or `.nojekyll`",
+        &mut problems,
+    );
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -288,7 +279,48 @@ pub fn parse(
             enabled: raw.search.enabled,
             exclude,
         },
+        publish_hidden,
     })
+}
+
+/// The glob patterns of a `site.yaml` list (`what` and the line of its key, for messages); a
+/// bad pattern is reported at its place in the file.
+fn glob_set(
+    path: &Path,
+    text: &str,
+    patterns: &[String],
+    (what, key_line): (&str, usize),
+    hint: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> globset::GlobSet {
+    let mut set = globset::GlobSetBuilder::new();
+    for pattern in patterns {
+        match globset::GlobBuilder::new(pattern)
+            .literal_separator(true)
+            .build()
+        {
+            Ok(glob) => {
+                set.add(glob);
+            }
+            Err(e) => {
+                let (line, col) = text
+                    .lines()
+                    .enumerate()
+                    .find_map(|(i, l)| Some((i + 1, l.find(pattern.as_str())? + 1)))
+                    .unwrap_or((key_line, 1));
+                problems.push(
+                    Diagnostic::error(
+                        path,
+                        line,
+                        col,
+                        format!("{what} pattern `{pattern}`: {}", e.kind()),
+                    )
+                    .with_hint(hint),
+                );
+            }
+        }
+    }
+    set.build().unwrap_or_else(|_| globset::GlobSet::empty())
 }
 
 #[cfg(test)]

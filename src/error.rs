@@ -137,11 +137,14 @@ impl<'a> LineIndex<'a> {
     }
 }
 
-/// The path shown to the user: relative to the site root when it lies inside it.
+/// The path shown to the user: relative to the site root when it lies inside it (`.` for the
+/// root itself).
 pub fn display_path(root: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(root)
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|_| path.to_path_buf())
+    match path.strip_prefix(root) {
+        Ok(rel) if rel.as_os_str().is_empty() => PathBuf::from("."),
+        Ok(rel) => rel.to_path_buf(),
+        Err(_) => path.to_path_buf(),
+    }
 }
 
 /// The key among `candidates` nearest to `unknown`, if it is near enough to be a likely typo.

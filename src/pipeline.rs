@@ -2,9 +2,10 @@
 //! `build` and `check` run the same stages; `check` stops before writing and adds the
 //! completeness warnings (missing translations, orphan pages).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::claims;
 use crate::config::{self, Config};
 use crate::content::load::SiteSources;
 use crate::content::{self, load};
@@ -121,6 +122,7 @@ pub fn compile_sources(
         &config_file.text,
         options.base_url.as_deref(),
     )?;
+    diagnostics.extend(sources.unreadable.iter().cloned());
     let pages = content::parse_pages(&sources.content, &config, options.drafts, &mut diagnostics);
     for ignored in &sources.ignored {
         diagnostics.push(
@@ -153,8 +155,10 @@ pub fn compile_sources(
     if let Some(file) = &sources.wizard {
         site.wizard = wizard_definition(&site, file, &mut diagnostics);
     }
-    let theme = theme::merge(&sources.templates, &sources.static_files);
+    let published = published_static(sources, &site.config, &mut diagnostics);
+    let theme = theme::merge(&sources.templates, &published);
     let rendered = render::render_site(&site, &theme, cache, !options.live, &mut diagnostics);
+    diagnostics.extend(claims::check(&rendered.files));
     match rendered.renderer {
         Some(renderer) if !diagnostics.has_errors() => Ok(Compiled {
             site,
@@ -166,6 +170,39 @@ pub fn compile_sources(
         }),
         _ => Err(diagnostics.into_sorted()),
     }
+}
+
+/// The files of `static/` to publish: all but hidden ones, which are published when they are
+/// under `.well-known/` (domain verification files, e.g. Apple Pay's) or chosen in site.yaml
+/// (`publish_hidden`); any other hidden file is left out with a warning.
+fn published_static(
+    sources: &SiteSources,
+    config: &Config,
+    diagnostics: &mut Diagnostics,
+) -> Vec<load::StaticFile> {
+    let mut published = Vec::with_capacity(sources.static_files.len());
+    for file in &sources.static_files {
+        let wanted = !file.is_hidden()
+            || file.rel.starts_with(".well-known/")
+            || config.publish_hidden.is_match(&file.rel);
+        if wanted {
+            published.push(file.clone());
+        } else {
+            diagnostics.push(
+                Diagnostic::warning(
+                    format!("static/{}", file.rel),
+                    0,
+                    0,
+                    "hidden file not published",
+                )
+                .with_hint(format!(
+                    "to publish it, list it in site.yaml: publish_hidden: [{}]",
+                    file.rel
+                )),
+            );
+        }
+    }
+    published
 }
 
 /// `content/wizard.yaml`, checked against the site's languages, providers and pages.
@@ -201,18 +238,8 @@ fn wizard_definition(
 
 /// Reads the site and compiles it; nothing is written.
 pub fn compile(options: &Options) -> Result<Compiled, Vec<Diagnostic>> {
-    let mut diagnostics = Diagnostics::default();
-    let sources = load::read_site(&options.root, &mut diagnostics);
-    let result = compile_sources(options, &sources, &mut RenderCache::default());
-    if !diagnostics.has_errors() {
-        return result;
-    }
-    // Files that could not be read are reported with everything else that is wrong (when
-    // site.yaml itself is missing, reading already said so).
-    if sources.config.is_some() {
-        diagnostics.extend(result.err().into_iter().flatten());
-    }
-    Err(diagnostics.into_sorted())
+    let sources = load::read_site(&options.root);
+    compile_sources(options, &sources, &mut RenderCache::default())
 }
 
 fn pages_per_language(site: &Site) -> Vec<(String, usize)> {
@@ -244,25 +271,36 @@ pub fn build(options: &Options) -> Result<Report, Vec<Diagnostic>> {
         .iter()
         .map(|d| root.join(d))
         .collect();
-    if let Err(refusal) = output::check(&out, &root, &sources, options.force) {
-        let (message, hint) = refusal.message(&display_path(&root, &out));
+    // Messages name the output as the user wrote it.
+    let shown = match &options.output {
+        Some(given) => given.clone(),
+        None => display_path(&root, &out),
+    };
+    let home = std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .and_then(|h| output::normalize(Path::new(&h)).ok());
+    if let Err(refusal) = output::check(&out, &root, &sources, options.force, home.as_deref()) {
+        let (message, hint) = refusal.message(&shown);
         return Err(vec![
-            Diagnostic::error(display_path(&root, &out), 0, 0, message).with_hint(hint),
+            Diagnostic::error(&shown, 0, 0, message).with_hint(hint),
         ]);
     }
 
     let compiled = compile(options)?;
-    output::write_site(&out, &compiled.files).map_err(|e| {
+    let cannot_write = |e: std::io::Error| {
         vec![
-            Diagnostic::error(
-                display_path(&root, &out),
-                0,
-                0,
-                format!("cannot write the site: {e}"),
-            )
-            .with_hint("the previous output, if any, is unchanged"),
+            Diagnostic::error(&shown, 0, 0, format!("cannot write the site: {e}"))
+                .with_hint("the previous output, if any, is unchanged"),
         ]
-    })?;
+    };
+    let lock = output::lock(&out, |holder| {
+        eprintln!(
+            "{} is being written by another {holder}; waiting for it to finish",
+            shown.display()
+        );
+    })
+    .map_err(cannot_write)?;
+    output::write_site(&out, &compiled.files, &lock).map_err(cannot_write)?;
     Ok(Report {
         pages: pages_per_language(&compiled.site),
         files: compiled.files.len(),

@@ -54,6 +54,10 @@ pub struct Preview {
     built: Option<Compiled>,
     files: Arc<Files>,
     errors: Vec<Diagnostic>,
+    /// The served files came from a fast path (one page re-rendered, one static file
+    /// replaced) and may differ from a full build in what the fast path does not redo (the
+    /// search index, checks over the whole site): [`Preview::settle`] recompiles.
+    unsettled: bool,
 }
 
 /// The URL path that serves an output file: `guide/index.html` → `/guide/`.
@@ -75,8 +79,7 @@ impl Preview {
     /// Reads and builds the site. A failed first build is kept as errors: the preview then
     /// serves only the error page until a rebuild succeeds.
     pub fn new(options: Options) -> Preview {
-        let mut diagnostics = Diagnostics::default();
-        let sources = load::read_site(&options.root, &mut diagnostics);
+        let sources = load::read_site(&options.root);
         let mut preview = Preview {
             options,
             sources,
@@ -84,12 +87,9 @@ impl Preview {
             built: None,
             files: Arc::new(Files::new()),
             errors: Vec::new(),
+            unsettled: false,
         };
-        if diagnostics.has_errors() {
-            preview.errors = diagnostics.into_sorted();
-        } else {
-            preview.recompile();
-        }
+        preview.recompile();
         preview
     }
 
@@ -107,47 +107,61 @@ impl Preview {
         self.built.as_ref()
     }
 
-    /// Applies a batch of changes with the smallest rebuild that is still correct.
+    /// Applies a batch of changes with the smallest rebuild that is still correct: the changed
+    /// files are read again and either re-rendered alone (then [`Preview::settle`] finishes the
+    /// job) or the site is recompiled.
     pub fn apply(&mut self, changes: &[Change]) -> Update {
         let scope = self.scope(changes);
         let paths: Vec<PathBuf> = changes.iter().map(|c| c.path.clone()).collect();
-        let mut diagnostics = Diagnostics::default();
-        if scope == Scope::Reread || !load::reread(&mut self.sources, &paths, &mut diagnostics) {
-            diagnostics = Diagnostics::default();
-            self.sources = load::read_site(&self.options.root, &mut diagnostics);
+        if scope == Scope::Reread || !load::reread(&mut self.sources, &paths) {
+            self.sources = load::read_site(&self.options.root);
         }
-        if diagnostics.has_errors() {
-            return self.fail(diagnostics.into_sorted());
-        }
-        let update = match scope {
+        let fast = match scope {
+            _ if !self.sources.unreadable.is_empty() => None,
             Scope::Pages => self.rerender_pages(&paths),
             Scope::Static => self.replace_static(changes),
             Scope::Recompile | Scope::Reread => None,
         };
-        update.unwrap_or_else(|| self.recompile())
+        match fast {
+            Some(update) => {
+                self.unsettled = true;
+                update
+            }
+            None => self.recompile(),
+        }
+    }
+
+    /// Whether a fast path left work for [`Preview::settle`].
+    pub fn is_settled(&self) -> bool {
+        !self.unsettled
+    }
+
+    /// Recompiles after a fast path, so that what is served is exactly what `build` makes from
+    /// the same files (search index, whole-site checks). `None` when there is nothing to do.
+    pub fn settle(&mut self) -> Option<Update> {
+        if !self.unsettled {
+            return None;
+        }
+        Some(self.recompile())
     }
 
     fn scope(&self, changes: &[Change]) -> Scope {
-        if changes
-            .iter()
-            .any(|c| matches!(c.kind, ChangeKind::Config | ChangeKind::Data))
-        {
+        if changes.iter().any(|c| {
+            matches!(
+                c.kind,
+                ChangeKind::Config | ChangeKind::Data | ChangeKind::Site
+            )
+        }) {
             return Scope::Reread;
         }
+        // A fast path only from a good build of the files as they were: after a failed
+        // rebuild the last good build is older than the sources, and re-rendering one page
+        // of it would show an old state of the others.
         let healthy = self.built.is_some() && self.errors.is_empty();
         if healthy && changes.iter().all(|c| c.kind == ChangeKind::Static) {
             return Scope::Static;
         }
-        // Pages alone, when every current error is in one of the pages being changed.
-        let changed_files: Vec<PathBuf> = changes.iter().map(|c| c.path.clone()).collect();
-        let errors_here = self
-            .errors
-            .iter()
-            .all(|e| changed_files.iter().any(|p| p.ends_with(&e.path)));
-        if self.built.is_some()
-            && errors_here
-            && changes.iter().all(|c| c.kind == ChangeKind::Content)
-        {
+        if healthy && changes.iter().all(|c| c.kind == ChangeKind::Content) {
             return Scope::Pages;
         }
         Scope::Recompile
@@ -176,7 +190,7 @@ impl Preview {
                 &mut diagnostics,
             );
             if diagnostics.has_errors() {
-                continue;
+                return None;
             }
             let page = pages.pop()?;
             let old = &built.site.pages[*index];
@@ -186,9 +200,6 @@ impl Preview {
                 return None;
             }
             parsed.push((*index, page));
-        }
-        if diagnostics.has_errors() {
-            return Some(self.fail(diagnostics.into_sorted()));
         }
         let mut outputs = Vec::new();
         for (index, page) in parsed {
@@ -203,7 +214,8 @@ impl Preview {
             outputs.extend(file);
         }
         if diagnostics.has_errors() {
-            return Some(self.fail(diagnostics.into_sorted()));
+            // A full recompile reports these with everything else a build would.
+            return None;
         }
         let mut files = (*self.files).clone();
         let mut urls = Vec::new();
@@ -248,6 +260,7 @@ impl Preview {
 
     /// Compiles the whole site from the sources in memory, reusing cached Markdown bodies.
     fn recompile(&mut self) -> Update {
+        self.unsettled = false;
         match pipeline::compile_sources(&self.options, &self.sources, &mut self.cache) {
             Ok(compiled) => {
                 let files = files_map(&compiled.files);

@@ -12,6 +12,7 @@ use serde::Serialize;
 use tera::{Context, Tera, Value};
 use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
+use crate::claims::Origin;
 use crate::content::{Page, PageKind};
 use crate::data;
 use crate::error::{Diagnostic, Diagnostics, LineIndex};
@@ -19,22 +20,29 @@ use crate::i18n::{self, Strings};
 use crate::links;
 use crate::markdown::{self, Problem, escape};
 use crate::search;
-use crate::site::{Site, alias_path};
+use crate::site::{Site, alias_line, alias_path};
 use crate::theme::Theme;
 
-/// A file of the built site: its path below the output folder (with `/`) and its bytes.
+/// A file of the built site: its path below the output folder (with `/`), its bytes and where
+/// it comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
     pub path: String,
     pub bytes: Arc<[u8]>,
+    pub origin: Origin,
 }
 
 impl OutputFile {
-    fn text(path: impl Into<String>, text: String) -> Self {
+    pub fn new(path: impl Into<String>, bytes: impl Into<Arc<[u8]>>, origin: Origin) -> Self {
         OutputFile {
             path: path.into(),
-            bytes: Arc::from(text.into_bytes()),
+            bytes: bytes.into(),
+            origin,
         }
+    }
+
+    fn text(path: impl Into<String>, text: String, origin: Origin) -> Self {
+        OutputFile::new(path, text.into_bytes(), origin)
     }
 }
 
@@ -274,9 +282,12 @@ pub fn render_site(
         diagnostics.push(diagnostic);
     }
     files.extend(renderer.extras(site, theme, diagnostics));
-    files.extend(theme.assets.iter().map(|asset| OutputFile {
-        path: asset.rel.clone(),
-        bytes: Arc::from(asset.bytes.as_slice()),
+    files.extend(theme.assets.iter().map(|asset| {
+        OutputFile::new(
+            asset.rel.clone(),
+            asset.bytes.as_slice(),
+            asset.origin.clone(),
+        )
     }));
     files.extend(search.files);
     files.extend(wizard);
@@ -442,19 +453,28 @@ impl Renderer {
                 let nav = &self.navs[&(lang, None)].0;
                 let special = (kind, path.as_str(), title_key, template);
                 match render_special(site, &self.tera, shared, nav, special) {
-                    Ok(html) => files.push(OutputFile::text(file_for(&path), html)),
+                    Ok(html) => {
+                        let code = &site.config.languages[lang].code;
+                        let origin = Origin::Generated(format!("the {code} {kind} page"));
+                        files.push(OutputFile::text(file_for(&path), html, origin));
+                    }
                     Err(e) => diagnostics.push(template_diagnostic(&e, theme, None)),
                 }
             }
         }
         files.extend(redirects(site));
-        files.push(OutputFile::text("sitemap.xml", sitemap(site)));
+        files.push(OutputFile::text(
+            "sitemap.xml",
+            sitemap(site),
+            Origin::Generated("the sitemap".to_string()),
+        ));
         files.push(OutputFile::text(
             "robots.txt",
             format!(
                 "User-agent: *\nAllow: /\n\nSitemap: {}\n",
                 site.config.base_url.absolute("sitemap.xml")
             ),
+            Origin::Generated("robots.txt".to_string()),
         ));
         files
     }
@@ -976,7 +996,11 @@ fn render_page(
         return (None, problems);
     }
     match tera.render(&template, &context) {
-        Ok(html) => (Some(OutputFile::text(file_for(&page.path), html)), problems),
+        Ok(html) => {
+            let origin = Origin::Page(page.source.clone());
+            let file = OutputFile::text(file_for(&page.path), html, origin);
+            (Some(file), problems)
+        }
         Err(e) => {
             problems.push(template_diagnostic(&e, theme, Some(&page.source)));
             (None, problems)
@@ -1004,10 +1028,11 @@ fn wizard_file(site: &Site, fingerprint: bool) -> Option<OutputFile> {
     } else {
         "wizard".to_string()
     };
-    Some(OutputFile {
-        path: format!("wizard/{name}.json"),
-        bytes: Arc::from(bytes),
-    })
+    Some(OutputFile::new(
+        format!("wizard/{name}.json"),
+        bytes,
+        Origin::Generated("the compiled wizard".to_string()),
+    ))
 }
 
 /// A page that has no Markdown source: the 404 page (`kind` "404"), the search page
@@ -1064,7 +1089,12 @@ fn redirects(site: &Site) -> Vec<OutputFile> {
                  <meta http-equiv=\"refresh\" content=\"0; url={permalink}\">\n</head>\n\
                  <body>\n<p><a href=\"{href}\">{title}</a></p>\n</body>\n</html>\n"
             );
-            files.push(OutputFile::text(file_for(&from), html));
+            let origin = Origin::Alias {
+                source: page.source.clone(),
+                line: alias_line(page, alias),
+                alias: alias.clone(),
+            };
+            files.push(OutputFile::text(file_for(&from), html, origin));
         }
     }
     files

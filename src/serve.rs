@@ -272,18 +272,39 @@ pub fn serve(options: &Options, settings: &Settings) -> Result<(), Vec<Diagnosti
         open_browser(&base_url);
     }
 
-    while let Ok(changes) = watch.batches.recv() {
+    loop {
+        // After a fast rebuild, finish it with a full one while no change is waiting.
+        let changes = match watch.batches.try_recv() {
+            Ok(changes) => changes,
+            Err(_) if !preview.is_settled() => {
+                let started = Instant::now();
+                // Quietly, unless it found something the fast rebuild did not.
+                if let Some(update) = preview.settle().filter(|u| *u != Update::Nothing) {
+                    publish(&live, &preview, &update, started.elapsed(), quiet);
+                }
+                continue;
+            }
+            Err(_) => match watch.batches.recv() {
+                Ok(changes) => changes,
+                Err(_) => break,
+            },
+        };
+        // Watch new or replaced folders before reading, so no later write goes unseen.
+        watch.refresh();
         let started = Instant::now();
         let update = preview.apply(&changes);
-        let elapsed = started.elapsed();
-        *live.files.write().unwrap_or_else(|e| e.into_inner()) = preview.files();
-        live.hub.publish(&update);
-        watch.refresh();
-        if !quiet {
-            report(&update, elapsed);
-        }
+        publish(&live, &preview, &update, started.elapsed(), quiet);
     }
     Ok(())
+}
+
+/// Serves the preview's files and tells the open pages what changed.
+fn publish(live: &Live, preview: &Preview, update: &Update, elapsed: Duration, quiet: bool) {
+    *live.files.write().unwrap_or_else(|e| e.into_inner()) = preview.files();
+    live.hub.publish(update);
+    if !quiet {
+        report(update, elapsed);
+    }
 }
 
 fn print_errors(problems: &[Diagnostic]) {

@@ -259,7 +259,7 @@ fn check_aliases(pages: &[Page], by_path: &HashMap<&str, usize>, diagnostics: &m
 }
 
 /// The line of the front matter that lists `alias` (front matter starts on line 2).
-fn alias_line(page: &Page, alias: &str) -> usize {
+pub fn alias_line(page: &Page, alias: &str) -> usize {
     page.front_yaml
         .lines()
         .position(|l| l.contains(alias))

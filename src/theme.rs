@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use include_dir::{Dir, include_dir};
 use xxhash_rust::xxh3::xxh3_64;
 
+use crate::claims::Origin;
 use crate::content::load::{SourceFile, StaticFile};
 use crate::highlight;
 
@@ -25,12 +26,13 @@ pub struct Template {
     pub text: String,
 }
 
-/// A static file with its content hash (16 hex digits of xxh3).
+/// A static file with its content hash (16 hex digits of xxh3) and where it comes from.
 #[derive(Debug, Clone)]
 pub struct Asset {
     pub rel: String,
     pub bytes: Vec<u8>,
     pub hash: String,
+    pub origin: Origin,
 }
 
 #[derive(Debug, Clone)]
@@ -66,25 +68,32 @@ pub fn merge(site_templates: &[(String, SourceFile)], site_static: &[StaticFile]
         );
     }
 
-    let mut assets: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    // A site's file replaces the theme's of the same name: that is how a theme is adjusted.
+    let mut assets: BTreeMap<String, (Vec<u8>, Origin)> = BTreeMap::new();
     assets.insert(
         HIGHLIGHT_CSS.to_string(),
-        highlight::stylesheet().into_bytes(),
+        (
+            highlight::stylesheet().into_bytes(),
+            Origin::Generated("the highlighting stylesheet".to_string()),
+        ),
     );
     for file in embedded_files(&DEFAULT_STATIC) {
-        assets.insert(slash_path(file.path()), file.contents().to_vec());
+        let bytes = file.contents().to_vec();
+        assets.insert(slash_path(file.path()), (bytes, Origin::Theme));
     }
     for file in site_static {
-        assets.insert(file.rel.clone(), file.bytes.clone());
+        let origin = Origin::Static(PathBuf::from(format!("static/{}", file.rel)));
+        assets.insert(file.rel.clone(), (file.bytes.clone(), origin));
     }
     Theme {
         templates: templates.into_values().collect(),
         assets: assets
             .into_iter()
-            .map(|(rel, bytes)| Asset {
+            .map(|(rel, (bytes, origin))| Asset {
                 hash: format!("{:016x}", xxh3_64(&bytes)),
                 rel,
                 bytes,
+                origin,
             })
             .collect(),
     }

@@ -22,6 +22,9 @@ pub enum ChangeKind {
     Static,
     /// `site.yaml`.
     Config,
+    /// The site folder itself appeared, moved or was replaced, or events were lost: read
+    /// everything again.
+    Site,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +46,9 @@ fn is_scratch(name: &str) -> bool {
 /// The kind of change a path under `root` is, or `None` when it does not belong to the site.
 pub fn classify(root: &Path, path: &Path) -> Option<ChangeKind> {
     let rel = path.strip_prefix(root).ok()?;
+    if rel.as_os_str().is_empty() {
+        return Some(ChangeKind::Site);
+    }
     let parts: Vec<&str> = rel
         .components()
         .map(|c| match c {
@@ -70,8 +76,26 @@ pub const WATCHED: [&str; 3] = ["content", "templates", "static"];
 pub struct Watch {
     watcher: RecommendedWatcher,
     root: PathBuf,
-    watched: Vec<PathBuf>,
+    /// Folders watched, with the identity of the folder when its watch was set: a folder
+    /// deleted and made again is a new folder that needs a new watch.
+    watched: Vec<(PathBuf, Option<Identity>)>,
     pub batches: Receiver<Vec<Change>>,
+}
+
+/// A folder's device and inode: what tells a folder made again from the one watched.
+type Identity = (u64, u64);
+
+fn identity(path: &Path) -> Option<Identity> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
 }
 
 /// How long the folder must be quiet before a batch is sent: long enough to gather the
@@ -81,36 +105,59 @@ const QUIET: Duration = Duration::from_millis(8);
 const LONGEST: Duration = Duration::from_millis(150);
 
 impl Watch {
+    /// Watches the site at `root` (an absolute path). The folder holding it is watched too,
+    /// so that a site folder deleted and made again is noticed.
     pub fn start(root: &Path) -> notify::Result<Watch> {
         let (raw_tx, raw_rx) = mpsc::channel::<notify::Result<notify::Event>>();
         let (batch_tx, batch_rx) = mpsc::channel();
         let mut watcher = notify::recommended_watcher(raw_tx)?;
+        if let Some(parent) = root.parent().filter(|p| p.is_dir()) {
+            // Best effort: without it, only a replaced site folder goes unnoticed.
+            let _ = watcher.watch(parent, RecursiveMode::NonRecursive);
+        }
         watcher.watch(root, RecursiveMode::NonRecursive)?;
         let root = root.to_path_buf();
         let thread_root = root.clone();
         thread::spawn(move || debounce(&thread_root, &raw_rx, &batch_tx));
         let mut watch = Watch {
             watcher,
+            watched: vec![(root.clone(), identity(&root))],
             root,
-            watched: Vec::new(),
             batches: batch_rx,
         };
         watch.refresh();
         Ok(watch)
     }
 
-    /// Watches the site's folders that exist now (one may be created after the start).
+    /// Watches the site's folders as they are now: one created since, or deleted and made
+    /// again (the site folder itself too), gets a new watch. Call it before reading the files
+    /// of a batch, so that nothing written after the reading goes unseen.
     pub fn refresh(&mut self) {
-        for folder in WATCHED {
-            let path = self.root.join(folder);
-            if path.is_dir()
-                && !self.watched.contains(&path)
-                && self.watcher.watch(&path, RecursiveMode::Recursive).is_ok()
-            {
-                self.watched.push(path);
+        let folders = std::iter::once((self.root.clone(), RecursiveMode::NonRecursive)).chain(
+            WATCHED
+                .iter()
+                .map(|folder| (self.root.join(folder), RecursiveMode::Recursive)),
+        );
+        for (path, mode) in folders.collect::<Vec<_>>() {
+            let now = identity(&path).filter(|_| path.is_dir());
+            let known = self.watched.iter().position(|(p, _)| *p == path);
+            match (known, now) {
+                (Some(i), Some(id)) if self.watched[i].1 == Some(id) => {}
+                (Some(i), _) => {
+                    let _ = self.watcher.unwatch(&path);
+                    self.watched.remove(i);
+                    if now.is_some() && self.watcher.watch(&path, mode).is_ok() {
+                        self.watched.push((path, now));
+                    }
+                }
+                (None, Some(_)) => {
+                    if self.watcher.watch(&path, mode).is_ok() {
+                        self.watched.push((path, now));
+                    }
+                }
+                (None, None) => {}
             }
         }
-        self.watched.retain(|p| p.is_dir());
     }
 }
 
@@ -131,7 +178,15 @@ fn debounce(
             }
         }
         let mut changes: BTreeMap<PathBuf, ChangeKind> = BTreeMap::new();
-        for event in events.into_iter().flatten() {
+        for event in events {
+            // An error or a full event queue means events were lost: read everything again.
+            let event = match event {
+                Ok(event) if !event.need_rescan() => event,
+                _ => {
+                    changes.insert(root.to_path_buf(), ChangeKind::Site);
+                    continue;
+                }
+            };
             if matches!(event.kind, EventKind::Access(_)) {
                 continue;
             }
@@ -172,5 +227,7 @@ mod tests {
         assert_eq!(kind("content/zh/a.md~"), None);
         assert_eq!(kind("content/zh/4913"), None);
         assert_eq!(classify(root, Path::new("/elsewhere/site.yaml")), None);
+        assert_eq!(classify(root, root), Some(ChangeKind::Site));
+        assert_eq!(classify(root, Path::new("/site-other")), None);
     }
 }

@@ -417,6 +417,373 @@ fn output_overlapping_the_sources_is_refused() {
     assert_eq!(snapshot(site.root()), before);
 }
 
+/// `page`'s text with `line` added as the first line of its front matter.
+fn with_front_matter_line(text: &str, line: &str) -> String {
+    let rest = text.strip_prefix("---\n").unwrap();
+    format!("---\n{line}\n{rest}")
+}
+
+#[test]
+fn two_sources_for_one_output_path_are_an_error_naming_both() {
+    let site = wizard_site();
+    site.run(&["build"]).success();
+    let before = snapshot(&site.path("public"));
+    let keys = site.read("content/zh/guide/keys.md");
+    let hint = "  hint: one output path has one source: rename or remove one of them\nerror: 1 problem found; nothing was written\n";
+    for (alias, other) in [
+        ("/index.html", "index.html, the page content/zh/_index.md"),
+        (
+            "/guide/index.html",
+            "guide/index.html, the page content/zh/guide/_index.md",
+        ),
+        ("/404.html", "404.html, the zh 404 page"),
+        ("/search/", "search/index.html, the zh search page"),
+        ("/en/wizard/", "en/wizard/index.html, the en wizard page"),
+        ("/sitemap.xml", "sitemap.xml, the sitemap"),
+    ] {
+        site.write(
+            "content/zh/guide/keys.md",
+            &with_front_matter_line(&keys, &format!("aliases: [\"{alias}\"]")),
+        );
+        let run = site.run(&["build"]).failure();
+        assert_eq!(
+            run.stderr,
+            format!(
+                "content/zh/guide/keys.md:2:1: alias `{alias}` would overwrite {other}\n{hint}"
+            )
+        );
+        assert_eq!(snapshot(&site.path("public")), before, "{alias}");
+    }
+    site.write("content/zh/guide/keys.md", &keys);
+    for (file, other) in [
+        ("index.html", "the page content/zh/_index.md"),
+        (
+            "guide/register/index.html",
+            "the page content/zh/guide/register.md",
+        ),
+        ("sitemap.xml", "the sitemap"),
+        ("404.html", "the zh 404 page"),
+    ] {
+        site.write(&format!("static/{file}"), "mine");
+        let run = site.run(&["build"]).failure();
+        assert_eq!(
+            run.stderr,
+            format!("static/{file}: this file would overwrite {file}, {other}\n{hint}")
+        );
+        assert_eq!(snapshot(&site.path("public")), before, "{file}");
+        fs::remove_file(site.path(&format!("static/{file}"))).unwrap();
+    }
+    // An alias onto a static file: reported at the alias.
+    site.write("static/old/index.html", "mine");
+    site.write(
+        "content/zh/guide/keys.md",
+        &with_front_matter_line(&keys, "aliases: [/old/]"),
+    );
+    site.run(&["build"]).failure().expect_stderr(
+        "content/zh/guide/keys.md:2:1: alias `/old/` would overwrite old/index.html, the file static/old/index.html\n",
+    );
+}
+
+#[test]
+fn symbolic_links_out_of_the_site_are_errors_and_links_inside_work() {
+    use std::os::unix::fs::symlink;
+    let site = Site::new("basic");
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(
+        outside.path().join("secret.md"),
+        "---\ntitle: Secret\n---\nsecret\n",
+    )
+    .unwrap();
+    symlink("/proc/self/environ", site.path("static/env.txt")).unwrap();
+    symlink("/etc/passwd", site.path("static/passwd.txt")).unwrap();
+    symlink(
+        outside.path().join("secret.md"),
+        site.path("content/zh/secret.md"),
+    )
+    .unwrap();
+    symlink(outside.path(), site.path("static/elsewhere")).unwrap();
+    // Inside the site: a file and a folder.
+    symlink("extra.css", site.path("static/same.css")).unwrap();
+    symlink("../static/css", site.path("static/styles")).unwrap();
+    let run = site.run(&["build"]).failure();
+    let outside_path = outside.path().canonicalize().unwrap();
+    for (link, target) in [
+        ("content/zh/secret.md", outside_path.join("secret.md")),
+        ("static/elsewhere", outside_path.clone()),
+        ("static/env.txt", PathBuf::from("/proc/self/environ")),
+        ("static/passwd.txt", PathBuf::from("/etc/passwd")),
+    ] {
+        run.expect_stderr(&format!(
+            "{link}: a symbolic link to {}, outside the site folder\n  hint: copy what it points to into the site, or remove the link\n",
+            target.display()
+        ));
+    }
+    run.expect_stderr("error: 4 problems found; nothing was written\n");
+    assert!(!site.path("public").exists());
+    for link in [
+        "static/env.txt",
+        "static/passwd.txt",
+        "content/zh/secret.md",
+        "static/elsewhere",
+    ] {
+        fs::remove_file(site.path(link)).unwrap();
+    }
+    site.run(&["build"]).success();
+    assert_eq!(site.read("public/same.css"), site.read("static/extra.css"));
+    assert_eq!(
+        site.read("public/styles/site.css"),
+        site.read("static/css/site.css")
+    );
+}
+
+#[test]
+fn loops_dangling_links_and_unreadable_folders_are_errors() {
+    use std::os::unix::fs::{PermissionsExt, symlink};
+    let site = Site::new("basic");
+    symlink("..", site.path("content/zh/guide/again")).unwrap();
+    symlink("nothing-here.png", site.path("static/gone.png")).unwrap();
+    let run = site.run(&["build"]).failure();
+    assert_eq!(
+        run.stderr,
+        "content/zh/guide/again: a symbolic link loop: it leads back to content/zh\n  hint: remove the link\n\
+         static/gone.png: a symbolic link to nothing-here.png, which does not exist\n  hint: remove the link, or create what it points to\n\
+         error: 2 problems found; nothing was written\n"
+    );
+    fs::remove_file(site.path("content/zh/guide/again")).unwrap();
+    fs::remove_file(site.path("static/gone.png")).unwrap();
+
+    // A folder that cannot be read. As root every folder can be read: run as nobody then.
+    let root_user = Command::new("id").arg("-u").output().unwrap().stdout == b"0\n";
+    for entry in WalkDir::new(site.root()) {
+        let entry = entry.unwrap();
+        let mode = if entry.file_type().is_dir() {
+            0o777
+        } else {
+            0o644
+        };
+        fs::set_permissions(entry.path(), fs::Permissions::from_mode(mode)).unwrap();
+    }
+    fs::set_permissions(
+        site.path("content/zh/guide"),
+        fs::Permissions::from_mode(0o000),
+    )
+    .unwrap();
+    let root = site.root().to_str().unwrap();
+    let binary = env!("CARGO_BIN_EXE_walletdesk");
+    let mut command = if root_user {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", binary]);
+        c
+    } else {
+        Command::new(binary)
+    };
+    let output = command.args(["--root", root, "build"]).output().unwrap();
+    fs::set_permissions(
+        site.path("content/zh/guide"),
+        fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with(
+            "content/zh/guide: cannot read this folder: Permission denied (os error 13)\n"
+        ),
+        "{stderr}"
+    );
+    assert!(!site.path("public").exists());
+}
+
+#[test]
+fn force_never_deletes_a_version_control_or_home_folder() {
+    let site = Site::new("basic");
+    let out = tempfile::tempdir().unwrap();
+    for (folder, kept, why) in [
+        (
+            "repo",
+            ".git/HEAD",
+            "it holds a version-control folder (.git)",
+        ),
+        ("hg", ".hg/store", "it holds a version-control folder (.hg)"),
+        (
+            "home",
+            ".ssh/id_ed25519",
+            "it looks like a home folder (it holds .ssh)",
+        ),
+    ] {
+        let dir = out.path().join(folder);
+        fs::create_dir_all(dir.join(kept).parent().unwrap()).unwrap();
+        fs::write(dir.join(kept), "precious").unwrap();
+        fs::write(dir.join("notes.txt"), "mine").unwrap();
+        let target = dir.to_str().unwrap();
+        let run = site
+            .run(&["build", "--output", target, "--force"])
+            .failure();
+        assert_eq!(
+            run.stderr,
+            format!(
+                "{target}: refusing to replace {target}, even with --force: {why}\n  hint: build into a folder of its own, e.g. --output {target}/public\nerror: 1 problem found; nothing was written\n"
+            )
+        );
+        assert_eq!(fs::read_to_string(dir.join(kept)).unwrap(), "precious");
+        assert_eq!(fs::read_to_string(dir.join("notes.txt")).unwrap(), "mine");
+    }
+    // $HOME itself, and a folder above it.
+    let home = out.path().join("people/ann");
+    fs::create_dir_all(&home).unwrap();
+    fs::write(home.join(".profile"), "mine").unwrap();
+    for target in [home.clone(), out.path().join("people")] {
+        let output = Command::new(env!("CARGO_BIN_EXE_walletdesk"))
+            .args([
+                "--root",
+                site.root().to_str().unwrap(),
+                "build",
+                "--force",
+                "--output",
+                target.to_str().unwrap(),
+            ])
+            .env("HOME", &home)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        let why = if target == home {
+            "it is your home folder"
+        } else {
+            "it holds your home folder"
+        };
+        assert!(
+            stderr.contains(&format!("even with --force: {why}\n")),
+            "{stderr}"
+        );
+        assert_eq!(fs::read_to_string(home.join(".profile")).unwrap(), "mine");
+    }
+}
+
+#[test]
+fn leftovers_of_a_killed_build_are_removed_by_the_next() {
+    let site = Site::new("basic");
+    site.run(&["build"]).success();
+    for leftover in [
+        ".public.walletdesk-old-Ab12Cd/site/index.html",
+        ".public.walletdesk-new-Xy98Zw/index.html",
+    ] {
+        site.write(leftover, "stale");
+    }
+    site.write(".public.notes/keep.txt", "mine");
+    site.run(&["build"]).success();
+    let names: Vec<String> = fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public"))
+        .collect();
+    let mut names = names;
+    names.sort();
+    assert_eq!(names, [".public.notes"], "and the lock is gone");
+}
+
+#[test]
+fn readers_never_see_the_output_missing_during_a_rebuild() {
+    let site = Site::new("basic");
+    site.run(&["build"]).success();
+    let index = site.path("public/index.html");
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let watcher = {
+        let stop = std::sync::Arc::clone(&stop);
+        std::thread::spawn(move || {
+            let (mut reads, mut missing) = (0, 0);
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                reads += 1;
+                if fs::metadata(&index).is_err() {
+                    missing += 1;
+                }
+            }
+            (reads, missing)
+        })
+    };
+    for _ in 0..25 {
+        site.run(&["build"]).success();
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let (reads, missing) = watcher.join().unwrap();
+    assert!(reads > 1000, "only {reads} reads");
+    assert_eq!(
+        missing, 0,
+        "public/index.html was missing in {missing} of {reads} reads"
+    );
+}
+
+#[test]
+fn builds_into_one_output_take_turns() {
+    let site = Site::new("basic");
+    site.run(&["build"]).success();
+    // Another build holds the lock: this one says so and waits.
+    let lock_path = site.path(".public.walletdesk-lock");
+    let lock = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .unwrap();
+    lock.lock().unwrap();
+    fs::write(&lock_path, "walletdesk build, pid 4242\n").unwrap();
+    let mut waiting = Command::new(env!("CARGO_BIN_EXE_walletdesk"))
+        .args(["--root", site.root().to_str().unwrap(), "build"])
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(waiting.stderr.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(
+        line,
+        "public is being written by another walletdesk build, pid 4242; waiting for it to finish\n"
+    );
+    lock.unlock().unwrap();
+    assert!(waiting.wait().unwrap().success());
+    // Many builds at once all succeed, one after another.
+    let builds: Vec<_> = (0..6)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_walletdesk"))
+                .args(["--root", site.root().to_str().unwrap(), "--quiet", "build"])
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut build in builds {
+        assert!(build.wait().unwrap().success());
+    }
+    assert!(site.path("public/index.html").exists());
+}
+
+#[test]
+fn well_known_files_are_published_and_other_hidden_files_on_request() {
+    let site = Site::new("basic");
+    site.write(
+        "static/.well-known/apple-developer-merchantid-domain-association",
+        "7B22",
+    );
+    site.write("static/.htaccess", "Options -Indexes\n");
+    let run = site.run(&["build"]).success();
+    assert_eq!(
+        site.read("public/.well-known/apple-developer-merchantid-domain-association"),
+        "7B22"
+    );
+    assert!(!site.path("public/.htaccess").exists());
+    run.expect_stderr("static/.htaccess: warning: hidden file not published\n  hint: to publish it, list it in site.yaml: publish_hidden: [.htaccess]\n");
+    let config = site.read("site.yaml");
+    site.write(
+        "site.yaml",
+        &format!("{config}publish_hidden: [.htaccess]\n"),
+    );
+    let run = site.run(&["build"]).success();
+    assert_eq!(site.read("public/.htaccess"), "Options -Indexes\n");
+    assert!(!run.stderr.contains(".htaccess"), "{}", run.stderr);
+}
+
 #[test]
 fn a_sub_path_base_url_keeps_every_link_under_the_sub_path() {
     let site = Site::new("basic");

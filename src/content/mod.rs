@@ -43,6 +43,9 @@ pub struct Page {
     pub body_line: usize,
     /// Where the page is served, relative to the base URL: ``, `guide/`, `en/guide/register/`.
     pub path: String,
+    /// Its front matter could not be read (the error is reported): the page stays in the site
+    /// with default values, so links to it and its translations are not reported as missing.
+    pub broken: bool,
 }
 
 impl Page {
@@ -106,26 +109,26 @@ pub fn parse_pages(
         );
     }
 
-    let parsed: Vec<Result<Page, Diagnostic>> = files
+    let parsed: Vec<(Page, Option<Diagnostic>)> = files
         .par_iter()
         .filter_map(|file| Some((config.language_index(&file.lang_dir)?, file)))
         .map(|(lang, file)| parse_page(file, lang, config))
         .collect();
     let mut pages = Vec::with_capacity(parsed.len());
-    for result in parsed {
-        match result {
-            Ok(page) if page.front.draft && !drafts => {}
-            Ok(page) => pages.push(page),
-            Err(diagnostic) => diagnostics.push(diagnostic),
+    for (page, problem) in parsed {
+        diagnostics.extend(problem);
+        if !page.front.draft || drafts {
+            pages.push(page);
         }
     }
     pages
 }
 
-fn parse_page(file: &ContentFile, lang: usize, config: &Config) -> Result<Page, Diagnostic> {
+/// Parses one page. A page whose front matter is broken is returned too, with default
+/// values, beside the error: it is still a page of the site.
+fn parse_page(file: &ContentFile, lang: usize, config: &Config) -> (Page, Option<Diagnostic>) {
     let path = &file.file.path;
-    let split = front_matter::split(path, &file.file.text)?;
-    let front = front_matter::parse(path, &split)?;
+    let text = &file.file.text;
     let kind = if file.key == "_index.md" {
         PageKind::Home
     } else if file.key.ends_with("/_index.md") {
@@ -133,17 +136,38 @@ fn parse_page(file: &ContentFile, lang: usize, config: &Config) -> Result<Page, 
     } else {
         PageKind::Page
     };
-    Ok(Page {
+    let mut page = Page {
         source: path.clone(),
         lang,
         path: site_path(&config.language_prefix(lang), &file.key),
         key: file.key.clone(),
         kind,
-        front,
-        front_yaml: split.yaml.to_string(),
-        body: split.body.to_string(),
-        body_line: split.body_line,
-    })
+        front: FrontMatter::default(),
+        front_yaml: String::new(),
+        body: String::new(),
+        body_line: 1,
+        broken: false,
+    };
+    let split = match front_matter::split(path, text) {
+        Ok(split) => split,
+        Err(problem) => {
+            page.broken = true;
+            return (page, Some(problem));
+        }
+    };
+    page.front_yaml = split.yaml.to_string();
+    page.body = split.body.to_string();
+    page.body_line = split.body_line;
+    match front_matter::parse(path, &split) {
+        Ok(front) => {
+            page.front = front;
+            (page, None)
+        }
+        Err(problem) => {
+            page.broken = true;
+            (page, Some(problem))
+        }
+    }
 }
 
 #[cfg(test)]

@@ -14,12 +14,12 @@ pub mod extract;
 pub mod index;
 pub mod tokenize;
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use xxhash_rust::xxh3::Xxh3;
 
+use crate::claims::Origin;
 use crate::render::OutputFile;
 use crate::site::Site;
 
@@ -93,9 +93,9 @@ pub fn build(
             .push(Some(config.base_url.href(&format!("{folder}/meta.bin"))));
         indexes
             .files
-            .extend(built.files.into_iter().map(|(name, bytes)| OutputFile {
-                path: format!("{folder}/{name}"),
-                bytes: Arc::from(bytes),
+            .extend(built.files.into_iter().map(|(name, bytes)| {
+                let origin = Origin::Generated(format!("the {} search index", language.code));
+                OutputFile::new(format!("{folder}/{name}"), bytes, origin)
             }));
         indexes.stats.push(Stats {
             lang: language.code.clone(),
