@@ -302,6 +302,7 @@ impl Preview {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
     use std::fs;
     use std::path::Path;
 
@@ -438,5 +439,277 @@ mod tests {
             Update::Pages(_)
         ));
         assert!(preview.errors().is_empty());
+    }
+
+    /// What `build` makes of the files on disk now: its files, or its problems.
+    fn fresh_build(preview: &Preview) -> Result<BTreeMap<String, Vec<u8>>, Vec<Diagnostic>> {
+        pipeline::compile(&preview.options).map(|compiled| {
+            compiled
+                .files
+                .iter()
+                .map(|f| (f.path.clone(), f.bytes.to_vec()))
+                .collect()
+        })
+    }
+
+    /// Settles the preview and checks that it shows what a fresh build makes.
+    #[track_caller]
+    fn assert_preview_is_the_build(preview: &mut Preview) {
+        preview.settle();
+        match fresh_build(preview) {
+            Ok(files) => {
+                assert_eq!(preview.errors(), &[] as &[Diagnostic]);
+                let served: BTreeMap<String, Vec<u8>> = preview
+                    .files()
+                    .iter()
+                    .map(|(path, bytes)| (path.clone(), bytes.to_vec()))
+                    .collect();
+                let differ: Vec<&String> = files
+                    .keys()
+                    .chain(served.keys())
+                    .filter(|p| files.get(*p) != served.get(*p))
+                    .collect();
+                assert!(
+                    differ.is_empty(),
+                    "served files differ from the build: {differ:?}"
+                );
+            }
+            Err(errors) => assert_eq!(preview.errors(), errors.as_slice()),
+        }
+    }
+
+    #[test]
+    fn an_edit_made_while_another_page_is_broken_is_shown_once_that_page_is_fixed() {
+        let dir = fixture();
+        let mut preview = preview(dir.path());
+        let a = dir.path().join("content/en/guide/keys.md");
+        let b = dir.path().join("content/en/guide/register.md");
+        let a_good = fs::read_to_string(&a).unwrap();
+        fs::write(&a, format!("{a_good}\n[x](@/nowhere.md)\n")).unwrap();
+        assert!(matches!(
+            preview.apply(&change(ChangeKind::Content, a.clone())),
+            Update::Failed(_)
+        ));
+        let b_text = fs::read_to_string(&b)
+            .unwrap()
+            .replace("business licence", "business licence (edited)");
+        fs::write(&b, b_text).unwrap();
+        assert!(matches!(
+            preview.apply(&change(ChangeKind::Content, b)),
+            Update::Failed(_)
+        ));
+        fs::write(&a, a_good).unwrap();
+        let update = preview.apply(&change(ChangeKind::Content, a));
+        assert!(matches!(update, Update::Pages(_)), "{update:?}");
+        let page =
+            String::from_utf8_lossy(&preview.files()["en/guide/register/index.html"]).into_owned();
+        assert!(
+            page.contains("business licence (edited)"),
+            "the edit of B is shown"
+        );
+        assert_preview_is_the_build(&mut preview);
+    }
+
+    #[test]
+    fn a_file_that_is_not_utf8_stays_an_error_while_other_pages_change() {
+        let dir = fixture();
+        let mut preview = preview(dir.path());
+        let broken = dir.path().join("content/en/guide/keys.md");
+        fs::write(&broken, b"---\ntitle: Keys\n---\n\xff\xfe\n").unwrap();
+        let Update::Failed(errors) = preview.apply(&change(ChangeKind::Content, broken)) else {
+            panic!("not UTF-8 is an error")
+        };
+        assert_eq!(
+            errors[0].to_string(),
+            "content/en/guide/keys.md:4:1: not valid UTF-8\n  hint: save the file as UTF-8"
+        );
+        let other = dir.path().join("content/en/faq.md");
+        let text = fs::read_to_string(&other).unwrap();
+        fs::write(&other, format!("{text}\nMore.\n")).unwrap();
+        let update = preview.apply(&change(ChangeKind::Content, other));
+        assert!(
+            matches!(&update, Update::Failed(e) if e == &errors),
+            "{update:?}"
+        );
+        assert_preview_is_the_build(&mut preview);
+    }
+
+    /// One save an editor makes, as `serve`'s watcher reports it.
+    #[derive(Debug, Clone)]
+    enum Edit {
+        /// Appends a paragraph to page `n`.
+        Text(usize),
+        /// Gives page `n` a new title (navigation, pager and listings of other pages show it).
+        Title(usize),
+        /// Adds a link to a missing page.
+        BrokenLink(usize),
+        /// Breaks the front matter.
+        BrokenFrontMatter(usize),
+        /// Saves page `n` in another encoding.
+        NotUtf8(usize),
+        /// Puts page `n` back as it was in the fixture.
+        Restore(usize),
+        Delete(usize),
+        /// Moves page `n` to a new name in its folder.
+        Rename(usize),
+        /// Adds a new page to a language.
+        NewPage(usize),
+        /// Changes, adds or deletes a static file.
+        Static(u8),
+        /// A template: changed, broken or removed.
+        Template(u8),
+    }
+
+    const PAGES: [&str; 6] = [
+        "content/zh/guide/keys.md",
+        "content/zh/guide/register.md",
+        "content/en/guide/keys.md",
+        "content/en/guide/register.md",
+        "content/en/faq.md",
+        "content/zh/_index.md",
+    ];
+
+    fn edit() -> impl proptest::strategy::Strategy<Value = Edit> {
+        use proptest::prelude::*;
+        let page = 0..PAGES.len();
+        prop_oneof![
+            5 => page.clone().prop_map(Edit::Text),
+            2 => page.clone().prop_map(Edit::Title),
+            1 => page.clone().prop_map(Edit::BrokenLink),
+            1 => page.clone().prop_map(Edit::BrokenFrontMatter),
+            1 => page.clone().prop_map(Edit::NotUtf8),
+            5 => page.clone().prop_map(Edit::Restore),
+            1 => page.clone().prop_map(Edit::Delete),
+            1 => page.prop_map(Edit::Rename),
+            1 => (0..2usize).prop_map(Edit::NewPage),
+            2 => (0..3u8).prop_map(Edit::Static),
+            1 => (0..3u8).prop_map(Edit::Template),
+        ]
+    }
+
+    /// Makes `edit` on disk (`step` tells saves apart) and returns the changes a watcher sees.
+    fn make(root: &Path, originals: &[String], edit: &Edit, step: usize) -> Vec<Change> {
+        let page = |n: usize| root.join(PAGES[n]);
+        let current =
+            |n: usize| fs::read_to_string(page(n)).unwrap_or_else(|_| originals[n].clone());
+        let content = |path: PathBuf| Change {
+            kind: ChangeKind::Content,
+            path,
+        };
+        match *edit {
+            Edit::Text(n) => {
+                fs::write(page(n), format!("{}\nEdit {step}.\n", current(n))).unwrap();
+                vec![content(page(n))]
+            }
+            Edit::Title(n) => {
+                let text = originals[n].replacen("title: ", &format!("title: T{step} "), 1);
+                fs::write(page(n), text).unwrap();
+                vec![content(page(n))]
+            }
+            Edit::BrokenLink(n) => {
+                fs::write(
+                    page(n),
+                    format!("{}\n[gone](@/gone-{step}.md)\n", current(n)),
+                )
+                .unwrap();
+                vec![content(page(n))]
+            }
+            Edit::BrokenFrontMatter(n) => {
+                fs::write(page(n), originals[n].replacen("title: ", "title: [", 1)).unwrap();
+                vec![content(page(n))]
+            }
+            Edit::NotUtf8(n) => {
+                fs::write(page(n), b"---\ntitle: x\n---\n\xff\n").unwrap();
+                vec![content(page(n))]
+            }
+            Edit::Restore(n) => {
+                fs::write(page(n), &originals[n]).unwrap();
+                vec![content(page(n))]
+            }
+            Edit::Delete(n) => {
+                let _ = fs::remove_file(page(n));
+                vec![content(page(n))]
+            }
+            Edit::Rename(n) => {
+                let to = page(n).with_file_name(format!("moved-{step}.md"));
+                if fs::rename(page(n), &to).is_err() {
+                    fs::write(&to, &originals[n]).unwrap();
+                }
+                vec![content(page(n)), content(to)]
+            }
+            Edit::NewPage(lang) => {
+                let path = root.join(format!("content/{}/new-{step}.md", ["zh", "en"][lang]));
+                fs::write(
+                    &path,
+                    format!("---\ntitle: New {step}\n---\n\n## Part {step}\n"),
+                )
+                .unwrap();
+                vec![content(path)]
+            }
+            Edit::Static(what) => {
+                let path = match what {
+                    0 => root.join("static/extra.css"),
+                    _ => root.join(format!("static/new-{}.css", step % 2)),
+                };
+                if what == 2 {
+                    let _ = fs::remove_file(&path);
+                } else {
+                    fs::write(&path, format!("p {{ margin: {step}px; }}\n")).unwrap();
+                }
+                vec![Change {
+                    kind: ChangeKind::Static,
+                    path,
+                }]
+            }
+            Edit::Template(what) => {
+                let path = root.join("templates/page.html");
+                fs::create_dir_all(path.parent().unwrap()).unwrap();
+                match what {
+                    0 => fs::write(&path, format!("{{% extends \"base.html\" %}}{{% block main %}}<p>v{step}</p>{{{{ page.content | safe }}}}{{% endblock main %}}")).unwrap(),
+                    1 => fs::write(&path, "{% extends \"base.html\" %}{% block main %}{{ page.content | nosuchfilter }}{% endblock main %}").unwrap(),
+                    _ => {
+                        let _ = fs::remove_file(&path);
+                    }
+                }
+                vec![Change {
+                    kind: ChangeKind::Template,
+                    path,
+                }]
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config {
+            cases: 40,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(12),
+            failure_persistence: None,
+            ..proptest::test_runner::Config::default()
+        })]
+
+        /// Whatever sequence of saves happened, once settled the preview serves exactly what
+        /// `build` makes from the files on disk (or shows exactly its errors).
+        #[test]
+        fn the_preview_converges_to_the_build(
+            batches in proptest::collection::vec(proptest::collection::vec(edit(), 1..3), 1..6),
+            settle_between in proptest::bool::ANY,
+        ) {
+            let dir = fixture();
+            let originals: Vec<String> = PAGES.iter().map(|p| fs::read_to_string(dir.path().join(p)).unwrap()).collect();
+            let mut preview = preview(dir.path());
+            let mut step = 0;
+            for batch in &batches {
+                let mut changes = Vec::new();
+                for edit in batch {
+                    step += 1;
+                    changes.extend(make(dir.path(), &originals, edit, step));
+                }
+                preview.apply(&changes);
+                if settle_between {
+                    preview.settle();
+                }
+            }
+            assert_preview_is_the_build(&mut preview);
+        }
     }
 }

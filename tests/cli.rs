@@ -1973,6 +1973,41 @@ fn serve_reloads_an_edited_page() {
 }
 
 #[test]
+fn serve_recovers_when_the_site_folder_is_deleted_and_made_again() {
+    let site = Site::new("basic");
+    let server = Server::start(&site);
+    let mut events = server.events();
+    fs::remove_dir_all(site.root()).unwrap();
+    let update = events.next();
+    assert!(update.contains("no site.yaml here"), "{update}");
+    // Made again, with a change, as a checkout or an unpacked archive does.
+    fs::create_dir(site.root()).unwrap();
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic"),
+        site.root(),
+    );
+    let keys = site.read("content/en/guide/keys.md");
+    site.write(
+        "content/en/guide/keys.md",
+        &keys.replace("Rotate keys regularly.", "Rotate keys after every audit."),
+    );
+    // Events come as the files appear; the preview settles on the complete site.
+    let started = std::time::Instant::now();
+    loop {
+        let (status, body) = server.get("GET", "/en/guide/keys/");
+        if status == 200 && body.contains("Rotate keys after every audit.") {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the preview did not pick up the new site folder: {status}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(server.get("GET", "/").0, 200);
+}
+
+#[test]
 fn serve_shows_errors_over_the_last_good_build_until_fixed() {
     let site = Site::new("basic");
     let server = Server::start(&site);
