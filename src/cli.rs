@@ -126,6 +126,7 @@ pub fn run(cli: Cli) -> ExitCode {
         drafts: site.drafts,
         force,
         live: false,
+        cancel: None,
     };
     match cli.command {
         Command::Build {

@@ -3,6 +3,8 @@
 //! completeness warnings (missing translations, orphan pages).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use crate::claims;
@@ -32,6 +34,9 @@ pub struct Options {
     /// A live preview: asset URLs without content hashes, so a stylesheet change does not
     /// change every page.
     pub live: bool,
+    /// When set while a compilation runs, the compilation stops early with an error (the
+    /// preview sets it when newer files arrive).
+    pub cancel: Option<Arc<AtomicBool>>,
 }
 
 /// What a successful run did.
@@ -157,7 +162,16 @@ pub fn compile_sources(
     }
     let published = published_static(sources, &site.config, &mut diagnostics);
     let theme = theme::merge(&sources.templates, &published);
-    let rendered = render::render_site(&site, &theme, cache, !options.live, &mut diagnostics);
+    let bounds = render::Bounds {
+        cancel: options.cancel.clone(),
+    };
+    let rendered = render::render_site(
+        &site,
+        &theme,
+        cache,
+        (!options.live, bounds),
+        &mut diagnostics,
+    );
     diagnostics.extend(claims::check(&rendered.files));
     match rendered.renderer {
         Some(renderer) if !diagnostics.has_errors() => Ok(Compiled {

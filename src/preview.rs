@@ -36,6 +36,9 @@ pub enum Update {
     Failed(Vec<Diagnostic>),
     /// Nothing that is served changed.
     Nothing,
+    /// Newer files arrived while rebuilding: this rebuild was stopped and the next one
+    /// starts from them. Nothing that is served changed.
+    Superseded,
 }
 
 /// The smallest kind of rebuild a batch of changes needs.
@@ -58,6 +61,9 @@ pub struct Preview {
     /// replaced) and may differ from a full build in what the fast path does not redo (the
     /// search index, checks over the whole site): [`Preview::settle`] recompiles.
     unsettled: bool,
+    /// The last recompile was stopped for newer files: the last good build is older than
+    /// the sources, so the next rebuild must be a full one.
+    superseded: bool,
 }
 
 /// The URL path that serves an output file: `guide/index.html` → `/guide/`.
@@ -88,6 +94,7 @@ impl Preview {
             files: Arc::new(Files::new()),
             errors: Vec::new(),
             unsettled: false,
+            superseded: false,
         };
         preview.recompile();
         preview
@@ -133,13 +140,13 @@ impl Preview {
 
     /// Whether a fast path left work for [`Preview::settle`].
     pub fn is_settled(&self) -> bool {
-        !self.unsettled
+        !self.unsettled && !self.superseded
     }
 
     /// Recompiles after a fast path, so that what is served is exactly what `build` makes from
     /// the same files (search index, whole-site checks). `None` when there is nothing to do.
     pub fn settle(&mut self) -> Option<Update> {
-        if !self.unsettled {
+        if !self.unsettled && !self.superseded {
             return None;
         }
         Some(self.recompile())
@@ -157,7 +164,7 @@ impl Preview {
         // A fast path only from a good build of the files as they were: after a failed
         // rebuild the last good build is older than the sources, and re-rendering one page
         // of it would show an old state of the others.
-        let healthy = self.built.is_some() && self.errors.is_empty();
+        let healthy = self.built.is_some() && self.errors.is_empty() && !self.superseded;
         if healthy && changes.iter().all(|c| c.kind == ChangeKind::Static) {
             return Scope::Static;
         }
@@ -261,7 +268,17 @@ impl Preview {
     /// Compiles the whole site from the sources in memory, reusing cached Markdown bodies.
     fn recompile(&mut self) -> Update {
         self.unsettled = false;
-        match pipeline::compile_sources(&self.options, &self.sources, &mut self.cache) {
+        let result = pipeline::compile_sources(&self.options, &self.sources, &mut self.cache);
+        let cancelled = self
+            .options
+            .cancel
+            .as_ref()
+            .is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed));
+        self.superseded = cancelled;
+        if cancelled {
+            return Update::Superseded;
+        }
+        match result {
             Ok(compiled) => {
                 let files = files_map(&compiled.files);
                 // Search index files are no page a browser shows: they need no reload.

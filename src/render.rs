@@ -6,6 +6,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -201,10 +203,11 @@ pub fn render_site(
     site: &Site,
     theme: &Theme,
     cache: &mut RenderCache,
-    fingerprint_assets: bool,
+    (fingerprint_assets, bounds): (bool, Bounds),
     diagnostics: &mut Diagnostics,
 ) -> SiteRender {
-    let Some(mut renderer) = Renderer::new(site, theme, fingerprint_assets, diagnostics) else {
+    let Some(mut renderer) = Renderer::new(site, theme, fingerprint_assets, bounds, diagnostics)
+    else {
         return SiteRender {
             files: Vec::new(),
             renderer: None,
@@ -271,6 +274,7 @@ pub fn render_site(
     }
     cache.bodies = bodies;
     cache.pages = pages;
+    fold_runaways(&mut template_errors, theme);
     for (mut diagnostic, others) in template_errors {
         if others > 0 {
             let hint = diagnostic.hint.take().unwrap_or_default();
@@ -298,6 +302,192 @@ pub fn render_site(
     }
 }
 
+/// The most output one page may have: far above any real page (the 10,000-page bench corpus
+/// averages 68 KB), low enough that a template that never ends fails early.
+pub const PAGE_MAX_BYTES: usize = 64 << 20;
+/// The longest one page may take to render: far above any real page.
+pub const PAGE_MAX_TIME: Duration = Duration::from_secs(30);
+
+/// Bounds on rendering one page through Tera, checked at every write of the template: a
+/// template that runs away (a loop over a range of 100,000 in a loop over another) is stopped
+/// and reported instead of hanging a build or the preview; and a newer build that is wanted
+/// (`cancel`, set by the preview when more files change) stops this one.
+#[derive(Debug, Clone, Default)]
+pub struct Bounds {
+    pub cancel: Option<Arc<AtomicBool>>,
+}
+
+/// How a message about a stopped render ends.
+const RUNAWAY: &str = ": does a loop run away?";
+
+/// Why rendering a template failed.
+enum Failure {
+    Template(tera::Error),
+    /// Stopped by [`Bounds`].
+    Stopped(Stop),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    TooBig,
+    TooSlow,
+    Cancelled,
+}
+
+impl Bounds {
+    /// Renders template `name` within the bounds.
+    fn render(&self, tera: &Tera, name: &str, context: &Context) -> Result<String, Failure> {
+        let mut output = BoundedOutput {
+            bytes: Vec::with_capacity(16 * 1024),
+            deadline: Instant::now() + PAGE_MAX_TIME,
+            cancel: self.cancel.as_deref(),
+            stop: None,
+        };
+        let result = tera.render_to(name, context, &mut output);
+        match (output.stop, result) {
+            (Some(stop), _) => Err(Failure::Stopped(stop)),
+            (None, Err(e)) => Err(Failure::Template(e)),
+            (None, Ok(())) => String::from_utf8(output.bytes)
+                .map_err(|e| Failure::Template(tera::Error::message(e.to_string()))),
+        }
+    }
+}
+
+/// A page's HTML as its template writes it; refuses to grow past the bounds.
+struct BoundedOutput<'a> {
+    bytes: Vec<u8>,
+    deadline: Instant,
+    cancel: Option<&'a AtomicBool>,
+    stop: Option<Stop>,
+}
+
+impl std::io::Write for BoundedOutput<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let stop = if self.bytes.len() + buf.len() > PAGE_MAX_BYTES {
+            Some(Stop::TooBig)
+        } else if self.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+            Some(Stop::Cancelled)
+        } else if Instant::now() > self.deadline {
+            Some(Stop::TooSlow)
+        } else {
+            None
+        };
+        if let Some(stop) = stop {
+            self.stop = Some(stop);
+            return Err(std::io::Error::other("rendering stopped"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Failure {
+    /// The problem to report, at template `name` (the one the page was rendered with), while
+    /// rendering `page`.
+    fn diagnostic(&self, theme: &Theme, name: &str, page: Option<&PathBuf>) -> Diagnostic {
+        let stop = match self {
+            Failure::Template(e) => return template_diagnostic(e, theme, page),
+            Failure::Stopped(stop) => stop,
+        };
+        let message = match stop {
+            Stop::TooBig => format!(
+                "a page made with this template grew past {} MiB{RUNAWAY}",
+                PAGE_MAX_BYTES >> 20
+            ),
+            Stop::TooSlow => format!(
+                "a page made with this template took longer than {} s to render{RUNAWAY}",
+                PAGE_MAX_TIME.as_secs()
+            ),
+            Stop::Cancelled => "rendering stopped: newer files are being built".to_string(),
+        };
+        let diagnostic = Diagnostic::error(template_path(theme, name), 0, 0, message);
+        match page {
+            Some(page) => diagnostic.with_hint(format!("{RENDERING}{}", page.display())),
+            None => diagnostic,
+        }
+    }
+}
+
+/// A runaway template stops every page made with a template that extends it too: report it
+/// once, at the template closest to the base that runs away on its own (the others only
+/// inherit it), counting their pages as its own.
+fn fold_runaways(errors: &mut Vec<(Diagnostic, usize)>, theme: &Theme) {
+    let runaway = |d: &Diagnostic| d.message.ends_with(RUNAWAY);
+    let name_at = |path: &PathBuf| {
+        theme
+            .templates
+            .iter()
+            .find(|t| &t.path == path)
+            .map(|t| t.name.as_str())
+    };
+    let mut i = 0;
+    while i < errors.len() {
+        let (diagnostic, pages) = &errors[i];
+        let ancestors = name_at(&diagnostic.path).map_or_else(Vec::new, |name| {
+            extends_chain(theme, name).into_iter().skip(1).collect()
+        });
+        let inherited = runaway(diagnostic).then(|| {
+            errors.iter().position(|(other, _)| {
+                runaway(other)
+                    && other.message == diagnostic.message
+                    && name_at(&other.path).is_some_and(|n| ancestors.contains(&n))
+            })
+        });
+        match inherited.flatten() {
+            Some(j) => {
+                let pages = pages + 1;
+                errors[j].1 += pages;
+                errors.remove(i);
+            }
+            None => i += 1,
+        }
+    }
+}
+
+/// Template `name` and the templates it extends, in order (stops at a circle).
+fn extends_chain<'a>(theme: &'a Theme, name: &'a str) -> Vec<&'a str> {
+    let mut chain = vec![name];
+    let mut at = name;
+    while let Some(parent) = theme
+        .templates
+        .iter()
+        .find(|t| t.name == at)
+        .and_then(|t| extended(&t.text))
+    {
+        if chain.contains(&parent) {
+            break;
+        }
+        chain.push(parent);
+        at = parent;
+    }
+    chain
+}
+
+/// The name in a template's `{% extends "…" %}`, if it has one.
+pub fn extended(text: &str) -> Option<&str> {
+    let start = text.find("{%")?;
+    let tag = text[start + 2..].trim_start_matches('-').trim_start();
+    let rest = tag.strip_prefix("extends")?.trim_start();
+    let quote = rest
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '"' | '\'' | '`'))?;
+    let name = &rest[1..];
+    Some(&name[..name.find(quote)?])
+}
+
+/// Where template `name` comes from, for messages.
+fn template_path(theme: &Theme, name: &str) -> PathBuf {
+    theme.templates.iter().find(|t| t.name == name).map_or_else(
+        || PathBuf::from(format!("templates/{name}")),
+        |t| t.path.clone(),
+    )
+}
+
 /// One page's render: its body, its file with the fingerprint it was made from (none when the
 /// template failed), and template problems.
 type PageRender = (Arc<Body>, Option<(u64, OutputFile)>, Vec<Diagnostic>);
@@ -306,6 +496,7 @@ type PageRender = (Arc<Body>, Option<(u64, OutputFile)>, Vec<Diagnostic>);
 /// everything needed to render any single page.
 pub struct Renderer {
     tera: Tera,
+    bounds: Bounds,
     languages: Vec<Shared>,
     navs: HashMap<(usize, Option<usize>), (String, u64)>,
     /// A hash of every template's text.
@@ -319,6 +510,7 @@ impl Renderer {
         site: &Site,
         theme: &Theme,
         fingerprint_assets: bool,
+        bounds: Bounds,
         diagnostics: &mut Diagnostics,
     ) -> Option<Renderer> {
         let tera = load_templates(theme, diagnostics)?;
@@ -330,9 +522,10 @@ impl Renderer {
             templates.update(template.name.as_bytes());
             templates.update(template.text.as_bytes());
         }
-        match render_navs(site, &tera, &languages) {
+        match render_navs(site, &tera, &bounds, &languages) {
             Ok(navs) => Some(Renderer {
                 tera,
+                bounds,
                 languages,
                 navs: navs
                     .into_iter()
@@ -343,8 +536,8 @@ impl Renderer {
                     .collect(),
                 templates: templates.digest(),
             }),
-            Err(e) => {
-                diagnostics.push(template_diagnostic(&e, theme, None));
+            Err(failure) => {
+                diagnostics.push(failure.diagnostic(theme, NAV_TEMPLATE, None));
                 None
             }
         }
@@ -379,7 +572,8 @@ impl Renderer {
         let shared = &self.languages[site.pages[i].lang];
         let (nav, _) = &self.navs[&(shared.lang, nav_key(site, i))];
         value["content"] = serde_json::Value::String(body.html.clone());
-        render_page(site, &self.tera, theme, shared, nav, i, &value)
+        let engine = (&self.tera, &self.bounds);
+        render_page(site, engine, theme, shared, nav, i, &value)
     }
 
     /// A hash of everything page `i`'s template sees: the templates, the language's shared
@@ -452,13 +646,13 @@ impl Renderer {
             for (kind, path, title_key, template) in specials {
                 let nav = &self.navs[&(lang, None)].0;
                 let special = (kind, path.as_str(), title_key, template);
-                match render_special(site, &self.tera, shared, nav, special) {
+                match render_special(site, (&self.tera, &self.bounds), shared, nav, special) {
                     Ok(html) => {
                         let code = &site.config.languages[lang].code;
                         let origin = Origin::Generated(format!("the {code} {kind} page"));
                         files.push(OutputFile::text(file_for(&path), html, origin));
                     }
-                    Err(e) => diagnostics.push(template_diagnostic(&e, theme, None)),
+                    Err(failure) => diagnostics.push(failure.diagnostic(theme, template, None)),
                 }
             }
         }
@@ -773,8 +967,9 @@ fn nav_key(site: &Site, page: usize) -> Option<usize> {
 fn render_navs(
     site: &Site,
     tera: &Tera,
+    bounds: &Bounds,
     languages: &[Shared],
-) -> tera::TeraResult<HashMap<(usize, Option<usize>), String>> {
+) -> Result<HashMap<(usize, Option<usize>), String>, Failure> {
     let mut keys: BTreeSet<(usize, Option<usize>)> = (0..site.pages.len())
         .map(|i| (site.pages[i].lang, nav_key(site, i)))
         .collect();
@@ -795,7 +990,10 @@ fn render_navs(
                 "page",
                 &serde_json::json!({ "url": "", "ancestor_urls": open }),
             );
-            Ok(((lang, section), tera.render(NAV_TEMPLATE, &context)?))
+            Ok((
+                (lang, section),
+                bounds.render(tera, NAV_TEMPLATE, &context)?,
+            ))
         })
         .collect()
 }
@@ -953,7 +1151,7 @@ fn faq_json_ld(page: &Page) -> String {
 
 fn render_page(
     site: &Site,
-    tera: &Tera,
+    (tera, bounds): (&Tera, &Bounds),
     theme: &Theme,
     shared: &Shared,
     nav: &str,
@@ -995,14 +1193,14 @@ fn render_page(
         );
         return (None, problems);
     }
-    match tera.render(&template, &context) {
+    match bounds.render(tera, &template, &context) {
         Ok(html) => {
             let origin = Origin::Page(page.source.clone());
             let file = OutputFile::text(file_for(&page.path), html, origin);
             (Some(file), problems)
         }
-        Err(e) => {
-            problems.push(template_diagnostic(&e, theme, Some(&page.source)));
+        Err(failure) => {
+            problems.push(failure.diagnostic(theme, &template, Some(&page.source)));
             (None, problems)
         }
     }
@@ -1039,11 +1237,11 @@ fn wizard_file(site: &Site, fingerprint: bool) -> Option<OutputFile> {
 /// (`kind` "search") and the wizard page (`kind` "wizard"), at `path` with template `template`.
 fn render_special(
     site: &Site,
-    tera: &Tera,
+    (tera, bounds): (&Tera, &Bounds),
     shared: &Shared,
     nav: &str,
     (kind, path, title_key, template): (&str, &str, &str, &str),
-) -> tera::TeraResult<String> {
+) -> Result<String, Failure> {
     let config = &site.config;
     let title = shared.strings.get(title_key).cloned().unwrap_or_default();
     let page_value = serde_json::json!({
@@ -1067,7 +1265,7 @@ fn render_special(
     let mut context = shared.context();
     context.insert("page", &page_value);
     context.insert_value("nav_html", Value::safe_string(nav));
-    tera.render(template, &context)
+    bounds.render(tera, template, &context)
 }
 
 /// A small page at each alias that sends the reader (and search engines) to the page.

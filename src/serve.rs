@@ -7,6 +7,7 @@
 
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -176,7 +177,7 @@ fn message(update: &Update) -> String {
             let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
             serde_json::json!({"kind": "errors", "errors": errors})
         }
-        Update::Nothing => serde_json::json!({"kind": "ok"}),
+        Update::Nothing | Update::Superseded => serde_json::json!({"kind": "ok"}),
     }
     .to_string()
 }
@@ -205,10 +206,13 @@ pub fn serve(options: &Options, settings: &Settings) -> Result<(), Vec<Diagnosti
     // Watch events name absolute paths: the root must be absolute to recognise them.
     let root = crate::output::normalize(&options.root)
         .map_err(|e| vec![Diagnostic::error(options.root.clone(), 0, 0, e.to_string())])?;
+    // Set by the watch when newer files arrive: a rebuild in progress then stops early.
+    let cancel = Arc::new(AtomicBool::new(false));
     let options = Options {
         root,
         base_url: Some(base_url.clone()),
         live: true,
+        cancel: Some(Arc::clone(&cancel)),
         ..options.clone()
     };
 
@@ -221,7 +225,7 @@ pub fn serve(options: &Options, settings: &Settings) -> Result<(), Vec<Diagnosti
         std::process::exit(0);
     });
     // Watch before the first build, so no change made while it runs is missed.
-    let mut watch = Watch::start(&options.root).map_err(|e| {
+    let mut watch = Watch::start(&options.root, Arc::clone(&cancel)).map_err(|e| {
         vec![Diagnostic::error(
             options.root.clone(),
             0,
@@ -231,6 +235,11 @@ pub fn serve(options: &Options, settings: &Settings) -> Result<(), Vec<Diagnosti
     })?;
     let started = Instant::now();
     let mut preview = Preview::new(options.clone());
+    // A first build stopped by an early change is finished before anything is served.
+    while !preview.is_settled() {
+        cancel.store(false, Ordering::Relaxed);
+        preview.settle();
+    }
     let first = match preview.errors() {
         [] => Update::Nothing,
         errors => Update::Failed(errors.to_vec()),
@@ -277,6 +286,7 @@ pub fn serve(options: &Options, settings: &Settings) -> Result<(), Vec<Diagnosti
         let changes = match watch.batches.try_recv() {
             Ok(changes) => changes,
             Err(_) if !preview.is_settled() => {
+                cancel.store(false, Ordering::Relaxed);
                 let started = Instant::now();
                 // Quietly, unless it found something the fast rebuild did not.
                 if let Some(update) = preview.settle().filter(|u| *u != Update::Nothing) {
@@ -291,6 +301,7 @@ pub fn serve(options: &Options, settings: &Settings) -> Result<(), Vec<Diagnosti
         };
         // Watch new or replaced folders before reading, so no later write goes unseen.
         watch.refresh();
+        cancel.store(false, Ordering::Relaxed);
         let started = Instant::now();
         let update = preview.apply(&changes);
         publish(&live, &preview, &update, started.elapsed(), quiet);
@@ -301,7 +312,9 @@ pub fn serve(options: &Options, settings: &Settings) -> Result<(), Vec<Diagnosti
 /// Serves the preview's files and tells the open pages what changed.
 fn publish(live: &Live, preview: &Preview, update: &Update, elapsed: Duration, quiet: bool) {
     *live.files.write().unwrap_or_else(|e| e.into_inner()) = preview.files();
-    live.hub.publish(update);
+    if *update != Update::Superseded {
+        live.hub.publish(update);
+    }
     if !quiet {
         report(update, elapsed);
     }
@@ -323,6 +336,7 @@ fn report(update: &Update, elapsed: Duration) {
         Update::Pages(None) => println!("rebuilt in {ms:.1} ms: every page"),
         Update::Styles => println!("rebuilt in {ms:.1} ms: stylesheets"),
         Update::Nothing => println!("rebuilt in {ms:.1} ms: nothing changed"),
+        Update::Superseded => println!("stopped after {ms:.1} ms: newer changes came in"),
         Update::Failed(errors) => print_errors(errors),
     }
 }

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -107,7 +109,8 @@ const LONGEST: Duration = Duration::from_millis(150);
 impl Watch {
     /// Watches the site at `root` (an absolute path). The folder holding it is watched too,
     /// so that a site folder deleted and made again is noticed.
-    pub fn start(root: &Path) -> notify::Result<Watch> {
+    /// `newer` is set whenever a batch is sent, so a rebuild in progress can stop early.
+    pub fn start(root: &Path, newer: Arc<AtomicBool>) -> notify::Result<Watch> {
         let (raw_tx, raw_rx) = mpsc::channel::<notify::Result<notify::Event>>();
         let (batch_tx, batch_rx) = mpsc::channel();
         let mut watcher = notify::recommended_watcher(raw_tx)?;
@@ -118,7 +121,7 @@ impl Watch {
         watcher.watch(root, RecursiveMode::NonRecursive)?;
         let root = root.to_path_buf();
         let thread_root = root.clone();
-        thread::spawn(move || debounce(&thread_root, &raw_rx, &batch_tx));
+        thread::spawn(move || debounce(&thread_root, &raw_rx, &batch_tx, &newer));
         let mut watch = Watch {
             watcher,
             watched: vec![(root.clone(), identity(&root))],
@@ -165,6 +168,7 @@ fn debounce(
     root: &Path,
     raw: &Receiver<notify::Result<notify::Event>>,
     batches: &mpsc::Sender<Vec<Change>>,
+    newer: &AtomicBool,
 ) {
     while let Ok(first) = raw.recv() {
         let started = Instant::now();
@@ -201,6 +205,7 @@ fn debounce(
                 .into_iter()
                 .map(|(path, kind)| Change { kind, path })
                 .collect();
+            newer.store(true, Ordering::Relaxed);
             if batches.send(batch).is_err() {
                 return;
             }

@@ -341,6 +341,27 @@ fn template_errors_name_the_template_file_and_line() {
 }
 
 #[test]
+fn a_template_that_runs_away_is_an_error_naming_it() {
+    let site = Site::new("basic");
+    site.run(&["build"]).success();
+    let before = snapshot(&site.path("public"));
+    site.write(
+        "templates/page.html",
+        &format!(
+            "{{% extends \"base.html\" %}}{{% block main %}}{{% for i in range(end=100000) %}}{{% for j in range(end=100000) %}}{}{{% endfor %}}{{% endfor %}}{{% endblock main %}}",
+            "<p>A line that repeats.</p>".repeat(200)
+        ),
+    );
+    let run = site.run(&["build"]).failure();
+    // faq.html extends page.html: its pages count, but it is not named.
+    assert_eq!(
+        run.stderr,
+        "templates/page.html: a page made with this template grew past 64 MiB: does a loop run away?\n  hint: while rendering content/en/fees.md and 8 other pages\nerror: 1 problem found; nothing was written\n"
+    );
+    assert_eq!(snapshot(&site.path("public")), before);
+}
+
+#[test]
 fn template_syntax_errors_name_the_template_file_and_line() {
     let site = Site::new("basic");
     site.write(
@@ -2005,6 +2026,42 @@ fn serve_recovers_when_the_site_folder_is_deleted_and_made_again() {
         std::thread::sleep(Duration::from_millis(100));
     }
     assert_eq!(server.get("GET", "/").0, 200);
+}
+
+#[test]
+fn serve_applies_a_fix_saved_while_a_template_runs_away() {
+    let site = Site::new("basic");
+    let server = Server::start(&site);
+    let mut events = server.events();
+    // A loop that writes a little now and then, for many minutes.
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block main %}{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% if j == 0 %}.{% endif %}{% endfor %}{% endfor %}{% endblock main %}",
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block main %}<p class=\"fixed\">fixed</p>{{ page.content | safe }}{% endblock main %}",
+    );
+    let started = std::time::Instant::now();
+    loop {
+        let update = events.next();
+        if update.contains("\"kind\":\"pages\"") {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(60), "{update}");
+    }
+    assert!(
+        server
+            .get("GET", "/en/guide/keys/")
+            .1
+            .contains("<p class=\"fixed\">fixed</p>")
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(25),
+        "the fix was applied only after {:?}",
+        started.elapsed()
+    );
 }
 
 #[test]
