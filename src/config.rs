@@ -171,7 +171,7 @@ pub fn parse(
     base_url_override: Option<&str>,
 ) -> Result<Config, Vec<Diagnostic>> {
     let raw: RawConfig =
-        serde_yaml::from_str(text).map_err(|e| vec![yaml_diagnostic(path, 1, &e)])?;
+        serde_yaml::from_str(text).map_err(|e| vec![yaml_diagnostic(path, text, 1, &e)])?;
     let mut problems = Vec::new();
     let key_line = |key: &str| {
         text.lines()

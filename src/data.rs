@@ -177,7 +177,7 @@ pub fn parse(
     today: chrono::NaiveDate,
 ) -> Result<(Providers, Vec<Diagnostic>), Vec<Diagnostic>> {
     let providers: Providers =
-        serde_yaml::from_str(text).map_err(|e| vec![yaml_diagnostic(path, 1, &e)])?;
+        serde_yaml::from_str(text).map_err(|e| vec![yaml_diagnostic(path, text, 1, &e)])?;
     let line_of = |needle: &str| {
         text.lines()
             .position(|l| l.contains(needle))

@@ -160,9 +160,78 @@ pub fn nearest<'a>(
         .map(|(_, c)| c)
 }
 
-/// Turns a serde_yaml error into a diagnostic located in the file, where the YAML text starts
-/// on `first_line` of the file. Serde's "unknown field" message gets a did-you-mean hint.
-pub fn yaml_diagnostic(path: &Path, first_line: usize, error: &serde_yaml::Error) -> Diagnostic {
+/// Turns a serde_yaml error in `yaml` into a diagnostic located in the file, where the YAML
+/// text starts on `first_line` of the file. Serde's "unknown field" message gets a
+/// did-you-mean hint; a key set twice is reported at its second line, not at the mapping.
+pub fn yaml_diagnostic(
+    path: &Path,
+    yaml: &str,
+    first_line: usize,
+    error: &serde_yaml::Error,
+) -> Diagnostic {
+    let mut diagnostic = yaml_error(path, first_line, error);
+    if let Some(field) = duplicate_field(&diagnostic.message) {
+        let field = field.to_string();
+        let from = diagnostic.line.saturating_sub(first_line);
+        if let Some((first, second, col)) = repeated_key(yaml, &field, from) {
+            let prefix = diagnostic
+                .message
+                .split("duplicate field")
+                .next()
+                .unwrap_or("");
+            diagnostic.message = format!("{prefix}`{field}` is set twice");
+            (diagnostic.line, diagnostic.col) = (second + first_line, col);
+            diagnostic.hint = Some(format!(
+                "it is first set on line {}; keep one",
+                first + first_line
+            ));
+        }
+    }
+    diagnostic
+}
+
+/// `x` of serde's "duplicate field `x`".
+fn duplicate_field(message: &str) -> Option<&str> {
+    let rest = &message[message.find("duplicate field `")? + "duplicate field `".len()..];
+    Some(&rest[..rest.find('`')?])
+}
+
+/// The 0-based lines (from line `from` of `yaml` on) where `key` is set first and second at the
+/// same indentation, with the 1-based column of the second.
+fn repeated_key(yaml: &str, key: &str, from: usize) -> Option<(usize, usize, usize)> {
+    let mut first: Option<(usize, usize)> = None;
+    for (i, line) in yaml.lines().enumerate().skip(from) {
+        let trimmed = line.trim_start();
+        let mut indent = line.len() - trimmed.len();
+        let item = trimmed.strip_prefix("- ").map(str::trim_start);
+        let entry = match item {
+            Some(rest) => {
+                indent += trimmed.len() - rest.len();
+                rest
+            }
+            None => trimmed,
+        };
+        let unquoted = entry
+            .strip_prefix(['"', '\''])
+            .and_then(|e| e.strip_prefix(key))
+            .and_then(|e| e.strip_prefix(['"', '\'']));
+        let sets = entry
+            .strip_prefix(key)
+            .or(unquoted)
+            .is_some_and(|rest| rest.trim_start().starts_with(':'));
+        if !sets {
+            continue;
+        }
+        match first {
+            None => first = Some((i, indent)),
+            Some((line, at)) if at == indent => return Some((line, i, indent + 1)),
+            Some(_) => {}
+        }
+    }
+    None
+}
+
+fn yaml_error(path: &Path, first_line: usize, error: &serde_yaml::Error) -> Diagnostic {
     let (line, col) = error
         .location()
         .map_or((first_line, 1), |l| (l.line() + first_line - 1, l.column()));
@@ -247,9 +316,21 @@ mod tests {
     fn unknown_field_message_is_parsed() {
         let (field, expected) =
             unknown_field("unknown field `titel`, expected one of `title`, `weight`").unwrap();
+        assert_eq!(
+            duplicate_field("languages[0]: duplicate field `name`"),
+            Some("name")
+        );
         assert_eq!(field, "titel");
         assert_eq!(expected, ["title", "weight"]);
         assert_eq!(nearest("titel", expected), Some("title"));
+    }
+
+    #[test]
+    fn a_repeated_key_is_found_at_its_own_indentation() {
+        let yaml = "title: A\nlanguages:\n  - code: zh\n    name: x\n    strings: {name: y}\n    name: z\ntitle: B\n";
+        assert_eq!(repeated_key(yaml, "name", 2), Some((3, 5, 5)));
+        assert_eq!(repeated_key(yaml, "title", 0), Some((0, 6, 1)));
+        assert_eq!(repeated_key(yaml, "code", 0), None);
     }
 
     #[test]

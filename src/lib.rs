@@ -22,6 +22,7 @@ pub mod render;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod templates;
 pub mod theme;
 pub mod watch;
 pub mod wizard;

@@ -23,6 +23,9 @@ use crate::links;
 use crate::markdown::{self, Problem, escape};
 use crate::search;
 use crate::site::{Site, alias_line, alias_path};
+use crate::templates::{
+    RENDERING, extends_chain, load_templates, template_diagnostic, template_path,
+};
 use crate::theme::Theme;
 
 /// A file of the built site: its path below the output folder (with `/`), its bytes and where
@@ -57,8 +60,6 @@ pub fn file_for(site_path: &str) -> String {
         format!("{decoded}index.html")
     }
 }
-
-const RENDERING: &str = "while rendering ";
 
 /// A page's Markdown rendered to HTML, with the problems found in it. Kept between rebuilds
 /// of `serve` so a template change does not re-render Markdown.
@@ -448,46 +449,6 @@ fn fold_runaways(errors: &mut Vec<(Diagnostic, usize)>, theme: &Theme) {
     }
 }
 
-/// Template `name` and the templates it extends, in order (stops at a circle).
-fn extends_chain<'a>(theme: &'a Theme, name: &'a str) -> Vec<&'a str> {
-    let mut chain = vec![name];
-    let mut at = name;
-    while let Some(parent) = theme
-        .templates
-        .iter()
-        .find(|t| t.name == at)
-        .and_then(|t| extended(&t.text))
-    {
-        if chain.contains(&parent) {
-            break;
-        }
-        chain.push(parent);
-        at = parent;
-    }
-    chain
-}
-
-/// The name in a template's `{% extends "…" %}`, if it has one.
-pub fn extended(text: &str) -> Option<&str> {
-    let start = text.find("{%")?;
-    let tag = text[start + 2..].trim_start_matches('-').trim_start();
-    let rest = tag.strip_prefix("extends")?.trim_start();
-    let quote = rest
-        .chars()
-        .next()
-        .filter(|c| matches!(c, '"' | '\'' | '`'))?;
-    let name = &rest[1..];
-    Some(&name[..name.find(quote)?])
-}
-
-/// Where template `name` comes from, for messages.
-fn template_path(theme: &Theme, name: &str) -> PathBuf {
-    theme.templates.iter().find(|t| t.name == name).map_or_else(
-        || PathBuf::from(format!("templates/{name}")),
-        |t| t.path.clone(),
-    )
-}
-
 /// One page's render: its body, its file with the fingerprint it was made from (none when the
 /// template failed), and template problems.
 type PageRender = (Arc<Body>, Option<(u64, OutputFile)>, Vec<Diagnostic>);
@@ -671,92 +632,6 @@ impl Renderer {
             Origin::Generated("robots.txt".to_string()),
         ));
         files
-    }
-}
-
-/// Parses all templates. Syntax errors of every template are reported, not just the first.
-fn load_templates(theme: &Theme, diagnostics: &mut Diagnostics) -> Option<Tera> {
-    let mut broken = false;
-    for template in &theme.templates {
-        let mut alone = Tera::new();
-        if let Err(e) = alone.add_raw_template(&template.name, &template.text)
-            && matches!(e.kind(), tera::ErrorKind::SyntaxError(_))
-        {
-            diagnostics.push(template_diagnostic(&e, theme, None));
-            broken = true;
-        }
-    }
-    if broken {
-        return None;
-    }
-    let mut tera = Tera::new();
-    let all = theme
-        .templates
-        .iter()
-        .map(|t| (t.name.as_str(), t.text.as_str()));
-    match tera.add_raw_templates(all) {
-        Ok(()) => Some(tera),
-        Err(e) => {
-            diagnostics.push(template_diagnostic(&e, theme, None));
-            None
-        }
-    }
-}
-
-/// A Tera error as a diagnostic at the template file and line it points to.
-fn template_diagnostic(error: &tera::Error, theme: &Theme, page: Option<&PathBuf>) -> Diagnostic {
-    let mut report = None;
-    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
-    while let Some(e) = current {
-        if let Some(tera_error) = e.downcast_ref::<tera::Error>()
-            && let tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) =
-                tera_error.kind()
-        {
-            report = Some(r.clone());
-            break;
-        }
-        current = e.source();
-    }
-    let path_of = |name: &str| {
-        theme.templates.iter().find(|t| t.name == name).map_or_else(
-            || PathBuf::from(format!("templates/{name}")),
-            |t| t.path.clone(),
-        )
-    };
-    let diagnostic = match report {
-        Some(r) => Diagnostic::error(
-            path_of(r.filename()),
-            r.span().start_line,
-            r.span().start_col + 1,
-            r.message(),
-        ),
-        None => {
-            let mut message = error.to_string();
-            let mut source = std::error::Error::source(error);
-            while let Some(s) = source {
-                message = format!("{message}: {s}");
-                source = s.source();
-            }
-            let name = match error.kind() {
-                tera::ErrorKind::TemplateNotFound(name) => name.clone(),
-                tera::ErrorKind::MissingParent { current, .. } => current.clone(),
-                _ => String::new(),
-            };
-            Diagnostic::error(
-                if name.is_empty() {
-                    PathBuf::from("templates")
-                } else {
-                    path_of(&name)
-                },
-                0,
-                0,
-                message,
-            )
-        }
-    };
-    match page {
-        Some(page) => diagnostic.with_hint(format!("{RENDERING}{}", page.display())),
-        None => diagnostic,
     }
 }
 
@@ -1273,7 +1148,7 @@ fn redirects(site: &Site) -> Vec<OutputFile> {
     let config = &site.config;
     let mut files = Vec::new();
     for page in &site.pages {
-        for alias in &page.front.aliases {
+        for (index, alias) in page.front.aliases.iter().enumerate() {
             let Some(from) = alias_path(alias) else {
                 continue;
             };
@@ -1289,7 +1164,7 @@ fn redirects(site: &Site) -> Vec<OutputFile> {
             );
             let origin = Origin::Alias {
                 source: page.source.clone(),
-                line: alias_line(page, alias),
+                line: alias_line(page, index),
                 alias: alias.clone(),
             };
             files.push(OutputFile::text(file_for(&from), html, origin));

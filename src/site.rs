@@ -200,7 +200,7 @@ pub fn assemble(config: Config, pages: Vec<Page>, diagnostics: &mut Diagnostics)
         }
     }
 
-    check_aliases(&pages, &by_path, diagnostics);
+    check_aliases(&pages, diagnostics);
     Site {
         config,
         pages,
@@ -215,55 +215,57 @@ pub fn assemble(config: Config, pages: Vec<Page>, diagnostics: &mut Diagnostics)
     }
 }
 
-/// An alias is an old URL path that redirects to the page. It must be a plain relative path
-/// inside the site (no `..`, no scheme) and must not be taken by a page or another alias.
-fn check_aliases(pages: &[Page], by_path: &HashMap<&str, usize>, diagnostics: &mut Diagnostics) {
-    let mut taken: HashMap<String, usize> = HashMap::new();
-    for (i, page) in pages.iter().enumerate() {
-        for alias in &page.front.aliases {
-            let line = alias_line(page, alias);
-            let Some(path) = alias_path(alias) else {
+/// An alias is an old URL path that redirects to the page: it must be a plain relative path
+/// inside the site (no `..`, no scheme). Whether its path is free (no page, file or other
+/// alias there) is checked with every other output path (`claims`).
+fn check_aliases(pages: &[Page], diagnostics: &mut Diagnostics) {
+    for page in pages {
+        for (index, alias) in page.front.aliases.iter().enumerate() {
+            if alias_path(alias).is_none() {
                 diagnostics.push(
                     Diagnostic::error(
                         &page.source,
-                        line,
+                        alias_line(page, index),
                         1,
-                        format!("alias `{alias}` is not a path inside the site"),
+                        format!("alias `{}` is not a path inside the site", shown(alias)),
                     )
                     .with_hint("write the old URL path, e.g. /guide/old-name/"),
                 );
-                continue;
-            };
-            if by_path.contains_key(path.as_str()) {
-                diagnostics.push(Diagnostic::error(
-                    &page.source,
-                    line,
-                    1,
-                    format!("alias `{alias}` is the URL of an existing page"),
-                ));
-            } else if let Some(&other) = taken.get(&path) {
-                diagnostics.push(Diagnostic::error(
-                    &page.source,
-                    line,
-                    1,
-                    format!(
-                        "alias `{alias}` is also an alias of {}",
-                        pages[other].source.display()
-                    ),
-                ));
-            } else {
-                taken.insert(path, i);
             }
         }
     }
 }
 
-/// The line of the front matter that lists `alias` (front matter starts on line 2).
-pub fn alias_line(page: &Page, alias: &str) -> usize {
-    page.front_yaml
-        .lines()
-        .position(|l| l.contains(alias))
-        .map_or(1, |i| i + 2)
+/// The line of the file that lists the page's alias number `index` (front matter starts on
+/// line 2): the line of its `- ` item, or of `aliases:` when they are written `[a, b]`.
+pub fn alias_line(page: &Page, index: usize) -> usize {
+    let lines: Vec<&str> = page.front_yaml.lines().collect();
+    let Some(key) = lines.iter().position(|l| l.starts_with("aliases:")) else {
+        return 1;
+    };
+    if lines[key]["aliases:".len()..].trim_start().starts_with('[') {
+        return key + 2;
+    }
+    lines[key + 1..]
+        .iter()
+        .enumerate()
+        .take_while(|(_, l)| l.starts_with([' ', '-', '\t']) || l.trim().is_empty())
+        .filter(|(_, l)| l.trim_start().starts_with('-'))
+        .nth(index)
+        .map_or(key + 2, |(i, _)| key + 1 + i + 2)
+}
+
+/// An alias as the user can read it in a message: control characters escaped (`\0`).
+fn shown(alias: &str) -> String {
+    let mut text = String::with_capacity(alias.len());
+    for c in alias.chars() {
+        if c.is_control() {
+            text.extend(c.escape_debug());
+        } else {
+            text.push(c);
+        }
+    }
+    text
 }
 
 /// The site path an alias redirects from (`/guide/old/` → `guide/old/`), or `None` when it

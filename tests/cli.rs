@@ -323,6 +323,88 @@ fn anchor_typo_gets_a_suggestion() {
 }
 
 #[test]
+fn a_broken_page_is_reported_once_and_nothing_that_follows_from_it() {
+    let site = Site::new("basic");
+    let register = site.read("content/zh/guide/register.md");
+    site.write(
+        "content/zh/guide/register.md",
+        &register.replacen("weight: 20", "weight: heavy", 1),
+    );
+    let run = site.run(&["check"]).failure();
+    assert_eq!(
+        run.stderr,
+        "content/zh/guide/register.md:4:9: weight: invalid type: string \"heavy\", expected i64\nerror: 1 problem found; nothing was written\n"
+    );
+}
+
+#[test]
+fn front_matter_mistakes_are_reported_at_their_own_line() {
+    let site = Site::new("basic");
+    site.write(
+        "content/zh/twice.md",
+        "---\ntitle: A\ndescription: x\ntitle: B\n---\nbody\n",
+    );
+    site.write(
+        "content/zh/nul.md",
+        "---\ntitle: N\naliases:\n  - /fine/\n  - \"/bad\\0x/\"\n---\nbody\n",
+    );
+    let run = site.run(&["build"]).failure();
+    assert_eq!(
+        run.stderr,
+        "content/zh/nul.md:5:1: alias `/bad\\0x/` is not a path inside the site\n  hint: write the old URL path, e.g. /guide/old-name/\n\
+         content/zh/twice.md:4:1: `title` is set twice\n  hint: it is first set on line 2; keep one\n\
+         error: 2 problems found; nothing was written\n"
+    );
+    site.write(
+        "site.yaml",
+        "title: T\nbase_url: https://example.com/\nlanguages:\n  - code: zh\n    name: 中文\n    name: Chinese\n",
+    );
+    site.run(&["build"]).failure().expect_stderr_start(
+        "site.yaml:6:5: languages[0]: `name` is set twice\n  hint: it is first set on line 5; keep one\n",
+    );
+}
+
+#[test]
+fn output_into_the_site_folder_itself_names_it() {
+    let site = Site::new("basic");
+    let root = site.root().to_str().unwrap();
+    let run = site.run(&["build", "--output", root]).failure();
+    assert_eq!(
+        run.stderr,
+        format!(
+            "{root}: refusing to build into {root}: it holds the site itself\n  hint: choose an output folder inside the site, e.g. --output public\nerror: 1 problem found; nothing was written\n"
+        )
+    );
+    let run = walletdesk(&["build", "--output", "."], site.root()).failure();
+    run.expect_stderr_start(".: refusing to build into .: it holds the site itself\n");
+}
+
+#[test]
+fn an_unclosed_tag_and_a_circle_of_extends_are_named_at_their_line() {
+    let site = Site::new("basic");
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n{% for heading in page.toc %}\n<p>{{ heading.title }}</p>\n{% endblock main %}\n",
+    );
+    let run = site.run(&["build"]).failure();
+    assert_eq!(
+        run.stderr,
+        "templates/page.html:3:1: this `{% for %}` is never closed\n  hint: close it with `{% endfor %}` before the `{% endblock %}` on line 5\nerror: 1 problem found; nothing was written\n"
+    );
+    fs::remove_file(site.path("templates/page.html")).unwrap();
+    site.write("templates/a.html", "{% extends \"b.html\" %}\n");
+    site.write(
+        "templates/b.html",
+        "{# the other half #}\n{% extends \"a.html\" %}\n",
+    );
+    let run = site.run(&["build"]).failure();
+    assert_eq!(
+        run.stderr,
+        "templates/a.html:1:1: `extends` goes round in a circle: a.html → b.html → a.html\n  hint: a template can only extend one that does not, in the end, extend it\nerror: 1 problem found; nothing was written\n"
+    );
+}
+
+#[test]
 fn template_errors_name_the_template_file_and_line() {
     let site = Site::new("broken-template");
     let run = site.run(&["build"]).failure();

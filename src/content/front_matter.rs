@@ -115,7 +115,7 @@ pub fn parse(path: &Path, split: &Split) -> Result<FrontMatter, Diagnostic> {
             .map(|i| i + split.yaml_line)
     };
     let front: FrontMatter = serde_yaml::from_str(split.yaml).map_err(|e| {
-        let mut diagnostic = yaml_diagnostic(path, split.yaml_line, &e);
+        let mut diagnostic = yaml_diagnostic(path, split.yaml, split.yaml_line, &e);
         // serde_yaml places errors raised by a value's own Deserialize at the mapping start.
         if diagnostic.message.contains("YYYY-MM-DD")
             && let Some(line) = key_line("updated")

@@ -211,7 +211,7 @@ pub fn parse(
     providers: &[&str],
 ) -> Result<Definition, Vec<Diagnostic>> {
     let raw: schema::Wizard =
-        serde_yaml::from_str(text).map_err(|e| vec![yaml_diagnostic(path, 1, &e)])?;
+        serde_yaml::from_str(text).map_err(|e| vec![yaml_diagnostic(path, text, 1, &e)])?;
     let mut check = Checker {
         path,
         at: Locator::new(text),

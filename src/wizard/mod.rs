@@ -258,7 +258,7 @@ pub fn write_plans(options: &Options, request: &PlanRequest) -> Result<Written, 
     }
     let answers: engine::Answers =
         serde_yaml::from_str::<Option<BTreeMap<String, serde_json::Value>>>(&text)
-            .map_err(|e| vec![crate::error::yaml_diagnostic(path, 1, &e)])?
+            .map_err(|e| vec![crate::error::yaml_diagnostic(path, &text, 1, &e)])?
             .unwrap_or_default();
     planner
         .write(&answers, request)
