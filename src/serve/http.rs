@@ -7,7 +7,7 @@
 //! no write waits longer than `WRITE_TIMEOUT`. It answers GET and HEAD only, and only under
 //! Host names a DNS-rebinding page cannot take over (`localhost`, IP literals); it keeps
 //! connections alive as HTTP/1.1 and HTTP/1.0 ask and answers pipelined requests in order.
-//! What to answer is the handler's business (see `routes`).
+//! What to answer is the handler's business (`serve`'s `respond`).
 
 use std::io::{self, Read, Write};
 use std::net::{Ipv4Addr, Ipv6Addr, Shutdown, TcpListener, TcpStream};

@@ -1,24 +1,31 @@
 //! `walletdesk serve`: the live preview for editors. It builds the site in memory (never
-//! touching `public/`), serves it over HTTP (`http`: a small bounded HTTP/1.1 server;
-//! `routes`: what each path gets), watches the site folder and rebuilds what a change
-//! affects, and tells the open pages what changed through Server-Sent Events (`hub`). When a
-//! rebuild fails, the last good build stays served and every page shows the errors over it.
+//! touching `public/`), serves it over HTTP with a small bounded server of its own (`http`),
+//! watches the site folder and rebuilds what a change affects, and tells the open pages what
+//! changed through Server-Sent Events (`hub`). When a rebuild fails, the last good build stays
+//! served and every page shows the errors over it. Request paths are decoded and normalised; a
+//! path that would leave the site gets the 404 page, never a file from disk.
 
 mod http;
 mod hub;
-mod routes;
 
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::sync::{Arc, RwLock};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
+use percent_encoding::percent_decode_str;
+
 use crate::error::Diagnostic;
 use crate::pipeline::Options;
-use crate::preview::{Preview, Update};
+use crate::preview::{Files, Preview, Update};
 use crate::watch::Watch;
+use http::{Request, Response};
 use hub::Hub;
-use routes::Live;
+
+/// Paths the preview server answers itself; no site page can be there.
+const EVENTS: &str = "/__walletdesk/events";
+const SCRIPT: &str = "/__walletdesk/livereload.js";
+const LIVERELOAD_JS: &str = include_str!("../livereload.js");
 
 /// How the preview listens.
 #[derive(Debug, Clone)]
@@ -31,6 +38,81 @@ pub struct Settings {
     pub open: bool,
     /// Print only errors (`--quiet`).
     pub quiet: bool,
+}
+
+/// The file for a request target (path and query) among `files`, or `None` for a 404.
+/// Folders are served by their `index.html`; anything that is not a plain path inside the
+/// site (`..`, encoded slashes or backslashes, NUL, hidden files) is refused.
+pub fn lookup<'a>(files: &'a Files, target: &str) -> Option<(&'a str, &'a Arc<[u8]>)> {
+    let path = target.split(['?', '#']).next().unwrap_or("");
+    if !path.starts_with('/') {
+        return None;
+    }
+    let decoded = percent_decode_str(path).decode_utf8().ok()?;
+    if decoded.contains(['\\', '\0']) {
+        return None;
+    }
+    let mut segments = Vec::new();
+    for segment in decoded.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => return None,
+            s if s.starts_with('.') => return None,
+            s => segments.push(s),
+        }
+    }
+    let joined = segments.join("/");
+    let candidates = if joined.is_empty() {
+        vec!["index.html".to_string()]
+    } else if decoded.ends_with('/') {
+        vec![format!("{joined}/index.html")]
+    } else {
+        vec![joined.clone(), format!("{joined}/index.html")]
+    };
+    candidates
+        .into_iter()
+        .find_map(|key| files.get_key_value(key.as_str()))
+        .map(|(key, bytes)| (key.as_str(), bytes))
+}
+
+fn content_type(path: &str) -> String {
+    let mime = mime_guess::from_path(path).first_or_octet_stream();
+    let textual = mime.type_() == mime_guess::mime::TEXT
+        || ["javascript", "json", "xml"].contains(&mime.subtype().as_str());
+    if textual {
+        format!("{mime}; charset=utf-8")
+    } else {
+        mime.to_string()
+    }
+}
+
+/// Adds the live-reload script to an HTML page, in its head.
+fn inject_script(html: &[u8]) -> Vec<u8> {
+    let tag = format!("<script src=\"{SCRIPT}\" defer></script>");
+    let text = String::from_utf8_lossy(html);
+    let at = text
+        .find("</head>")
+        .or_else(|| text.find("</body>"))
+        .unwrap_or(text.len());
+    let mut out = String::with_capacity(text.len() + tag.len());
+    out.push_str(&text[..at]);
+    out.push_str(&tag);
+    out.push_str(&text[at..]);
+    out.into_bytes()
+}
+
+/// The page served for every path while the site has never built.
+const NOT_BUILT: &str = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+<title>The site did not build</title>\n</head>\n<body>\n<h1>The site did not build</h1>\n\
+<p>The problems are listed in the terminal and over this page. It reloads by itself when the site builds.</p>\n\
+</body>\n</html>\n";
+
+/// What every connection's thread reads: the files of the last good build and the hub.
+struct Live {
+    /// The files served, replaced after every rebuild.
+    files: RwLock<Arc<Files>>,
+    /// The updates for the open pages.
+    hub: Arc<Hub>,
 }
 
 /// Builds the site, serves it and rebuilds on every change until the process is stopped.
@@ -116,7 +198,7 @@ pub fn serve(options: &Options, settings: &Settings) -> Result<(), Vec<Diagnosti
     });
     {
         let live = Arc::clone(&live);
-        thread::spawn(move || http::run(listener, move |request| routes::respond(&live, request)));
+        thread::spawn(move || http::run(listener, move |request| respond(&live, request)));
     }
     if settings.open {
         open_browser(&base_url);
@@ -170,5 +252,125 @@ fn open_browser(url: &str) {
         .is_err()
     {
         eprintln!("could not open a browser; open {url} yourself");
+    }
+}
+
+/// The answer to `request`.
+fn respond(live: &Live, request: &Request) -> Response {
+    let path = request.target.split('?').next().unwrap_or("");
+    if path == EVENTS {
+        return events(&live.hub, request);
+    }
+    if path == SCRIPT {
+        return Response::new(
+            200,
+            "text/javascript; charset=utf-8",
+            LIVERELOAD_JS.as_bytes().to_vec(),
+        )
+        .with_header("Cache-Control", "no-store");
+    }
+    let files = Arc::clone(&live.files.read().unwrap_or_else(|e| e.into_inner()));
+    let (status, file_path, bytes) = match lookup(&files, &request.target) {
+        Some((file, bytes)) => (200, file.to_string(), Some(Arc::clone(bytes))),
+        None if files.is_empty() => (500, "error.html".to_string(), None),
+        None => (404, "404.html".to_string(), files.get("404.html").cloned()),
+    };
+    let content_type = content_type(&file_path);
+    let body = match (&bytes, content_type.starts_with("text/html")) {
+        (Some(bytes), true) => inject_script(bytes),
+        (Some(bytes), false) => bytes.to_vec(),
+        (None, _) => inject_script(NOT_BUILT.as_bytes()),
+    };
+    let content_type = if bytes.is_none() {
+        "text/html; charset=utf-8"
+    } else {
+        &content_type
+    };
+    Response::new(status, content_type, body).with_header("Cache-Control", "no-store")
+}
+
+/// The event stream for a page, on the connection's own thread. A page that reconnects after
+/// losing its stream sends the id of the last event it saw, and is told what it missed.
+fn events(hub: &Arc<Hub>, request: &Request) -> Response {
+    let last_seen = request
+        .header("Last-Event-ID")
+        .and_then(|id| id.parse().ok());
+    match hub.open_stream() {
+        Some(stream) => {
+            Response::stream("text/event-stream", move |out| stream.run(last_seen, out))
+        }
+        // Too many pages are open: this one's EventSource tries again when the answer ends.
+        None => Response::new(
+            200,
+            "text/event-stream",
+            b": too many open pages\nretry: 5000\n\n".to_vec(),
+        ),
+    }
+    .with_header("Cache-Control", "no-store")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files() -> Files {
+        [
+            ("index.html", "home"),
+            ("guide/index.html", "guide"),
+            ("css/site.css", "css"),
+            (".walletdesk-output", "marker"),
+        ]
+        .into_iter()
+        .map(|(path, text)| (path.to_string(), Arc::from(text.as_bytes())))
+        .collect()
+    }
+
+    #[test]
+    fn serves_folders_by_their_index() {
+        let files = files();
+        assert_eq!(&**lookup(&files, "/").unwrap().1, b"home");
+        assert_eq!(&**lookup(&files, "/guide/").unwrap().1, b"guide");
+        assert_eq!(&**lookup(&files, "/guide").unwrap().1, b"guide");
+        assert_eq!(
+            lookup(&files, "/css/site.css?v=1").unwrap().0,
+            "css/site.css"
+        );
+    }
+
+    #[test]
+    fn refuses_paths_that_leave_the_site() {
+        let files = files();
+        for bad in [
+            "/../etc/passwd",
+            "/%2e%2e/x",
+            "/guide/%2F..%2F..%2Fx",
+            "/guide\\..\\x",
+            "/guide/%5c..%5cx",
+            "//etc/passwd/..",
+            "/a%00b",
+            "/.walletdesk-output",
+            "/%2e/.walletdesk-output",
+            "relative",
+            "/%c0%ae%c0%ae/x",
+        ] {
+            assert!(lookup(&files, bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_script_goes_into_the_head() {
+        let html = inject_script(b"<html><head><title>t</title></head><body></body></html>");
+        assert_eq!(
+            String::from_utf8(html).unwrap(),
+            "<html><head><title>t</title><script src=\"/__walletdesk/livereload.js\" defer></script></head><body></body></html>"
+        );
+    }
+
+    #[test]
+    fn content_types() {
+        assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
+        assert_eq!(content_type("css/site.css"), "text/css; charset=utf-8");
+        assert_eq!(content_type("sitemap.xml"), "text/xml; charset=utf-8");
+        assert_eq!(content_type("img/a.png"), "image/png");
     }
 }
