@@ -2308,6 +2308,489 @@ fn serve_on_a_taken_port_says_so_and_suggests_another() {
     ));
 }
 
+/// One response read off a connection: its head (status line and headers) and its body.
+struct Reply {
+    status: u16,
+    head: String,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    /// The value of the header `name` (any case), if the response has it.
+    fn header(&self, name: &str) -> Option<&str> {
+        self.head.lines().skip(1).find_map(|line| {
+            let (key, value) = line.split_once(':')?;
+            key.eq_ignore_ascii_case(name).then(|| value.trim())
+        })
+    }
+}
+
+/// Reads one response: its head, then as many body bytes as its Content-Length says (none
+/// when it answers a HEAD request).
+fn read_reply(reader: &mut impl BufRead, head_request: bool) -> Reply {
+    let mut head = String::new();
+    loop {
+        let mut line = String::new();
+        let read = reader.read_line(&mut line).expect("a response within 20 s");
+        assert!(
+            read > 0,
+            "the connection closed in the middle of a response: {head:?}"
+        );
+        if line == "\r\n" {
+            break;
+        }
+        head.push_str(&line);
+    }
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let mut reply = Reply {
+        status,
+        head,
+        body: Vec::new(),
+    };
+    let length: usize = reply
+        .header("Content-Length")
+        .unwrap_or_else(|| panic!("no Content-Length in {:?}", reply.head))
+        .parse()
+        .unwrap();
+    if !head_request {
+        reply.body = vec![0; length];
+        reader.read_exact(&mut reply.body).unwrap();
+    }
+    reply
+}
+
+/// A figure of /proc/<pid>/status in kB (`VmRSS`, …).
+fn proc_status_kb(pid: u32, field: &str) -> u64 {
+    let status = fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|value| value.trim().trim_end_matches(" kB").parse().ok())
+        .unwrap_or_else(|| panic!("no {field} in /proc/{pid}/status"))
+}
+
+/// How many threads the process `pid` has.
+fn threads(pid: u32) -> usize {
+    fs::read_dir(format!("/proc/{pid}/task")).unwrap().count()
+}
+
+/// The live-reload stream as a page that remembers its last event id sees it.
+struct EventStream {
+    reader: std::io::BufReader<std::net::TcpStream>,
+}
+
+impl EventStream {
+    /// Opens the stream, sending `Last-Event-ID` as a reconnecting browser does.
+    fn open(server: &Server, last_id: Option<&str>) -> EventStream {
+        let mut stream = server.connect();
+        let last = last_id.map_or(String::new(), |id| format!("Last-Event-ID: {id}\r\n"));
+        write!(
+            stream,
+            "GET /__walletdesk/events HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n{last}\r\n",
+            server.port
+        )
+        .unwrap();
+        EventStream {
+            reader: std::io::BufReader::new(stream),
+        }
+    }
+
+    /// The next event's id (if it has one) and data; comments do not count.
+    fn next(&mut self) -> (Option<String>, String) {
+        let mut id = None;
+        loop {
+            let mut line = String::new();
+            let read = self
+                .reader
+                .read_line(&mut line)
+                .expect("an event within 20 s");
+            assert!(read > 0, "the event stream closed");
+            if let Some(value) = line.strip_prefix("id: ") {
+                id = Some(value.trim_end().to_string());
+            } else if let Some(data) = line.strip_prefix("data: ") {
+                return (id, data.trim_end().to_string());
+            }
+        }
+    }
+}
+
+impl Server {
+    /// A raw connection whose reads give up after 20 s.
+    fn connect(&self) -> std::net::TcpStream {
+        let stream = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
+        stream
+    }
+
+    /// Sends `request` as it is and reads until the server closes the connection: the bytes
+    /// read, and whether the server closed it (rather than the read giving up).
+    fn raw(&self, request: &[u8]) -> (String, bool) {
+        let mut stream = self.connect();
+        let _ = stream.write_all(request);
+        let mut response = Vec::new();
+        let closed = stream.read_to_end(&mut response).is_ok();
+        (String::from_utf8_lossy(&response).into_owned(), closed)
+    }
+}
+
+#[test]
+fn serve_answers_a_never_ending_header_with_431_and_stays_small() {
+    let site = Site::new("basic");
+    let server = Server::start(&site);
+    assert_eq!(server.get("GET", "/").0, 200);
+    let pid = server.child.id();
+    let before = proc_status_kb(pid, "VmRSS");
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sampler = {
+        let done = std::sync::Arc::clone(&done);
+        std::thread::spawn(move || {
+            let mut peak = 0;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                peak = peak.max(proc_status_kb(pid, "VmRSS"));
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            peak
+        })
+    };
+    // Four connections, each sending a header line of up to 50 MB that never ends.
+    let attackers: Vec<_> = (0..4)
+        .map(|_| {
+            let mut stream = server.connect();
+            std::thread::spawn(move || {
+                let mut reader = stream.try_clone().unwrap();
+                let reading = std::thread::spawn(move || {
+                    let mut response = Vec::new();
+                    let _ = reader.read_to_end(&mut response);
+                    response
+                });
+                stream
+                    .set_write_timeout(Some(Duration::from_secs(20)))
+                    .unwrap();
+                let chunk = [b'a'; 64 * 1024];
+                let _ = stream.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Filler: ");
+                for _ in 0..800 {
+                    if stream.write_all(&chunk).is_err() {
+                        break;
+                    }
+                }
+                String::from_utf8_lossy(&reading.join().unwrap()).into_owned()
+            })
+        })
+        .collect();
+    for attacker in attackers {
+        let response = attacker.join().unwrap();
+        assert!(
+            response.starts_with("HTTP/1.1 431 Request Header Fields Too Large\r\n"),
+            "{:?}",
+            &response[..response.len().min(300)]
+        );
+    }
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let peak = sampler.join().unwrap();
+    assert!(
+        peak < before + 50 * 1024,
+        "the server grew from {before} kB to {peak} kB"
+    );
+    assert_eq!(server.get("GET", "/").0, 200, "still serving");
+}
+
+#[test]
+fn serve_answers_a_long_request_line_with_414() {
+    let site = Site::new("basic");
+    let server = Server::start(&site);
+    let request = format!(
+        "GET /{} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        "a".repeat(20_000)
+    );
+    let (response, closed) = server.raw(request.as_bytes());
+    assert!(
+        response.starts_with("HTTP/1.1 414 URI Too Long\r\n"),
+        "{response}"
+    );
+    assert!(closed, "the connection is closed");
+}
+
+#[test]
+fn serve_answers_malformed_requests_with_400_and_closes() {
+    let site = Site::new("basic");
+    let server = Server::start(&site);
+    for request in [
+        "GARBAGE\r\n\r\n",
+        "GET / HTTP/9.9\r\nHost: 127.0.0.1\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nBad\x01Name: x\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nno colon\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: localhost\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: x\r\n\r\n",
+    ] {
+        let (response, closed) = server.raw(request.as_bytes());
+        assert!(
+            response.starts_with("HTTP/1.1 400 Bad Request\r\n"),
+            "{request:?}: {response}"
+        );
+        assert!(closed, "{request:?}: the connection is closed");
+    }
+    assert_eq!(server.get("GET", "/").0, 200, "still serving");
+}
+
+#[test]
+fn serve_holds_a_bounded_number_of_connections_and_threads() {
+    let site = Site::new("basic");
+    let server = Server::start(&site);
+    let pid = server.child.id();
+    let idle = threads(pid);
+    // Connections that never send a request: the server gives each at most one thread, up to
+    // its limit of 128, and turns the others away at once.
+    let mut open = Vec::new();
+    let mut peak = idle;
+    for n in 0..400 {
+        open.push(server.connect());
+        if n % 10 == 0 {
+            peak = peak.max(threads(pid));
+        }
+    }
+    for _ in 0..10 {
+        peak = peak.max(threads(pid));
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        peak <= idle + 128 + 8,
+        "{peak} threads for 400 connections ({idle} when idle)"
+    );
+    let turned_away: Vec<String> = open
+        .iter_mut()
+        .rev()
+        .take(50)
+        .map(|stream| {
+            let mut response = Vec::new();
+            let _ = stream.read_to_end(&mut response);
+            String::from_utf8_lossy(&response).into_owned()
+        })
+        .filter(|response| response.starts_with("HTTP/1.1 503 Service Unavailable\r\n"))
+        .collect();
+    assert!(!turned_away.is_empty(), "no connection was turned away");
+    assert!(turned_away[0].contains("\r\nRetry-After: 1\r\n"));
+    drop(open);
+    // Their places free up as the server sees them close.
+    let mut status = 0;
+    for _ in 0..40 {
+        status = server.get("GET", "/").0;
+        if status == 200 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn serve_closes_connections_that_stay_silent() {
+    let site = Site::new("basic");
+    let server = Server::start(&site);
+    let read_until_closed = |mut stream: std::net::TcpStream| {
+        stream
+            .set_read_timeout(Some(Duration::from_secs(60)))
+            .unwrap();
+        let mut rest = Vec::new();
+        stream.read_to_end(&mut rest).map(|_| rest)
+    };
+    // One connection never sends a request, one never finishes its head, one goes quiet
+    // after a kept-alive request: the server closes all three (it gives a head 10 s and an
+    // idle connection 5 s; the test only waits for the close).
+    let silent = server.connect();
+    let mut unfinished = server.connect();
+    unfinished
+        .write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+        .unwrap();
+    let mut idle = server.connect();
+    idle.write_all(b"GET /css/site.css HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        .unwrap();
+    let mut reader = std::io::BufReader::new(idle.try_clone().unwrap());
+    assert_eq!(read_reply(&mut reader, false).status, 200);
+    drop(reader);
+    let waits: Vec<_> = [silent, unfinished, idle]
+        .into_iter()
+        .map(|stream| std::thread::spawn(move || read_until_closed(stream)))
+        .collect();
+    for (wait, name) in waits.into_iter().zip(["silent", "unfinished", "idle"]) {
+        let rest = wait
+            .join()
+            .unwrap()
+            .unwrap_or_else(|e| panic!("{name}: not closed within 60 s: {e}"));
+        assert_eq!(String::from_utf8_lossy(&rest), "", "{name}");
+    }
+}
+
+#[test]
+fn serve_keeps_connections_alive_and_answers_pipelined_requests_in_order() {
+    let site = Site::new("basic");
+    let server = Server::start(&site);
+    let mut writer = server.connect();
+    let mut reader = std::io::BufReader::new(writer.try_clone().unwrap());
+    // As `ab -k` does: HTTP/1.0 asking for keep-alive, one request after the other.
+    let mut css_length = 0;
+    for target in ["/", "/css/site.css"] {
+        write!(
+            writer,
+            "GET {target} HTTP/1.0\r\nConnection: Keep-Alive\r\nHost: 127.0.0.1:{}\r\n\r\n",
+            server.port
+        )
+        .unwrap();
+        let reply = read_reply(&mut reader, false);
+        assert_eq!(reply.status, 200, "{target}");
+        assert_eq!(reply.header("Connection"), Some("keep-alive"), "{target}");
+        assert_eq!(reply.header("Cache-Control"), Some("no-store"), "{target}");
+        css_length = reply.body.len();
+    }
+    // HTTP/1.1 stays open by default; three requests in one write are answered in order, HEAD
+    // with the length of the body it does not send, and `Connection: close` closes.
+    writer
+        .write_all(
+            b"GET /en/guide/keys/ HTTP/1.1\r\nHost: localhost\r\n\r\n\
+              HEAD /css/site.css HTTP/1.1\r\nHost: localhost\r\n\r\n\
+              GET /missing/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+        )
+        .unwrap();
+    let keys = read_reply(&mut reader, false);
+    assert_eq!(keys.status, 200);
+    assert!(String::from_utf8_lossy(&keys.body).contains("Rotate keys regularly."));
+    assert_eq!(keys.header("Connection"), None);
+    let head = read_reply(&mut reader, true);
+    assert_eq!(head.status, 200);
+    assert_eq!(
+        head.header("Content-Length"),
+        Some(&*css_length.to_string())
+    );
+    assert_eq!(head.header("Content-Type"), Some("text/css; charset=utf-8"));
+    let missing = read_reply(&mut reader, false);
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.header("Connection"), Some("close"));
+    let mut rest = Vec::new();
+    assert_eq!(reader.read_to_end(&mut rest).unwrap(), 0, "closed after");
+}
+
+#[test]
+fn serve_answers_other_methods_with_405_and_reads_no_body() {
+    let site = Site::new("basic");
+    let server = Server::start(&site);
+    let (response, closed) =
+        server.raw(b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\n\r\nhello");
+    assert!(
+        response.starts_with("HTTP/1.1 405 Method Not Allowed\r\n"),
+        "{response}"
+    );
+    assert!(response.contains("\r\nAllow: GET, HEAD\r\n"), "{response}");
+    assert!(closed, "the body is not read: the connection is closed");
+}
+
+#[test]
+fn serve_answers_only_host_names_that_cannot_be_rebound() {
+    let site = Site::new("basic");
+    let server = Server::start(&site);
+    let port = server.port;
+    let ask = |host_line: &str, target: &str| {
+        let request = format!("GET {target} HTTP/1.1\r\n{host_line}Connection: close\r\n\r\n");
+        server.raw(request.as_bytes()).0
+    };
+    // A DNS-rebinding page reaches the server under its own domain name: refused.
+    for host in [
+        "evil.example".to_string(),
+        format!("evil.example:{port}"),
+        format!("localhost.evil.example:{port}"),
+        format!("127.0.0.1.nip.io:{port}"),
+    ] {
+        for target in ["/", "/__walletdesk/events", "/__walletdesk/livereload.js"] {
+            let response = ask(&format!("Host: {host}\r\n"), target);
+            assert!(
+                response.starts_with("HTTP/1.1 403 Forbidden\r\n"),
+                "{host} {target}: {response}"
+            );
+            assert!(
+                response.ends_with(&format!(
+                    "\r\n\r\nwalletdesk serve answers only localhost and IP addresses, not {host}\n"
+                )),
+                "{response}"
+            );
+        }
+    }
+    for host in [
+        format!("localhost:{port}"),
+        format!("LocalHost:{port}"),
+        "localhost".to_string(),
+        format!("127.0.0.1:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        let response = ask(&format!("Host: {host}\r\n"), "/");
+        assert!(
+            response.starts_with("HTTP/1.1 200 OK\r\n"),
+            "{host}: {response}"
+        );
+    }
+    let response = ask("", "/");
+    assert!(
+        response.starts_with("HTTP/1.1 400 Bad Request\r\n"),
+        "HTTP/1.1 needs a Host: {response}"
+    );
+    let (response, _) = server.raw(b"GET / HTTP/1.0\r\n\r\n");
+    assert!(
+        response.starts_with("HTTP/1.1 200 OK\r\n"),
+        "HTTP/1.0 may leave it out: {response}"
+    );
+}
+
+#[test]
+fn serve_gives_a_page_that_fell_behind_a_full_reload() {
+    let site = Site::new("basic");
+    let server = Server::start(&site);
+    let mut events = EventStream::open(&server, None);
+    let (id, state) = events.next();
+    assert_eq!(state, r#"{"kind":"ok"}"#);
+    assert!(id.is_some(), "every event has an id");
+    let keys_changed = r#"{"kind":"pages","paths":["/en/guide/keys/"]}"#;
+    let keys = site.read("content/en/guide/keys.md");
+    let mut last = 0;
+    for n in 1..=3 {
+        site.write("content/en/guide/keys.md", &format!("{keys}\nEdit {n}.\n"));
+        // This edit's update (a half-written file could come as errors first).
+        last = loop {
+            let (id, update) = events.next();
+            if update == keys_changed {
+                break id.expect("an id").parse::<u64>().expect("a number");
+            }
+        };
+    }
+    // A page whose stream broke reconnects with the last id it saw (browsers send it).
+    let reconnect = |seen: u64| EventStream::open(&server, Some(&seen.to_string())).next().1;
+    assert_eq!(reconnect(last - 1), keys_changed, "one behind: that update");
+    assert_eq!(
+        reconnect(last - 2),
+        r#"{"kind":"pages","paths":null}"#,
+        "further behind: a full reload, never nothing"
+    );
+    assert_eq!(reconnect(last), r#"{"kind":"ok"}"#, "up to date: the state");
+    let register = site.read("content/en/guide/register.md");
+    site.write(
+        "content/en/guide/register.md",
+        &register.replace("weight: 20", "weight: [20"),
+    );
+    let errors = loop {
+        let (_, update) = events.next();
+        if update.contains("register.md:4:9:") {
+            break update;
+        }
+    };
+    assert_eq!(
+        reconnect(last - 1),
+        errors,
+        "behind while the site is broken: the errors"
+    );
+}
+
 #[test]
 fn serve_stops_cleanly_on_ctrl_c_and_leaves_nothing_behind() {
     let site = Site::new("basic");

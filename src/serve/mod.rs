@@ -1,44 +1,50 @@
 //! `walletdesk serve`: the live preview for editors. It builds the site in memory (never
-//! touching `public/`), serves it over HTTP with tiny_http, watches the site folder and
-//! rebuilds what a change affects, and tells the open pages to reload through Server-Sent
-//! Events. When a rebuild fails, the last good build stays served and every page shows the
-//! errors over it. Request paths are decoded and normalised; a path that would leave the site
-//! gets the 404 page, never a file from disk.
+//! touching `public/`), serves it over HTTP with a small bounded server of its own (`http`),
+//! watches the site folder and rebuilds what a change affects, and tells the open pages what
+//! changed through Server-Sent Events (`hub`). When a rebuild fails, the last good build stays
+//! served and every page shows the errors over it. Request paths are decoded and normalised; a
+//! path that would leave the site gets the 404 page, never a file from disk.
 
-use std::io::Write;
-use std::net::{IpAddr, SocketAddr};
+mod http;
+mod hub;
+
+use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use percent_encoding::percent_decode_str;
-use tiny_http::{Header, Method, Request, Response, Server};
 
 use crate::error::Diagnostic;
 use crate::pipeline::Options;
 use crate::preview::{Files, Preview, Update};
 use crate::watch::Watch;
+use http::{Request, Response};
+use hub::Hub;
 
 /// Paths the preview server answers itself; no site page can be there.
 const EVENTS: &str = "/__walletdesk/events";
 const SCRIPT: &str = "/__walletdesk/livereload.js";
-const LIVERELOAD_JS: &str = include_str!("livereload.js");
-/// Threads answering ordinary requests (event streams get a thread each).
-const WORKERS: usize = 4;
+const LIVERELOAD_JS: &str = include_str!("../livereload.js");
 
 /// How the preview listens.
 #[derive(Debug, Clone)]
 pub struct Settings {
+    /// The address to listen on (`--bind`, loopback by default).
     pub bind: IpAddr,
+    /// The port to listen on.
     pub port: u16,
+    /// Open the preview in the browser once it is served.
     pub open: bool,
+    /// Print only errors (`--quiet`).
     pub quiet: bool,
 }
 
 /// The file for a request target (path and query) among `files`, or `None` for a 404.
 /// Folders are served by their `index.html`; anything that is not a plain path inside the
-/// site (`..`, encoded slashes or backslashes, NUL, hidden files) is refused.
+/// site (`..`, encoded slashes or backslashes, NUL) and the output marker are refused. Hidden
+/// files are served when the build publishes them (`.well-known/`).
 pub fn lookup<'a>(files: &'a Files, target: &str) -> Option<(&'a str, &'a Arc<[u8]>)> {
     let path = target.split(['?', '#']).next().unwrap_or("");
     if !path.starts_with('/') {
@@ -53,7 +59,7 @@ pub fn lookup<'a>(files: &'a Files, target: &str) -> Option<(&'a str, &'a Arc<[u
         match segment {
             "" | "." => {}
             ".." => return None,
-            s if s.starts_with('.') => return None,
+            crate::output::MARKER => return None,
             s => segments.push(s),
         }
     }
@@ -82,11 +88,6 @@ fn content_type(path: &str) -> String {
     }
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes())
-        .expect("header names and values are ASCII")
-}
-
 /// Adds the live-reload script to an HTML page, in its head.
 fn inject_script(html: &[u8]) -> Vec<u8> {
     let tag = format!("<script src=\"{SCRIPT}\" defer></script>");
@@ -108,84 +109,18 @@ const NOT_BUILT: &str = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta char
 <p>The problems are listed in the terminal and over this page. It reloads by itself when the site builds.</p>\n\
 </body>\n</html>\n";
 
-/// The updates for every open page: the latest one with a generation counter, and the state a
-/// newly opened page starts from (the errors, or "ok").
-struct Hub {
-    latest: Mutex<Latest>,
-    changed: Condvar,
-}
-
-#[derive(Clone)]
-struct Latest {
-    generation: u64,
-    update: String,
-    state: String,
-}
-
-impl Hub {
-    fn new(state: String) -> Hub {
-        Hub {
-            latest: Mutex::new(Latest {
-                generation: 0,
-                update: state.clone(),
-                state,
-            }),
-            changed: Condvar::new(),
-        }
-    }
-
-    fn publish(&self, update: &Update) {
-        let mut latest = self.latest.lock().unwrap_or_else(|e| e.into_inner());
-        latest.generation += 1;
-        latest.update = message(update);
-        latest.state = match update {
-            Update::Failed(_) => latest.update.clone(),
-            _ => message(&Update::Nothing),
-        };
-        self.changed.notify_all();
-    }
-
-    /// Waits for an update newer than `seen`; `None` after `timeout`.
-    fn wait(&self, seen: u64, timeout: Duration) -> Option<(u64, String)> {
-        let latest = self.latest.lock().unwrap_or_else(|e| e.into_inner());
-        let (latest, _) = self
-            .changed
-            .wait_timeout_while(latest, timeout, |l| l.generation <= seen)
-            .unwrap_or_else(|e| e.into_inner());
-        (latest.generation > seen).then(|| (latest.generation, latest.update.clone()))
-    }
-
-    fn current(&self) -> Latest {
-        self.latest
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-    }
-}
-
-/// What every worker thread shares.
+/// What every connection's thread reads: the files of the last good build and the hub.
 struct Live {
+    /// The files served, replaced after every rebuild.
     files: RwLock<Arc<Files>>,
-    hub: Hub,
-}
-
-fn message(update: &Update) -> String {
-    match update {
-        Update::Pages(paths) => serde_json::json!({"kind": "pages", "paths": paths}),
-        Update::Styles => serde_json::json!({"kind": "styles"}),
-        Update::Failed(errors) => {
-            let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
-            serde_json::json!({"kind": "errors", "errors": errors})
-        }
-        Update::Nothing | Update::Superseded => serde_json::json!({"kind": "ok"}),
-    }
-    .to_string()
+    /// The updates for the open pages.
+    hub: Arc<Hub>,
 }
 
 /// Builds the site, serves it and rebuilds on every change until the process is stopped.
 pub fn serve(options: &Options, settings: &Settings) -> Result<(), Vec<Diagnostic>> {
     let address = SocketAddr::new(settings.bind, settings.port);
-    let server = Server::http(address).map_err(|e| {
+    let listener = TcpListener::bind(address).map_err(|e| {
         let next = settings.port.checked_add(1).unwrap_or(1111);
         vec![
             Diagnostic::error(address.to_string(), 0, 0, format!("cannot listen: {e}")).with_hint(
@@ -263,19 +198,17 @@ pub fn serve(options: &Options, settings: &Settings) -> Result<(), Vec<Diagnosti
         println!("serving {base_url} — watching for changes (Ctrl-C stops)");
     }
 
+    // Generations start at the clock's milliseconds: see `Hub::new`.
+    let start = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |since| u64::try_from(since.as_millis()).unwrap_or(0));
     let live = Arc::new(Live {
         files: RwLock::new(preview.files()),
-        hub: Hub::new(message(&first)),
+        hub: Arc::new(Hub::new(&first, start)),
     });
-    let server = Arc::new(server);
-    for _ in 0..WORKERS {
-        let server = Arc::clone(&server);
+    {
         let live = Arc::clone(&live);
-        thread::spawn(move || {
-            while let Ok(request) = server.recv() {
-                respond(&live, request);
-            }
-        });
+        thread::spawn(move || http::run(listener, move |request| respond(&live, request)));
     }
     if settings.open {
         open_browser(&base_url);
@@ -358,30 +291,22 @@ fn open_browser(url: &str) {
     }
 }
 
-fn respond(live: &Arc<Live>, request: Request) {
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let response = Response::from_string("only GET and HEAD\n")
-            .with_status_code(405)
-            .with_header(header("Allow", "GET, HEAD"));
-        let _ = request.respond(response);
-        return;
-    }
-    let path = request.url().split('?').next().unwrap_or("").to_string();
+/// The answer to `request`.
+fn respond(live: &Live, request: &Request) -> Response {
+    let path = request.target.split('?').next().unwrap_or("");
     if path == EVENTS {
-        // An event stream stays open: it gets its own thread.
-        let live = Arc::clone(live);
-        thread::spawn(move || stream_events(&live, request));
-        return;
+        return events(&live.hub, request);
     }
     if path == SCRIPT {
-        let response = Response::from_string(LIVERELOAD_JS)
-            .with_header(header("Content-Type", "text/javascript; charset=utf-8"))
-            .with_header(header("Cache-Control", "no-store"));
-        let _ = request.respond(response);
-        return;
+        return Response::new(
+            200,
+            "text/javascript; charset=utf-8",
+            LIVERELOAD_JS.as_bytes().to_vec(),
+        )
+        .with_header("Cache-Control", "no-store");
     }
     let files = Arc::clone(&live.files.read().unwrap_or_else(|e| e.into_inner()));
-    let (status, file_path, bytes) = match lookup(&files, request.url()) {
+    let (status, file_path, bytes) = match lookup(&files, &request.target) {
         Some((file, bytes)) => (200, file.to_string(), Some(Arc::clone(bytes))),
         None if files.is_empty() => (500, "error.html".to_string(), None),
         None => (404, "404.html".to_string(), files.get("404.html").cloned()),
@@ -392,55 +317,32 @@ fn respond(live: &Arc<Live>, request: Request) {
         (Some(bytes), false) => bytes.to_vec(),
         (None, _) => inject_script(NOT_BUILT.as_bytes()),
     };
-    let response = Response::from_data(body)
-        .with_status_code(status)
-        .with_header(header(
-            "Content-Type",
-            if bytes.is_none() {
-                "text/html; charset=utf-8"
-            } else {
-                &content_type
-            },
-        ))
-        .with_header(header("Cache-Control", "no-store"));
-    let _ = request.respond(response);
+    let content_type = if bytes.is_none() {
+        "text/html; charset=utf-8"
+    } else {
+        &content_type
+    };
+    Response::new(status, content_type, body).with_header("Cache-Control", "no-store")
 }
 
-/// Sends the current state, then every update, as Server-Sent Events until the page goes away.
-fn stream_events(live: &Live, request: Request) {
-    let mut writer = request.into_writer();
-    // A page that opens now starts from the current state, not from the last update.
-    let Latest {
-        generation: mut seen,
-        state,
-        ..
-    } = live.hub.current();
-    let head =
-        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\r\n";
-    let hello = format!("{head}retry: 500\ndata: {state}\n\n");
-    if writer
-        .write_all(hello.as_bytes())
-        .and_then(|()| writer.flush())
-        .is_err()
-    {
-        return;
-    }
-    loop {
-        let chunk = match live.hub.wait(seen, Duration::from_secs(15)) {
-            Some((generation, message)) => {
-                seen = generation;
-                format!("data: {message}\n\n")
-            }
-            None => ": still here\n\n".to_string(),
-        };
-        if writer
-            .write_all(chunk.as_bytes())
-            .and_then(|()| writer.flush())
-            .is_err()
-        {
-            return;
+/// The event stream for a page, on the connection's own thread. A page that reconnects after
+/// losing its stream sends the id of the last event it saw, and is told what it missed.
+fn events(hub: &Arc<Hub>, request: &Request) -> Response {
+    let last_seen = request
+        .header("Last-Event-ID")
+        .and_then(|id| id.parse().ok());
+    match hub.open_stream() {
+        Some(stream) => {
+            Response::stream("text/event-stream", move |out| stream.run(last_seen, out))
         }
+        // Too many pages are open: this one's EventSource tries again when the answer ends.
+        None => Response::new(
+            200,
+            "text/event-stream",
+            b": too many open pages\nretry: 5000\n\n".to_vec(),
+        ),
     }
+    .with_header("Cache-Control", "no-store")
 }
 
 #[cfg(test)]
@@ -453,6 +355,10 @@ mod tests {
             ("guide/index.html", "guide"),
             ("css/site.css", "css"),
             (".walletdesk-output", "marker"),
+            (
+                ".well-known/apple-developer-merchantid-domain-association",
+                "7B22",
+            ),
         ]
         .into_iter()
         .map(|(path, text)| (path.to_string(), Arc::from(text.as_bytes())))
@@ -469,6 +375,8 @@ mod tests {
             lookup(&files, "/css/site.css?v=1").unwrap().0,
             "css/site.css"
         );
+        let verification = "/.well-known/apple-developer-merchantid-domain-association";
+        assert_eq!(&**lookup(&files, verification).unwrap().1, b"7B22");
     }
 
     #[test]
