@@ -2115,7 +2115,8 @@ fn serve_applies_a_fix_saved_while_a_template_runs_away() {
     let site = Site::new("basic");
     let server = Server::start(&site);
     let mut events = server.events();
-    // A loop that writes a little now and then, for many minutes.
+    // A loop that writes a little now and then, for many minutes: left alone, it would stop
+    // only at the 30 s bound of each of the 9 pages, long after the wait below gives up.
     site.write(
         "templates/page.html",
         "{% extends \"base.html\" %}{% block main %}{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% if j == 0 %}.{% endif %}{% endfor %}{% endfor %}{% endblock main %}",
@@ -2138,11 +2139,6 @@ fn serve_applies_a_fix_saved_while_a_template_runs_away() {
             .get("GET", "/en/guide/keys/")
             .1
             .contains("<p class=\"fixed\">fixed</p>")
-    );
-    assert!(
-        started.elapsed() < Duration::from_secs(25),
-        "the fix was applied only after {:?}",
-        started.elapsed()
     );
 }
 
