@@ -70,7 +70,7 @@ pub fn slugify(text: &str) -> String {
 /// gave one, the slug of its text otherwise; repeats get `-1`, `-2`, ….
 pub fn headings(markdown: &str) -> Vec<Heading> {
     let mut found = Vec::new();
-    let mut used = HashSet::new();
+    let mut ids = Ids::default();
     let mut current: Option<(u8, Option<String>, String)> = None;
     for event in Parser::new_ext(markdown, options()) {
         match event {
@@ -85,15 +85,9 @@ pub fn headings(markdown: &str) -> Vec<Heading> {
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, id, title)) = current.take() {
                     let base = id.unwrap_or_else(|| slugify(&title));
-                    let mut id = base.clone();
-                    let mut n = 0;
-                    while !used.insert(id.clone()) {
-                        n += 1;
-                        id = format!("{base}-{n}");
-                    }
                     found.push(Heading {
                         level,
-                        id,
+                        id: ids.unique(&base),
                         title: title.trim().to_string(),
                     });
                 }
@@ -102,6 +96,34 @@ pub fn headings(markdown: &str) -> Vec<Heading> {
         }
     }
     found
+}
+
+/// The ids given on one page so far.
+#[derive(Default)]
+struct Ids {
+    used: HashSet<String>,
+    /// For each base id, the suffix its next repeat tries first: every repeat of a base starts
+    /// where the last one stopped, so n equal headings take O(n) steps, not O(n²).
+    next: HashMap<String, usize>,
+}
+
+impl Ids {
+    /// `base` if it is free, else the first free `base-1`, `base-2`, …; taken from now on.
+    fn unique(&mut self, base: &str) -> String {
+        let n = self.next.entry(base.to_string()).or_insert(0);
+        let mut id = base.to_string();
+        if *n > 0 || self.used.contains(&id) {
+            loop {
+                *n += 1;
+                id = format!("{base}-{n}");
+                if !self.used.contains(&id) {
+                    break;
+                }
+            }
+        }
+        self.used.insert(id.clone());
+        id
+    }
 }
 
 /// A level-2 heading and the plain text of what follows it up to the next one: the questions
@@ -523,6 +545,25 @@ mod tests {
                 .map(|h| h.id)
                 .collect();
         assert_eq!(ids, ["选择服务商", "选择服务商-1", "api-keys-v3", "own"]);
+    }
+
+    #[test]
+    fn many_equal_headings_get_numbered_ids_in_linear_time() {
+        // Each repeat starts from the suffix after the last one given to its base id, so the
+        // ids of n equal headings cost O(n), not O(n²).
+        let markdown = "## a\n".repeat(20_000);
+        let ids: Vec<String> = headings(&markdown).into_iter().map(|h| h.id).collect();
+        assert_eq!(ids.len(), 20_000);
+        assert_eq!(ids[0], "a");
+        for (n, id) in ids.iter().enumerate().skip(1) {
+            assert_eq!(*id, format!("a-{n}"));
+        }
+        // A heading whose own text is a numbered id takes that id; the repeats go around it.
+        let ids: Vec<String> = headings("## a\n## a-1\n## a\n## a\n")
+            .into_iter()
+            .map(|h| h.id)
+            .collect();
+        assert_eq!(ids, ["a", "a-1", "a-2", "a-3"]);
     }
 
     #[test]
