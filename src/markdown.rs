@@ -9,7 +9,7 @@ use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, Options, Pars
 use pulldown_cmark_escape::{escape_href, escape_html};
 use serde::Serialize;
 
-use crate::highlight;
+use crate::highlight::{self, Highlight};
 use crate::i18n::Strings;
 
 fn options() -> Options {
@@ -341,9 +341,13 @@ pub fn render(
                         Some(Ok(html)) => html,
                         Some(Err(problem)) => {
                             problems.push(Located { offset, problem });
-                            code_block(&lang, &buffer)
+                            code_block(&lang, &buffer).0
                         }
-                        None => code_block(&lang, &buffer),
+                        None => {
+                            let (html, problem) = code_block(&lang, &buffer);
+                            problems.extend(problem.map(|problem| Located { offset, problem }));
+                            html
+                        }
                     };
                     events.push(Event::Html(html.into()));
                 }
@@ -472,7 +476,8 @@ fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
     }
 }
 
-fn code_block(lang: &str, code: &str) -> String {
+/// A code block's HTML, and the warning when it was too large to highlight.
+fn code_block(lang: &str, code: &str) -> (String, Option<Problem>) {
     // tabindex: a block that scrolls sideways must be reachable with the keyboard.
     let mut html = String::from("<pre class=\"code hl-code\" tabindex=\"0\"");
     if !lang.is_empty() {
@@ -481,17 +486,22 @@ fn code_block(lang: &str, code: &str) -> String {
         html.push('"');
     }
     html.push_str("><code>");
-    match (!lang.is_empty())
-        .then(|| highlight::highlight(code, lang))
-        .flatten()
-    {
-        Some(highlighted) => html.push_str(&highlighted),
-        None => {
+    let mut problem = None;
+    match (!lang.is_empty()).then(|| highlight::highlight(code, lang)) {
+        Some(Highlight::Html(highlighted)) => html.push_str(&highlighted),
+        outcome => {
+            if let Some(Highlight::TooLarge(message)) = outcome {
+                problem = Some(Problem {
+                    is_error: false,
+                    message,
+                    hint: Some("split it, or drop the language to show it as plain text".into()),
+                });
+            }
             let _ = escape_html(&mut html, code);
         }
     }
     html.push_str("</code></pre>\n");
-    html
+    (html, problem)
 }
 
 #[cfg(test)]
@@ -620,6 +630,45 @@ mod tests {
         );
         let plain = html("```\n<b>\n```\n");
         assert!(plain.contains("&lt;b&gt;"));
+    }
+
+    #[test]
+    fn huge_code_blocks_are_shown_plain_with_a_warning_at_their_line() {
+        let long = format!(
+            "Text.\n\n```rust\n{}```\n",
+            "let x = 1 < 2;\n".repeat(2_001)
+        );
+        let out = rendered(&long);
+        assert!(
+            out.html.contains("<pre class=\"code hl-code\" tabindex=\"0\" data-lang=\"rust\"><code>let x = 1 &lt; 2;\nlet x"),
+            "{}",
+            &out.html[..200]
+        );
+        assert!(!out.html.contains("<span"));
+        assert_eq!(out.problems.len(), 1);
+        assert_eq!(out.problems[0].offset, "Text.\n\n".len());
+        assert_eq!(
+            out.problems[0].problem,
+            Problem {
+                is_error: false,
+                message: "code block of 2001 lines is shown without highlighting (over 2000)"
+                    .into(),
+                hint: Some("split it, or drop the language to show it as plain text".into()),
+            }
+        );
+        let wide = format!("```rust\n// {}\n```\n", "x".repeat(300 * 1024));
+        let out = rendered(&wide);
+        assert!(!out.html.contains("<span"));
+        assert_eq!(
+            out.problems[0].problem.message,
+            "code block of 300 KiB is shown without highlighting (over 256 KiB)"
+        );
+        let unknown = format!("```nosuchlanguage\n{}```\n", "x\n".repeat(2_001));
+        assert!(
+            rendered(&unknown).problems.is_empty(),
+            "plain anyway: nothing to say"
+        );
+        assert!(rendered("```rust\nlet x = 1;\n```\n").problems.is_empty());
     }
 
     #[test]
