@@ -505,6 +505,9 @@ fn code_block(lang: &str, code: &str) -> (String, Option<Problem>) {
 }
 
 #[cfg(test)]
+mod commonmark;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
