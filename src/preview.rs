@@ -180,8 +180,10 @@ impl Preview {
             }
             let page = pages.pop()?;
             let old = &built.site.pages[*index];
+            let headings = markdown::headings(&page.body);
             if page.front != old.front
-                || markdown::headings(&page.body) != built.site.headings[*index]
+                || !headings.duplicates.is_empty()
+                || headings.list != built.site.headings[*index]
             {
                 return None;
             }

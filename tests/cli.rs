@@ -323,6 +323,33 @@ fn anchor_typo_gets_a_suggestion() {
 }
 
 #[test]
+fn an_author_heading_id_keeps_its_place_and_a_repeated_one_is_an_error() {
+    let site = Site::new("basic");
+    site.write(
+        "content/en/guide/keys.md",
+        "---\ntitle: Keys\n---\n\n## Fees {per month}\n\n## Fees\n\n## Fees {#fees}\n\nSee [fees](#fees).\n\n## Rotation {#rotation}\n",
+    );
+    site.run(&["build"]).success();
+    let page = site.read("public/en/guide/keys/index.html");
+    assert!(
+        page.contains("<h2 id=\"fees-per-month\">Fees {per month} <a"),
+        "braces stay text"
+    );
+    assert!(page.contains("<h2 id=\"fees-1\">Fees <a"));
+    assert!(
+        page.contains("<h2 id=\"fees\">Fees <a"),
+        "the author's id is kept"
+    );
+
+    site.write(
+        "content/en/guide/keys.md",
+        "---\ntitle: Keys\n---\n\n## Rotation {#rotation}\n\nText.\n\n## Old keys {#rotation}\n",
+    );
+    let run = site.run(&["build"]).failure();
+    run.expect_stderr("content/en/guide/keys.md:9:13: heading id `rotation` is already used on this page\n  hint: line 5 has it first; give this heading another id, so links to #rotation land on one heading\n");
+}
+
+#[test]
 fn template_errors_name_the_template_file_and_line() {
     let site = Site::new("broken-template");
     let run = site.run(&["build"]).failure();

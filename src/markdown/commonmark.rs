@@ -273,7 +273,7 @@ fn rendered(markdown: &str) -> String {
         .collect();
     render(
         markdown,
-        &headings(markdown),
+        &headings(markdown).list,
         &|_| (LinkTarget::Unchanged, None),
         &|_, _| None,
         &strings,

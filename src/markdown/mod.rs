@@ -3,31 +3,19 @@
 //! highlighted code, marked external links and resolved internal links. Pure: text in, HTML
 //! and problems (with byte offsets into the text) out.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
-use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 use serde::Serialize;
 
 use crate::highlight::{self, Highlight};
 use crate::i18n::Strings;
 
-fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_GFM
-}
+mod headings;
 
-/// A heading of a page, with the id its anchor gets.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Heading {
-    pub level: u8,
-    pub id: String,
-    pub title: String,
-}
+use headings::Events;
+pub use headings::{DuplicateId, Heading, Headings, headings, slugify};
 
 /// An entry of the on-page table of contents: a level-2 heading and the level-3 ones under it.
 #[derive(Debug, Clone, Serialize)]
@@ -44,88 +32,6 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// A GitHub-style heading slug that keeps letters of every script: `API 密钥 (v3)` → `api-密钥-v3`.
-pub fn slugify(text: &str) -> String {
-    let mut slug = String::new();
-    let mut pending_dash = false;
-    for c in text.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() || c == '_' {
-            if pending_dash && !slug.is_empty() {
-                slug.push('-');
-            }
-            pending_dash = false;
-            slug.push(c);
-        } else if c == '-' || c.is_whitespace() {
-            pending_dash = true;
-        }
-    }
-    if slug.is_empty() {
-        "section".to_string()
-    } else {
-        slug
-    }
-}
-
-/// The page's headings in order, each with an id unique on the page: `{#id}` when the author
-/// gave one, the slug of its text otherwise; repeats get `-1`, `-2`, ….
-pub fn headings(markdown: &str) -> Vec<Heading> {
-    let mut found = Vec::new();
-    let mut ids = Ids::default();
-    let mut current: Option<(u8, Option<String>, String)> = None;
-    for event in Parser::new_ext(markdown, options()) {
-        match event {
-            Event::Start(Tag::Heading { level, id, .. }) => {
-                current = Some((level as u8, id.map(|id| id.to_string()), String::new()));
-            }
-            Event::Text(text) | Event::Code(text) => {
-                if let Some((_, _, title)) = current.as_mut() {
-                    title.push_str(&text);
-                }
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, id, title)) = current.take() {
-                    let base = id.unwrap_or_else(|| slugify(&title));
-                    found.push(Heading {
-                        level,
-                        id: ids.unique(&base),
-                        title: title.trim().to_string(),
-                    });
-                }
-            }
-            _ => {}
-        }
-    }
-    found
-}
-
-/// The ids given on one page so far.
-#[derive(Default)]
-struct Ids {
-    used: HashSet<String>,
-    /// For each base id, the suffix its next repeat tries first: every repeat of a base starts
-    /// where the last one stopped, so n equal headings take O(n) steps, not O(n²).
-    next: HashMap<String, usize>,
-}
-
-impl Ids {
-    /// `base` if it is free, else the first free `base-1`, `base-2`, …; taken from now on.
-    fn unique(&mut self, base: &str) -> String {
-        let n = self.next.entry(base.to_string()).or_insert(0);
-        let mut id = base.to_string();
-        if *n > 0 || self.used.contains(&id) {
-            loop {
-                *n += 1;
-                id = format!("{base}-{n}");
-                if !self.used.contains(&id) {
-                    break;
-                }
-            }
-        }
-        self.used.insert(id.clone());
-        id
-    }
-}
-
 /// A level-2 heading and the plain text of what follows it up to the next one: the questions
 /// and answers of an FAQ page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -138,7 +44,7 @@ pub struct Section {
 pub fn sections(markdown: &str) -> Vec<Section> {
     let mut found: Vec<Section> = Vec::new();
     let mut in_heading = false;
-    for event in Parser::new_ext(markdown, options()) {
+    for (event, _) in Events::new(markdown) {
         match event {
             Event::Start(Tag::Heading {
                 level: pulldown_cmark::HeadingLevel::H2,
@@ -269,7 +175,7 @@ pub fn render(
     // Where the last lone `*` text ended, and whether this block's `**` was reported.
     let mut lone_star: Option<usize> = None;
     let mut star_reported = false;
-    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+    for (event, range) in Events::new(markdown) {
         if matches!(event, Event::End(_)) {
             star_reported = false;
         }
@@ -525,7 +431,7 @@ mod tests {
     fn rendered(markdown: &str) -> Rendered {
         render(
             markdown,
-            &headings(markdown),
+            &headings(markdown).list,
             &|_| (LinkTarget::Unchanged, None),
             &|_, _| None,
             &strings(),
@@ -552,12 +458,10 @@ mod tests {
 
     #[test]
     fn heading_ids_are_unique_and_keep_chinese() {
-        let ids: Vec<String> =
-            headings("## 选择服务商\n## 选择服务商\n## API keys (v3)\n## Custom {#own}\n")
-                .into_iter()
-                .map(|h| h.id)
-                .collect();
-        assert_eq!(ids, ["选择服务商", "选择服务商-1", "api-keys-v3", "own"]);
+        assert_eq!(
+            ids("## 选择服务商\n## 选择服务商\n## API keys (v3)\n## Custom {#own}\n"),
+            ["选择服务商", "选择服务商-1", "api-keys-v3", "own"]
+        );
     }
 
     #[test]
@@ -565,18 +469,104 @@ mod tests {
         // Each repeat starts from the suffix after the last one given to its base id, so the
         // ids of n equal headings cost O(n), not O(n²).
         let markdown = "## a\n".repeat(20_000);
-        let ids: Vec<String> = headings(&markdown).into_iter().map(|h| h.id).collect();
-        assert_eq!(ids.len(), 20_000);
-        assert_eq!(ids[0], "a");
-        for (n, id) in ids.iter().enumerate().skip(1) {
+        let found = ids(&markdown);
+        assert_eq!(found.len(), 20_000);
+        assert_eq!(found[0], "a");
+        for (n, id) in found.iter().enumerate().skip(1) {
             assert_eq!(*id, format!("a-{n}"));
         }
         // A heading whose own text is a numbered id takes that id; the repeats go around it.
-        let ids: Vec<String> = headings("## a\n## a-1\n## a\n## a\n")
+        assert_eq!(
+            ids("## a\n## a-1\n## a\n## a\n"),
+            ["a", "a-1", "a-2", "a-3"]
+        );
+    }
+
+    fn ids(markdown: &str) -> Vec<String> {
+        headings(markdown).list.into_iter().map(|h| h.id).collect()
+    }
+
+    #[test]
+    fn braces_that_are_no_attribute_block_stay_text() {
+        let markdown = "## Fees {per month}\n\n## Fees {}\n\n## Size {#}\n";
+        let found = headings(markdown).list;
+        assert_eq!(found[0].title, "Fees {per month}");
+        assert_eq!(found[0].id, "fees-per-month");
+        assert_eq!(found[1].title, "Fees {}");
+        assert_eq!(found[2].title, "Size {#}");
+        let out = html(markdown);
+        assert!(
+            out.contains("<h2 id=\"fees-per-month\">Fees {per month} <a class=\"anchor\""),
+            "{out}"
+        );
+        assert!(!out.contains("per=\"\""), "{out}");
+        assert!(out.contains("<h2 id=\"fees\">Fees {} <a"), "{out}");
+    }
+
+    #[test]
+    fn attribute_blocks_set_id_classes_and_attributes() {
+        let markdown = "## Fees {#fees .wide data-x=1}\n\n## snake_case here {#my_id}\n\n## Closed ## {#closed}\n\nSetext {.big id=set}\n------\n\n> ## Quoted {#quoted}\n\n## Kept {#kept} ##\n";
+        assert_eq!(
+            ids(markdown),
+            ["fees", "my_id", "closed", "set", "quoted", "kept-kept"]
+        );
+        let titles: Vec<String> = headings(markdown)
+            .list
             .into_iter()
-            .map(|h| h.id)
+            .map(|h| h.title)
             .collect();
-        assert_eq!(ids, ["a", "a-1", "a-2", "a-3"]);
+        assert_eq!(
+            titles,
+            [
+                "Fees",
+                "snake_case here",
+                "Closed",
+                "Setext",
+                "Quoted",
+                "Kept {#kept}"
+            ]
+        );
+        let out = html(markdown);
+        assert!(
+            out.contains("<h2 id=\"fees\" class=\"wide\" data-x=\"1\">Fees <a"),
+            "{out}"
+        );
+        assert!(out.contains("<h2 id=\"my_id\">snake_case here <a"), "{out}");
+        assert!(
+            out.contains("<h2 id=\"set\" class=\"big\">Setext <a"),
+            "{out}"
+        );
+        assert_eq!(out.matches(" id=").count(), 6, "{out}");
+    }
+
+    #[test]
+    fn author_ids_are_kept_and_automatic_ids_go_around_them() {
+        assert_eq!(
+            ids("## Fees\n\n## Fees {#fees}\n\n## Fees\n"),
+            ["fees-1", "fees", "fees-2"]
+        );
+        assert_eq!(ids("## A\n## A\n## B {#a-1}\n"), ["a", "a-2", "a-1"]);
+        assert!(
+            headings("## Fees\n\n## Fees {#fees}\n")
+                .duplicates
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn an_author_id_given_twice_is_a_duplicate_at_the_second() {
+        let markdown = "## Fees {#fees}\n\nText.\n\n## Costs {#fees}\n";
+        let found = headings(markdown);
+        assert_eq!(
+            found.duplicates,
+            [DuplicateId {
+                id: "fees".into(),
+                first: "## Fees ".len(),
+                second: "## Fees {#fees}\n\nText.\n\n## Costs ".len(),
+            }]
+        );
+        let ids: Vec<&str> = found.list.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["fees", "fees-1"], "still unique in the HTML");
     }
 
     #[test]
@@ -612,7 +602,7 @@ mod tests {
 
     #[test]
     fn toc_nests_level_three_under_two() {
-        let toc = toc(&headings("## A\n### B\n## C\n#### D\n"));
+        let toc = toc(&headings("## A\n### B\n## C\n#### D\n").list);
         assert_eq!(toc.len(), 2);
         assert_eq!(toc[0].children[0].title, "B");
     }
