@@ -10,6 +10,7 @@ use crate::content::load::SiteSources;
 use crate::content::{self, load};
 use crate::data;
 use crate::error::{Diagnostic, Diagnostics, display_path};
+use crate::linkcheck;
 use crate::output;
 use crate::render::{self, OutputFile, RenderCache, Renderer};
 use crate::search;
@@ -155,6 +156,10 @@ pub fn compile_sources(
     }
     let theme = theme::merge(&sources.templates, &sources.static_files);
     let rendered = render::render_site(&site, &theme, cache, !options.live, &mut diagnostics);
+    // Every internal URL of the output must name a file of the output.
+    if rendered.renderer.is_some() {
+        diagnostics.extend(linkcheck::check_site(&site, &theme, cache, &rendered.files));
+    }
     match rendered.renderer {
         Some(renderer) if !diagnostics.has_errors() => Ok(Compiled {
             site,

@@ -56,6 +56,8 @@ const RENDERING: &str = "while rendering ";
 pub struct Body {
     pub html: String,
     pub problems: Vec<Diagnostic>,
+    /// The URLs of `html` written in the Markdown, with their places (for `linkcheck`).
+    pub urls: Vec<markdown::WrittenUrl>,
     /// A hash of `html`, for page fingerprints.
     pub hash: u64,
 }
@@ -104,6 +106,13 @@ impl RenderCache {
         let mut keys: Vec<&(usize, String)> = self.bodies.keys().collect();
         keys.sort();
         keys.into_iter().map(|k| Arc::clone(&self.bodies[k].1))
+    }
+
+    /// The body last rendered for `page`.
+    pub fn body(&self, page: &Page) -> Option<&Body> {
+        self.bodies
+            .get(&(page.lang, page.key.clone()))
+            .map(|(_, body)| body.as_ref())
     }
 
     /// The body of page `i`, from the cache when neither it nor the site's structure changed.
@@ -171,6 +180,7 @@ pub fn render_body(site: &Site, strings: &Strings, i: usize) -> Body {
         hash: xxh3_64(rendered.html.as_bytes()),
         html: rendered.html,
         problems,
+        urls: rendered.urls,
     }
 }
 

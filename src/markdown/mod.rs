@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::highlight::{self, Highlight};
 use crate::i18n::Strings;
+use crate::linkcheck;
 
 mod headings;
 
@@ -136,10 +137,23 @@ pub struct Located<T> {
     pub problem: T,
 }
 
+/// A URL the body's HTML carries (a link, an image, an attribute of raw HTML) and where it was
+/// written, so a dead one can be reported there (see `linkcheck`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenUrl {
+    /// The URL as the HTML has it, percent-decoded (`linkcheck::url_key`).
+    pub url: String,
+    /// The byte offset in the Markdown.
+    pub offset: usize,
+    /// Whether a problem was reported here already (a link that did not resolve).
+    pub reported: bool,
+}
+
 #[derive(Debug, Clone)]
 pub struct Rendered {
     pub html: String,
     pub problems: Vec<Located<Problem>>,
+    pub urls: Vec<WrittenUrl>,
 }
 
 /// Renders the fenced block of a language walletdesk owns (such as ```` ```fees ````) to HTML,
@@ -160,6 +174,7 @@ pub fn render(
     let label = |key: &str| strings.get(key).map_or(key, String::as_str).to_string();
     let mut events: Vec<Event> = Vec::new();
     let mut problems = Vec::new();
+    let mut urls = Vec::new();
     let mut heading_ids = headings.iter().map(|h| h.id.as_str());
     let mut open_heading: Option<&str> = None;
     let mut code: Option<(String, String, usize)> = None;
@@ -285,12 +300,23 @@ pub fn render(
                 id,
             }) => {
                 let (target, problem) = resolve(&dest_url);
+                let reported = problem.as_ref().is_some_and(|p| p.is_error);
                 if let Some(problem) = problem {
                     problems.push(Located {
                         offset: range.start,
                         problem,
                     });
                 }
+                let href = match &target {
+                    LinkTarget::External => None,
+                    LinkTarget::Internal(href) => Some(href.as_str()),
+                    LinkTarget::Unchanged => Some(dest_url.as_ref()),
+                };
+                urls.extend(href.map(|href| WrittenUrl {
+                    url: linkcheck::url_key(href),
+                    offset: range.start,
+                    reported,
+                }));
                 match target {
                     LinkTarget::External => {
                         let mut html =
@@ -364,12 +390,39 @@ pub fn render(
                 html.push_str("\">");
                 events.push(Event::InlineHtml(html.into()));
             }
+            Event::Start(Tag::Image { ref dest_url, .. }) => {
+                urls.push(WrittenUrl {
+                    url: linkcheck::url_key(dest_url),
+                    offset: range.start,
+                    reported: false,
+                });
+                events.push(event);
+            }
+            // Raw HTML: its URLs, found in the Markdown text itself so their offsets are exact
+            // (a block's Html events leave out the prefixes of the containers it is in).
+            Event::Start(Tag::HtmlBlock) | Event::InlineHtml(_) => {
+                let source = &markdown[range.clone()];
+                urls.extend(
+                    linkcheck::html_urls(source)
+                        .into_iter()
+                        .map(|found| WrittenUrl {
+                            url: linkcheck::url_key(&found.url),
+                            offset: range.start + found.offset,
+                            reported: false,
+                        }),
+                );
+                events.push(event);
+            }
             other => events.push(other),
         }
     }
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    Rendered { html, problems }
+    Rendered {
+        html,
+        problems,
+        urls,
+    }
 }
 
 fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {

@@ -1,0 +1,698 @@
+//! Dead URLs: every internal URL the built site's HTML carries (`href`, `src` and `srcset`,
+//! from Markdown links and images, raw HTML and templates alike, with or without the base
+//! path or the site's own origin) must name a file of the output; each one that does not is
+//! reported where it was written — the page's line and column for URLs written in Markdown,
+//! the template (once per template and URL) for the rest. Pure: output files in, diagnostics
+//! out. The scan is a single pass over each file's tags (no HTML parser), files in parallel.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use percent_encoding::percent_decode_str;
+use rayon::prelude::*;
+use rustc_hash::FxHashSet;
+
+use crate::config::BaseUrl;
+use crate::content::PageKind;
+use crate::error::{Diagnostic, LineIndex};
+use crate::render::{OutputFile, RenderCache, file_for};
+use crate::site::Site;
+use crate::theme::Theme;
+
+/// A URL in an attribute of an HTML text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HtmlUrl<'a> {
+    /// `href`, `src` or `srcset`, as written.
+    pub attribute: &'a str,
+    /// The URL with character references decoded (one candidate of a `srcset`).
+    pub url: Cow<'a, str>,
+    /// The byte offset of the URL in the text.
+    pub offset: usize,
+}
+
+/// Elements whose content is text, not markup: a `<` in a script is no tag.
+const RAW_TEXT: &[&str] = &["script", "style", "textarea", "title"];
+
+/// Every `href`, `src` and `srcset` URL in the tags of `html` (quoted with `"` or `'`, or
+/// unquoted), skipping comments and the content of scripts and styles.
+pub fn html_urls(html: &str) -> Vec<HtmlUrl<'_>> {
+    let bytes = html.as_bytes();
+    let len = bytes.len();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while let Some(at) = html[i..].find('<') {
+        let start = i + at;
+        if html[start..].starts_with("<!--") {
+            i = html[start..].find("-->").map_or(len, |end| start + end + 3);
+            continue;
+        }
+        if !bytes.get(start + 1).is_some_and(u8::is_ascii_alphabetic) {
+            i = start + 1;
+            continue;
+        }
+        let mut j = start + 1;
+        while j < len && (bytes[j].is_ascii_alphanumeric() || bytes[j] == b'-') {
+            j += 1;
+        }
+        let element = &html[start + 1..j];
+        loop {
+            while j < len && (bytes[j].is_ascii_whitespace() || bytes[j] == b'/') {
+                j += 1;
+            }
+            if j >= len {
+                break;
+            }
+            if bytes[j] == b'>' {
+                j += 1;
+                break;
+            }
+            let name_start = j;
+            while j < len
+                && !matches!(bytes[j], b'=' | b'>' | b'/')
+                && !bytes[j].is_ascii_whitespace()
+            {
+                j += 1;
+            }
+            if j == name_start {
+                j += 1;
+                continue;
+            }
+            let name = &html[name_start..j];
+            let mut k = j;
+            while k < len && bytes[k].is_ascii_whitespace() {
+                k += 1;
+            }
+            if k >= len || bytes[k] != b'=' {
+                continue;
+            }
+            k += 1;
+            while k < len && bytes[k].is_ascii_whitespace() {
+                k += 1;
+            }
+            let (value_start, value_end) = match bytes.get(k) {
+                Some(&quote @ (b'"' | b'\'')) => {
+                    let end = html[k + 1..].find(quote as char).map_or(len, |e| k + 1 + e);
+                    j = (end + 1).min(len);
+                    (k + 1, end)
+                }
+                _ => {
+                    let mut end = k;
+                    while end < len && bytes[end] != b'>' && !bytes[end].is_ascii_whitespace() {
+                        end += 1;
+                    }
+                    j = end;
+                    (k, end)
+                }
+            };
+            let value = &html[value_start..value_end];
+            if name.eq_ignore_ascii_case("srcset") {
+                let mut at = 0;
+                for candidate in value.split(',') {
+                    let trimmed = candidate.trim_start();
+                    let url = trimmed.split_ascii_whitespace().next().unwrap_or("");
+                    if !url.is_empty() {
+                        found.push(HtmlUrl {
+                            attribute: name,
+                            url: decode_references(url),
+                            offset: value_start + at + (candidate.len() - trimmed.len()),
+                        });
+                    }
+                    at += candidate.len() + 1;
+                }
+            } else if name.eq_ignore_ascii_case("href") || name.eq_ignore_ascii_case("src") {
+                found.push(HtmlUrl {
+                    attribute: name,
+                    url: decode_references(value.trim()),
+                    offset: value_start + (value.len() - value.trim_start().len()),
+                });
+            }
+        }
+        i = j.max(start + 1);
+        if let Some(raw) = RAW_TEXT.iter().find(|r| element.eq_ignore_ascii_case(r)) {
+            let close = format!("</{raw}");
+            i = find_ignore_case(&html[i..], &close).map_or(len, |e| i + e);
+        }
+    }
+    found
+}
+
+fn find_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+/// `text` with the character references a URL holds decoded (`&amp;`, `&#39;`, `&#x2F;` …).
+pub fn decode_references(text: &str) -> Cow<'_, str> {
+    if !text.contains('&') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let decoded = rest.find(';').filter(|&end| end <= 10).and_then(|end| {
+            let name = &rest[1..end];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                _ => {
+                    let number = name.strip_prefix('#')?;
+                    let code = match number.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => number.parse().ok()?,
+                    };
+                    char::from_u32(code)
+                }
+            }?;
+            Some((c, end + 1))
+        });
+        match decoded {
+            Some((c, used)) => {
+                out.push(c);
+                rest = &rest[used..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// The form a written URL and the same URL in the output are compared in: percent-decoded.
+pub fn url_key(url: &str) -> String {
+    percent_decode_str(url).decode_utf8_lossy().into_owned()
+}
+
+/// Why a URL is dead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dead {
+    /// No file of the output is at this URL path.
+    Missing(String),
+    /// The URL path lies outside the base path.
+    OutsideBase(String),
+}
+
+/// A dead URL in an output file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeadUrl {
+    /// The index of the file in the output files.
+    pub file: usize,
+    /// The URL, character references decoded.
+    pub url: String,
+    pub dead: Dead,
+}
+
+/// The URL paths the output serves: every file, and every folder with an `index.html` (with
+/// and without its trailing slash), relative to the base path.
+struct Served<'a>(FxHashSet<Cow<'a, str>>);
+
+impl<'a> Served<'a> {
+    fn new(files: &'a [OutputFile]) -> Self {
+        let mut set = FxHashSet::default();
+        set.reserve(files.len() * 3);
+        for file in files {
+            if let Some(folder) = file.path.strip_suffix("index.html")
+                && (folder.is_empty() || folder.ends_with('/'))
+            {
+                set.insert(Cow::Borrowed(folder));
+                set.insert(Cow::Borrowed(folder.trim_end_matches('/')));
+            }
+            set.insert(Cow::Borrowed(file.path.as_str()));
+        }
+        Served(set)
+    }
+}
+
+/// The URL path a file of the output is served at, and its folder (what relative URLs in it
+/// resolve against): `en/guide/index.html` → `/docs/en/guide/`.
+fn folder_url(base: &BaseUrl, path: &str) -> String {
+    let url = base.href(path);
+    match url.rfind('/') {
+        Some(i) => url[..=i].to_string(),
+        None => "/".to_string(),
+    }
+}
+
+/// The absolute, percent-decoded URL path `url` (written in a file at `folder`) leads to, or
+/// `None` when it leaves the site or points inside the page: another origin or scheme
+/// (`mailto:`, `data:` …), a fragment only, or nothing.
+fn target<'u>(url: &'u str, folder: &str, base: &BaseUrl) -> Option<Cow<'u, str>> {
+    let url = url.trim();
+    let end = url.find(['#', '?']).unwrap_or(url.len());
+    let path = &url[..end];
+    if url.is_empty() || url.starts_with('#') || (path.is_empty() && end < url.len()) {
+        return None;
+    }
+    let own_host = base
+        .origin
+        .split_once("://")
+        .map_or(base.origin.as_str(), |(_, host)| host);
+    let path: Cow<str> = if let Some(rest) = path.strip_prefix("//") {
+        let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        if !host.eq_ignore_ascii_case(own_host) {
+            return None;
+        }
+        Cow::Borrowed(if path.is_empty() { "/" } else { path })
+    } else if let Some(colon) = path.find(':').filter(|&c| {
+        path[..c].starts_with(|ch: char| ch.is_ascii_alphabetic())
+            && path[..c]
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '+' | '-' | '.'))
+    }) {
+        let scheme = &path[..colon];
+        let rest = path[colon + 1..].strip_prefix("//")?;
+        if !(scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")) {
+            return None;
+        }
+        let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        if !host.eq_ignore_ascii_case(own_host) {
+            return None;
+        }
+        Cow::Borrowed(if path.is_empty() { "/" } else { path })
+    } else if path.starts_with('/') {
+        Cow::Borrowed(path)
+    } else {
+        Cow::Owned(format!("{folder}{path}"))
+    };
+    let path = if path.contains("/.") {
+        Cow::Owned(without_dot_segments(&path))
+    } else {
+        path
+    };
+    Some(if path.contains('%') {
+        Cow::Owned(url_key(&path))
+    } else {
+        path
+    })
+}
+
+/// `/a/./b/../c` → `/a/c`; `..` stops at the root, as in a browser.
+fn without_dot_segments(path: &str) -> String {
+    let mut segments: Vec<&str> = Vec::new();
+    let parts: Vec<&str> = path.split('/').skip(1).collect();
+    for (i, part) in parts.iter().enumerate() {
+        let last = i + 1 == parts.len();
+        match *part {
+            "." => {
+                if last {
+                    segments.push("");
+                }
+            }
+            ".." => {
+                segments.pop();
+                if last {
+                    segments.push("");
+                }
+            }
+            other => segments.push(other),
+        }
+    }
+    format!("/{}", segments.join("/"))
+}
+
+/// Every dead internal URL of the HTML files in `files`, in file order.
+pub fn dead_urls(files: &[OutputFile], base: &BaseUrl) -> Vec<DeadUrl> {
+    let served = Served::new(files);
+    files
+        .par_iter()
+        .enumerate()
+        .filter(|(_, file)| file.path.ends_with(".html"))
+        .flat_map_iter(|(index, file)| {
+            let html = String::from_utf8_lossy(&file.bytes);
+            let folder = folder_url(base, &file.path);
+            let mut dead = Vec::new();
+            for found in html_urls(&html) {
+                let Some(path) = target(&found.url, &folder, base) else {
+                    continue;
+                };
+                let verdict = match path.strip_prefix(base.path.as_str()) {
+                    Some(rel) if served.0.contains(rel) => None,
+                    Some(_) => Some(Dead::Missing(path.into_owned())),
+                    None if path.as_ref() == base.path.trim_end_matches('/') => None,
+                    None => Some(Dead::OutsideBase(path.into_owned())),
+                };
+                if let Some(reason) = verdict {
+                    dead.push(DeadUrl {
+                        file: index,
+                        url: found.url.into_owned(),
+                        dead: reason,
+                    });
+                }
+            }
+            dead
+        })
+        .collect()
+}
+
+/// Where the HTML of an output file was written.
+enum Origin {
+    /// A page: its Markdown, then its template.
+    Page(usize),
+    /// A template alone (404, search and wizard pages).
+    Template(String),
+    /// A file copied from `static/`.
+    Static,
+}
+
+/// Checks every internal URL of the site's output (see the module doc). Nothing is checked
+/// when a page has no output file: its template failed, which is reported already, and links
+/// to it would all look dead.
+pub fn check_site(
+    site: &Site,
+    theme: &Theme,
+    bodies: &RenderCache,
+    files: &[OutputFile],
+) -> Vec<Diagnostic> {
+    let base = &site.config.base_url;
+    let by_path: HashMap<&str, usize> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.path.as_str(), i))
+        .collect();
+    let mut origins: HashMap<usize, Origin> = HashMap::new();
+    for (i, page) in site.pages.iter().enumerate() {
+        match by_path.get(file_for(&page.path).as_str()) {
+            Some(&file) => origins.insert(file, Origin::Page(i)),
+            None => return Vec::new(),
+        };
+    }
+    for lang in 0..site.config.languages.len() {
+        let prefix = site.config.language_prefix(lang);
+        for (path, template) in [
+            (format!("{prefix}404.html"), "404.html"),
+            (format!("{prefix}search/index.html"), "search.html"),
+            (format!("{prefix}wizard/index.html"), "wizard.html"),
+        ] {
+            if let Some(&file) = by_path.get(path.as_str()) {
+                origins
+                    .entry(file)
+                    .or_insert_with(|| Origin::Template(template.to_string()));
+            }
+        }
+    }
+    for asset in &theme.assets {
+        if let Some(&file) = by_path.get(asset.rel.as_str()) {
+            origins.entry(file).or_insert(Origin::Static);
+        }
+    }
+
+    let dead = dead_urls(files, base);
+    let mut diagnostics = Vec::new();
+    // Template URLs: one report per template and URL, with the first page and a count.
+    let mut from_templates: Vec<(PathBuf, String, Dead, usize, usize)> = Vec::new();
+    let mut at = 0;
+    while at < dead.len() {
+        let file = dead[at].file;
+        let end = dead[at..]
+            .iter()
+            .position(|d| d.file != file)
+            .map_or(dead.len(), |n| at + n);
+        let here = &dead[at..end];
+        at = end;
+        let mut reported_keys: Vec<String> = Vec::new();
+        for item in here {
+            let key = url_key(&item.url);
+            if reported_keys.contains(&key) {
+                continue;
+            }
+            reported_keys.push(key.clone());
+            let page = match origins.get(&file) {
+                Some(Origin::Page(i)) => Some(*i),
+                _ => None,
+            };
+            let body = page.and_then(|i| bodies.body(&site.pages[i]).map(|body| (i, body)));
+            if let Some((i, body)) = body
+                && body.urls.iter().any(|w| w.url == key)
+            {
+                diagnostics.extend(
+                    body.urls
+                        .iter()
+                        .filter(|w| w.url == key && !w.reported)
+                        .map(|w| markdown_diagnostic(site, i, w.offset, item)),
+                );
+                continue;
+            }
+            let template = match origins.get(&file) {
+                Some(Origin::Page(i)) => {
+                    let page = &site.pages[*i];
+                    Some(page.front.template.clone().unwrap_or_else(|| {
+                        match page.kind {
+                            PageKind::Home => "index.html",
+                            PageKind::Section => "section.html",
+                            PageKind::Page => "page.html",
+                        }
+                        .to_string()
+                    }))
+                }
+                Some(Origin::Template(name)) => Some(name.clone()),
+                Some(Origin::Static) | None => None,
+            };
+            // The template that has the URL literally (the page's own first), else the page's.
+            let literal = template.as_ref().and_then(|name| {
+                let own = theme.templates.iter().filter(|t| &t.name == name);
+                let others = theme.templates.iter().filter(|t| &t.name != name);
+                own.chain(others)
+                    .find(|t| t.text.contains(item.url.as_str()))
+            });
+            let path = match (&template, literal) {
+                (_, Some(found)) => found.path.clone(),
+                (Some(name), None) => theme
+                    .templates
+                    .iter()
+                    .find(|t| &t.name == name)
+                    .map_or_else(
+                        || PathBuf::from(format!("templates/{name}")),
+                        |t| t.path.clone(),
+                    ),
+                (None, None) if matches!(origins.get(&file), Some(Origin::Static)) => {
+                    PathBuf::from(format!("static/{}", files[file].path))
+                }
+                (None, None) => PathBuf::from(&files[file].path),
+            };
+            match from_templates
+                .iter_mut()
+                .find(|(p, u, _, _, _)| *p == path && url_key(u) == key)
+            {
+                Some(entry) => entry.4 += 1,
+                None => from_templates.push((path, item.url.clone(), item.dead.clone(), file, 0)),
+            }
+        }
+    }
+    for (path, url, dead, file, others) in from_templates {
+        diagnostics.push(template_diagnostic(
+            theme, files, base, path, &url, &dead, file, others,
+        ));
+    }
+    diagnostics
+}
+
+fn message(url: &str, dead: &Dead, base: &BaseUrl) -> String {
+    match dead {
+        Dead::Missing(path) => format!("dead URL `{url}`: nothing in the site at {path}"),
+        Dead::OutsideBase(_) => {
+            format!("URL `{url}` is outside the site's base path {}", base.path)
+        }
+    }
+}
+
+/// A dead URL written in page `i`'s Markdown at byte `offset` of its body.
+fn markdown_diagnostic(site: &Site, i: usize, offset: usize, item: &DeadUrl) -> Diagnostic {
+    let page = &site.pages[i];
+    let base = &site.config.base_url;
+    let (line, col) = LineIndex::new(&page.body).locate(offset);
+    let diagnostic = Diagnostic::error(
+        &page.source,
+        line + page.body_line - 1,
+        col,
+        message(&item.url, &item.dead, base),
+    );
+    let hint = match &item.dead {
+        Dead::OutsideBase(_) => "link a page by its Markdown file (`@/guide/register.md`) and give other files a path relative to the page".to_string(),
+        Dead::Missing(path) => match markdown_page_for(site, i, &item.url, path) {
+            Some(key) => format!("pages are served at folder URLs; link the Markdown file: @/{key}"),
+            None => {
+                let rel = path.strip_prefix(base.path.as_str()).unwrap_or(path);
+                format!("a file at this URL comes from static/{rel}")
+            }
+        },
+    };
+    diagnostic.with_hint(hint)
+}
+
+/// The key of the page a dead `….html` URL most likely means: the Markdown file of that name
+/// beside the page it is written in (as in mdBook), or the page served at that folder.
+fn markdown_page_for(site: &Site, from: usize, url: &str, path: &str) -> Option<String> {
+    let lang = site.pages[from].lang;
+    let written = url.split(['#', '?']).next().unwrap_or(url);
+    let stem = url_key(written.strip_suffix(".html")?);
+    let mut candidates = Vec::new();
+    if !written.starts_with('/') && !written.contains(':') {
+        let folder = site.pages[from]
+            .key
+            .rsplit_once('/')
+            .map_or("", |(folder, _)| folder);
+        let joined = if folder.is_empty() {
+            format!("/{stem}")
+        } else {
+            format!("/{folder}/{stem}")
+        };
+        let key = without_dot_segments(&joined)
+            .trim_start_matches('/')
+            .to_string();
+        candidates.push(match key.strip_suffix("index") {
+            Some(folder) => format!("{folder}_index.md"),
+            None => format!("{key}.md"),
+        });
+    }
+    let base = &site.config.base_url;
+    if let Some(rel) = path
+        .strip_prefix(base.path.as_str())
+        .and_then(|rel| rel.strip_suffix(".html"))
+    {
+        let page_path = match rel.strip_suffix("index") {
+            Some(folder) => folder.to_string(),
+            None => format!("{rel}/"),
+        };
+        if let Some(page) = site.pages.iter().find(|p| p.path == page_path) {
+            candidates.push(page.key.clone());
+        }
+    }
+    candidates
+        .into_iter()
+        .find(|key| site.find(lang, key).is_some() || site.pages.iter().any(|p| &p.key == key))
+}
+
+/// A dead URL that comes from a template (or a static HTML file), at the line where its
+/// text is written when it is written there literally.
+#[allow(clippy::too_many_arguments)]
+fn template_diagnostic(
+    theme: &Theme,
+    files: &[OutputFile],
+    base: &BaseUrl,
+    path: PathBuf,
+    url: &str,
+    dead: &Dead,
+    file: usize,
+    others: usize,
+) -> Diagnostic {
+    let text = theme
+        .templates
+        .iter()
+        .find(|t| t.path == path)
+        .map(|t| t.text.as_str());
+    let (line, col) = text
+        .and_then(|text| Some(LineIndex::new(text).locate(text.find(url)?)))
+        .unwrap_or((0, 0));
+    let page = base.href(
+        files[file]
+            .path
+            .strip_suffix("index.html")
+            .unwrap_or(&files[file].path),
+    );
+    let more = match others {
+        0 => String::new(),
+        1 => " and 1 other page".to_string(),
+        n => format!(" and {n} other pages"),
+    };
+    Diagnostic::error(path, line, col, message(url, dead, base))
+        .with_hint(format!("in the page {page}{more}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn file(path: &str, html: &str) -> OutputFile {
+        OutputFile {
+            path: path.to_string(),
+            bytes: Arc::from(html.as_bytes()),
+        }
+    }
+
+    #[test]
+    fn urls_are_found_in_tags_only() {
+        let html = "<a href=\"/a/\">x</a> <IMG SRC='b.png' alt=x><img src=c.png>\
+            <img srcset=\"d.png 1x, e.png 2x\"> src=\"text.png\" &lt;a href=\"code\"&gt;\
+            <!-- <a href=\"comment\"> --><script>if (a<b) { x = '<a href=\"js\">'; }</script>\
+            <a href=\"x?a=1&amp;b=2\" data-src=\"no\">";
+        let found: Vec<(&str, String)> = html_urls(html)
+            .into_iter()
+            .map(|u| (u.attribute, u.url.into_owned()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("href", "/a/".to_string()),
+                ("SRC", "b.png".into()),
+                ("src", "c.png".into()),
+                ("srcset", "d.png".into()),
+                ("srcset", "e.png".into()),
+                ("href", "x?a=1&b=2".into()),
+            ]
+        );
+        let offsets: Vec<usize> = html_urls(html).iter().map(|u| u.offset).collect();
+        assert_eq!(&html[offsets[4]..offsets[4] + 5], "e.png");
+    }
+
+    #[test]
+    fn dead_urls_are_found_against_the_files_and_the_base_path() {
+        let base = BaseUrl::parse("https://example.com/docs/").unwrap();
+        let files = [
+            file(
+                "guide/index.html",
+                "<a href=\"/docs/guide/\">self</a><a href=\"../\">home</a>\
+                 <a href=\"register/#x\">r</a><a href=\"register.html\">dead</a>\
+                 <img src=\"img/a.png\"><img src=\"/docs/css/site.css?v=1\">\
+                 <a href=\"https://example.com/docs/guide\">own</a>\
+                 <a href=\"https://example.com/other/\">outside</a><a href=\"/guide/\">no base</a>\
+                 <a href=\"https://stripe.com/x\">ext</a><a href=\"//cdn.example.org/y\">ext</a>\
+                 <a href=\"mailto:a@b.c\">m</a><a href=\"#top\">t</a><img src=\"data:image/png;base64,x\">\
+                 <img src=\"%E5%9B%BE.png\"><a href=\"./../missing/../guide/register/\">dots</a>",
+            ),
+            file("index.html", ""),
+            file("guide/register/index.html", ""),
+            file("guide/图.png", ""),
+            file("css/site.css", ""),
+        ];
+        let dead: Vec<(String, Dead)> = dead_urls(&files, &base)
+            .into_iter()
+            .map(|d| (d.url, d.dead))
+            .collect();
+        assert_eq!(
+            dead,
+            [
+                (
+                    "register.html".to_string(),
+                    Dead::Missing("/docs/guide/register.html".into())
+                ),
+                (
+                    "img/a.png".into(),
+                    Dead::Missing("/docs/guide/img/a.png".into())
+                ),
+                (
+                    "https://example.com/other/".into(),
+                    Dead::OutsideBase("/other/".into())
+                ),
+                ("/guide/".into(), Dead::OutsideBase("/guide/".into())),
+            ]
+        );
+    }
+
+    #[test]
+    fn dot_segments_stop_at_the_root() {
+        assert_eq!(without_dot_segments("/a/./b/../c"), "/a/c");
+        assert_eq!(without_dot_segments("/../../x"), "/x");
+        assert_eq!(without_dot_segments("/a/b/.."), "/a/");
+    }
+}
