@@ -14,9 +14,8 @@ use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
 use crate::config::BaseUrl;
-use crate::content::PageKind;
 use crate::error::{Diagnostic, LineIndex};
-use crate::render::{OutputFile, RenderCache, file_for};
+use crate::render::{self, OutputFile, RenderCache, file_for};
 use crate::site::Site;
 use crate::theme::Theme;
 
@@ -406,94 +405,80 @@ pub fn check_site(
         }
     }
 
-    let dead = dead_urls(files, base);
     let mut diagnostics = Vec::new();
-    // Template URLs: one report per template and URL, with the first page and a count.
-    let mut from_templates: Vec<(PathBuf, String, Dead, usize, usize)> = Vec::new();
-    let mut at = 0;
-    while at < dead.len() {
-        let file = dead[at].file;
-        let end = dead[at..]
-            .iter()
-            .position(|d| d.file != file)
-            .map_or(dead.len(), |n| at + n);
-        let here = &dead[at..end];
-        at = end;
-        let mut reported_keys: Vec<String> = Vec::new();
-        for item in here {
+    // URLs from templates: one report per template and URL, naming the first page it is in
+    // and counting the others.
+    let mut from_templates: Vec<(PathBuf, &DeadUrl, usize)> = Vec::new();
+    let mut template_reports: HashMap<(PathBuf, String), usize> = HashMap::new();
+    let mut template_paths: HashMap<(String, String), PathBuf> = HashMap::new();
+    let dead = dead_urls(files, base);
+    for in_file in dead.chunk_by(|a, b| a.file == b.file) {
+        let file = in_file[0].file;
+        let mut seen: Vec<String> = Vec::new();
+        for item in in_file {
             let key = url_key(&item.url);
-            if reported_keys.contains(&key) {
+            if seen.contains(&key) {
                 continue;
             }
-            reported_keys.push(key.clone());
-            let page = match origins.get(&file) {
-                Some(Origin::Page(i)) => Some(*i),
-                _ => None,
-            };
-            let body = page.and_then(|i| bodies.body(&site.pages[i]).map(|body| (i, body)));
-            if let Some((i, body)) = body
-                && body.urls.iter().any(|w| w.url == key)
-            {
-                diagnostics.extend(
-                    body.urls
-                        .iter()
-                        .filter(|w| w.url == key && !w.reported)
-                        .map(|w| markdown_diagnostic(site, i, w.offset, item)),
-                );
-                continue;
-            }
+            seen.push(key.clone());
             let template = match origins.get(&file) {
                 Some(Origin::Page(i)) => {
-                    let page = &site.pages[*i];
-                    Some(page.front.template.clone().unwrap_or_else(|| {
-                        match page.kind {
-                            PageKind::Home => "index.html",
-                            PageKind::Section => "section.html",
-                            PageKind::Page => "page.html",
-                        }
-                        .to_string()
-                    }))
+                    // Written in the page's Markdown: reported at each place it is written.
+                    if let Some(body) = bodies.body(&site.pages[*i])
+                        && body.urls.iter().any(|w| w.url == key)
+                    {
+                        diagnostics.extend(
+                            body.urls
+                                .iter()
+                                .filter(|w| w.url == key && !w.reported)
+                                .map(|w| markdown_diagnostic(site, *i, w.offset, item)),
+                        );
+                        continue;
+                    }
+                    Some(render::template_of(&site.pages[*i]))
                 }
                 Some(Origin::Template(name)) => Some(name.clone()),
-                Some(Origin::Static) | None => None,
+                Some(Origin::Static) => None,
+                None => None,
             };
-            // The template that has the URL literally (the page's own first), else the page's.
-            let literal = template.as_ref().and_then(|name| {
-                let own = theme.templates.iter().filter(|t| &t.name == name);
-                let others = theme.templates.iter().filter(|t| &t.name != name);
-                own.chain(others)
-                    .find(|t| t.text.contains(item.url.as_str()))
-            });
-            let path = match (&template, literal) {
-                (_, Some(found)) => found.path.clone(),
-                (Some(name), None) => theme
-                    .templates
-                    .iter()
-                    .find(|t| &t.name == name)
-                    .map_or_else(
-                        || PathBuf::from(format!("templates/{name}")),
-                        |t| t.path.clone(),
-                    ),
-                (None, None) if matches!(origins.get(&file), Some(Origin::Static)) => {
+            let path = match &template {
+                Some(name) => template_paths
+                    .entry((name.clone(), item.url.clone()))
+                    .or_insert_with(|| template_path(theme, name, &item.url))
+                    .clone(),
+                None if matches!(origins.get(&file), Some(Origin::Static)) => {
                     PathBuf::from(format!("static/{}", files[file].path))
                 }
-                (None, None) => PathBuf::from(&files[file].path),
+                None => PathBuf::from(&files[file].path),
             };
-            match from_templates
-                .iter_mut()
-                .find(|(p, u, _, _, _)| *p == path && url_key(u) == key)
-            {
-                Some(entry) => entry.4 += 1,
-                None => from_templates.push((path, item.url.clone(), item.dead.clone(), file, 0)),
+            match template_reports.get(&(path.clone(), key.clone())) {
+                Some(&report) => from_templates[report].2 += 1,
+                None => {
+                    template_reports.insert((path.clone(), key), from_templates.len());
+                    from_templates.push((path, item, 0));
+                }
             }
         }
     }
-    for (path, url, dead, file, others) in from_templates {
-        diagnostics.push(template_diagnostic(
-            theme, files, base, path, &url, &dead, file, others,
-        ));
+    for (path, item, others) in from_templates {
+        diagnostics.push(template_diagnostic(theme, files, base, path, item, others));
     }
     diagnostics
+}
+
+/// Where a URL of a page made with template `name` is reported: the template that has the URL
+/// literally (that one first, then the rest: a parent or a partial), else `name` itself.
+fn template_path(theme: &Theme, name: &str, url: &str) -> PathBuf {
+    let own = theme.templates.iter().filter(|t| t.name == name);
+    let others = theme.templates.iter().filter(|t| t.name != name);
+    own.clone()
+        .chain(others)
+        .find(|t| t.text.contains(url))
+        .or_else(|| own.clone().next())
+        .map_or_else(
+            || PathBuf::from(format!("templates/{name}")),
+            |t| t.path.clone(),
+        )
 }
 
 fn message(url: &str, dead: &Dead, base: &BaseUrl) -> String {
@@ -574,15 +559,12 @@ fn markdown_page_for(site: &Site, from: usize, url: &str, path: &str) -> Option<
 
 /// A dead URL that comes from a template (or a static HTML file), at the line where its
 /// text is written when it is written there literally.
-#[allow(clippy::too_many_arguments)]
 fn template_diagnostic(
     theme: &Theme,
     files: &[OutputFile],
     base: &BaseUrl,
     path: PathBuf,
-    url: &str,
-    dead: &Dead,
-    file: usize,
+    item: &DeadUrl,
     others: usize,
 ) -> Diagnostic {
     let text = theme
@@ -591,20 +573,16 @@ fn template_diagnostic(
         .find(|t| t.path == path)
         .map(|t| t.text.as_str());
     let (line, col) = text
-        .and_then(|text| Some(LineIndex::new(text).locate(text.find(url)?)))
+        .and_then(|text| Some(LineIndex::new(text).locate(text.find(item.url.as_str())?)))
         .unwrap_or((0, 0));
-    let page = base.href(
-        files[file]
-            .path
-            .strip_suffix("index.html")
-            .unwrap_or(&files[file].path),
-    );
+    let file = &files[item.file].path;
+    let page = base.href(file.strip_suffix("index.html").unwrap_or(file));
     let more = match others {
         0 => String::new(),
         1 => " and 1 other page".to_string(),
         n => format!(" and {n} other pages"),
     };
-    Diagnostic::error(path, line, col, message(url, dead, base))
+    Diagnostic::error(path, line, col, message(&item.url, &item.dead, base))
         .with_hint(format!("in the page {page}{more}"))
 }
 

@@ -959,14 +959,7 @@ fn render_page(
         "nav_html",
         Value::safe_string(&mark_current(nav, &config.base_url.href(&page.path))),
     );
-    let template = page.front.template.clone().unwrap_or_else(|| {
-        match page.kind {
-            PageKind::Home => "index.html",
-            PageKind::Section => "section.html",
-            PageKind::Page => "page.html",
-        }
-        .to_string()
-    });
+    let template = template_of(page);
     if !theme.templates.iter().any(|t| t.name == template) {
         let line = page
             .front_yaml
@@ -992,6 +985,18 @@ fn render_page(
             (None, problems)
         }
     }
+}
+
+/// The template a page is rendered with: its `template:`, else the one for its kind.
+pub fn template_of(page: &Page) -> String {
+    page.front.template.clone().unwrap_or_else(|| {
+        match page.kind {
+            PageKind::Home => "index.html",
+            PageKind::Section => "section.html",
+            PageKind::Page => "page.html",
+        }
+        .to_string()
+    })
 }
 
 /// Whether a Markdown page is served at site path `path` (a special page then stays away).

@@ -175,6 +175,7 @@ pub fn render(
     let mut events: Vec<Event> = Vec::new();
     let mut problems = Vec::new();
     let mut urls = Vec::new();
+    let mut html_block: Option<RawHtml> = None;
     let mut heading_ids = headings.iter().map(|h| h.id.as_str());
     let mut open_heading: Option<&str> = None;
     let mut code: Option<(String, String, usize)> = None;
@@ -398,19 +399,32 @@ pub fn render(
                 });
                 events.push(event);
             }
-            // Raw HTML: its URLs, found in the Markdown text itself so their offsets are exact
-            // (a block's Html events leave out the prefixes of the containers it is in).
-            Event::Start(Tag::HtmlBlock) | Event::InlineHtml(_) => {
-                let source = &markdown[range.clone()];
-                urls.extend(
-                    linkcheck::html_urls(source)
-                        .into_iter()
-                        .map(|found| WrittenUrl {
-                            url: linkcheck::url_key(&found.url),
-                            offset: range.start + found.offset,
-                            reported: false,
-                        }),
-                );
+            // Raw HTML: a block comes line by line, without the prefixes of the containers it
+            // is in (`> `), so its lines are joined, scanned, and each URL mapped back to its
+            // line's place in the Markdown.
+            Event::Start(Tag::HtmlBlock) => {
+                html_block = Some(RawHtml::default());
+                events.push(event);
+            }
+            Event::Html(ref text) if html_block.is_some() => {
+                if let Some(block) = html_block.as_mut() {
+                    block.lines.push((block.text.len(), range.start));
+                    block.text.push_str(text);
+                }
+                events.push(event);
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some(block) = html_block.take() {
+                    urls.extend(block.urls());
+                }
+                events.push(event);
+            }
+            Event::InlineHtml(ref text) => {
+                let block = RawHtml {
+                    text: text.to_string(),
+                    lines: vec![(0, range.start)],
+                };
+                urls.extend(block.urls());
                 events.push(event);
             }
             other => events.push(other),
@@ -422,6 +436,32 @@ pub fn render(
         html,
         problems,
         urls,
+    }
+}
+
+/// Raw HTML as the parser gives it, with where each of its lines starts in the Markdown.
+#[derive(Default)]
+struct RawHtml {
+    text: String,
+    /// (offset in `text`, offset in the Markdown) of each line.
+    lines: Vec<(usize, usize)>,
+}
+
+impl RawHtml {
+    /// The URLs of the HTML's attributes, at their places in the Markdown.
+    fn urls(&self) -> impl Iterator<Item = WrittenUrl> + '_ {
+        linkcheck::html_urls(&self.text).into_iter().map(|found| {
+            let line = self
+                .lines
+                .partition_point(|&(start, _)| start <= found.offset)
+                - 1;
+            let (text_start, source_start) = self.lines[line];
+            WrittenUrl {
+                url: linkcheck::url_key(&found.url),
+                offset: source_start + found.offset - text_start,
+                reported: false,
+            }
+        })
     }
 }
 
@@ -731,6 +771,23 @@ mod tests {
         let out = render(md, &[], &resolve, &|_, _| None, &strings()).html;
         assert!(out.contains("<a class=\"external\" rel=\"external\" href=\"https://stripe.com\">a<span class=\"visually-hidden\"> (external)</span></a>"), "{out}");
         assert!(out.contains("<a href=\"/guide/\">b</a>"), "{out}");
+    }
+
+    #[test]
+    fn every_url_of_the_body_is_recorded_where_it_was_written() {
+        let md = "[a](x%20y.html) ![i](i.png) <b title=x>b</b>\n\n> <div>\n> <img\n>  src=\"r&amp;s.png\">\n> </div>\n";
+        let written: Vec<(String, &str)> = rendered(md)
+            .urls
+            .into_iter()
+            .map(|w| (w.url, &md[w.offset..]))
+            .collect();
+        assert_eq!(written.len(), 3, "{written:?}");
+        assert_eq!(written[0].0, "x y.html");
+        assert!(written[0].1.starts_with("[a]"));
+        assert_eq!(written[1].0, "i.png");
+        assert!(written[1].1.starts_with("![i]"));
+        assert_eq!(written[2].0, "r&s.png");
+        assert!(written[2].1.starts_with("r&amp;s.png"));
     }
 
     #[test]
