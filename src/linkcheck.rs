@@ -15,7 +15,7 @@ use rustc_hash::FxHashSet;
 
 use crate::config::BaseUrl;
 use crate::error::{Diagnostic, LineIndex};
-use crate::render::{self, OutputFile, RenderCache, file_for};
+use crate::render::{self, Body, OutputFile, RenderCache, file_for};
 use crate::site::Site;
 use crate::theme::Theme;
 
@@ -326,31 +326,90 @@ pub fn dead_urls(files: &[OutputFile], base: &BaseUrl) -> Vec<DeadUrl> {
         .par_iter()
         .enumerate()
         .filter(|(_, file)| file.path.ends_with(".html"))
-        .flat_map_iter(|(index, file)| {
-            let html = String::from_utf8_lossy(&file.bytes);
-            let folder = folder_url(base, &file.path);
-            let mut dead = Vec::new();
-            for found in html_urls(&html) {
-                let Some(path) = target(&found.url, &folder, base) else {
-                    continue;
-                };
-                let verdict = match path.strip_prefix(base.path.as_str()) {
-                    Some(rel) if served.0.contains(rel) => None,
-                    Some(_) => Some(Dead::Missing(path.into_owned())),
-                    None if path.as_ref() == base.path.trim_end_matches('/') => None,
-                    None => Some(Dead::OutsideBase(path.into_owned())),
-                };
-                if let Some(reason) = verdict {
-                    dead.push(DeadUrl {
-                        file: index,
-                        url: found.url.into_owned(),
-                        dead: reason,
-                    });
-                }
-            }
-            dead
-        })
+        .flat_map_iter(|(index, file)| dead_in(index, file, base, &|rel| served.0.contains(rel)))
         .collect()
+}
+
+/// The dead internal URLs of one HTML file (number `index`), given what the site serves.
+fn dead_in(
+    index: usize,
+    file: &OutputFile,
+    base: &BaseUrl,
+    serves: &dyn Fn(&str) -> bool,
+) -> Vec<DeadUrl> {
+    let html = String::from_utf8_lossy(&file.bytes);
+    let folder = folder_url(base, &file.path);
+    let mut dead = Vec::new();
+    for found in html_urls(&html) {
+        let Some(path) = target(&found.url, &folder, base) else {
+            continue;
+        };
+        let verdict = match path.strip_prefix(base.path.as_str()) {
+            Some(rel) if serves(rel) => None,
+            Some(_) => Some(Dead::Missing(path.into_owned())),
+            None if path.as_ref() == base.path.trim_end_matches('/') => None,
+            None => Some(Dead::OutsideBase(path.into_owned())),
+        };
+        if let Some(reason) = verdict {
+            dead.push(DeadUrl {
+                file: index,
+                url: found.url.into_owned(),
+                dead: reason,
+            });
+        }
+    }
+    dead
+}
+
+/// The dead URLs written in the Markdown of pages rendered again alone (`serve` re-renders an
+/// edited page with the last build's templates, whose own URLs were checked then): each
+/// `(page, body, file)` checked against `has_file`, which says whether the output has a file
+/// at a path.
+pub fn check_pages(
+    site: &Site,
+    pages: &[(usize, &Body, &OutputFile)],
+    has_file: &dyn Fn(&str) -> bool,
+) -> Vec<Diagnostic> {
+    let serves = |rel: &str| {
+        has_file(rel)
+            || ((rel.is_empty() || rel.ends_with('/')) && has_file(&format!("{rel}index.html")))
+            || has_file(&format!("{rel}/index.html"))
+    };
+    let base = &site.config.base_url;
+    let mut diagnostics = Vec::new();
+    for &(i, body, file) in pages {
+        let mut seen: Vec<String> = Vec::new();
+        for item in dead_in(0, file, base, &serves) {
+            let key = url_key(&item.url);
+            if !seen.contains(&key) {
+                diagnostics.extend(
+                    written_in_markdown(site, i, body, &key, &item)
+                        .into_iter()
+                        .flatten(),
+                );
+                seen.push(key);
+            }
+        }
+    }
+    diagnostics
+}
+
+/// The reports of a dead URL at each place page `i`'s Markdown wrote it (none when a problem
+/// was reported there already); `None` when the Markdown did not write it.
+fn written_in_markdown(
+    site: &Site,
+    i: usize,
+    body: &Body,
+    key: &str,
+    item: &DeadUrl,
+) -> Option<Vec<Diagnostic>> {
+    body.urls.iter().any(|w| w.url == key).then(|| {
+        body.urls
+            .iter()
+            .filter(|w| w.url == key && !w.reported)
+            .map(|w| markdown_diagnostic(site, i, w.offset, item))
+            .collect()
+    })
 }
 
 /// Where the HTML of an output file was written.
@@ -424,15 +483,11 @@ pub fn check_site(
             let template = match origins.get(&file) {
                 Some(Origin::Page(i)) => {
                     // Written in the page's Markdown: reported at each place it is written.
-                    if let Some(body) = bodies.body(&site.pages[*i])
-                        && body.urls.iter().any(|w| w.url == key)
+                    if let Some(reports) = bodies
+                        .body(&site.pages[*i])
+                        .and_then(|body| written_in_markdown(site, *i, body, &key, item))
                     {
-                        diagnostics.extend(
-                            body.urls
-                                .iter()
-                                .filter(|w| w.url == key && !w.reported)
-                                .map(|w| markdown_diagnostic(site, *i, w.offset, item)),
-                        );
+                        diagnostics.extend(reports);
                         continue;
                     }
                     Some(render::template_of(&site.pages[*i]))
