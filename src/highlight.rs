@@ -18,18 +18,53 @@ fn syntaxes() -> &'static SyntaxSet {
     SET.get_or_init(SyntaxSet::load_defaults_newlines)
 }
 
+/// The most lines and bytes of one code block that are highlighted. Highlighting costs far
+/// more time and memory than the rest of a page (a 100,000-line block took 11 s and 967 MB),
+/// so one pasted log must not hold up the build; larger blocks are shown as plain text.
+pub const MAX_LINES: usize = 2_000;
+pub const MAX_BYTES: usize = 256 * 1024;
+
+/// What became of a code block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Highlight {
+    /// The highlighted HTML.
+    Html(String),
+    /// The language is unknown (or the highlighter failed): show the code as plain text.
+    Plain,
+    /// Too large to highlight: show it as plain text and say so with this message.
+    TooLarge(String),
+}
+
 /// Highlights `code` written in `lang` (a fence info string such as `rust`, `py`, `yaml`).
-/// Returns `None` when the language is unknown; the caller then shows the code as plain text.
-pub fn highlight(code: &str, lang: &str) -> Option<String> {
+pub fn highlight(code: &str, lang: &str) -> Highlight {
     let set = syntaxes();
-    let syntax = set.find_syntax_by_token(lang)?;
+    let Some(syntax) = set.find_syntax_by_token(lang) else {
+        return Highlight::Plain;
+    };
+    let lines = code.bytes().filter(|&b| b == b'\n').count()
+        + usize::from(!code.is_empty() && !code.ends_with('\n'));
+    if lines > MAX_LINES {
+        return Highlight::TooLarge(format!(
+            "code block of {lines} lines is shown without highlighting (over {MAX_LINES})"
+        ));
+    }
+    if code.len() > MAX_BYTES {
+        return Highlight::TooLarge(format!(
+            "code block of {} KiB is shown without highlighting (over {} KiB)",
+            code.len() / 1024,
+            MAX_BYTES / 1024
+        ));
+    }
     let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, STYLE);
     for line in LinesWithEndings::from(code) {
-        generator
+        if generator
             .parse_html_for_line_which_includes_newline(line)
-            .ok()?;
+            .is_err()
+        {
+            return Highlight::Plain;
+        }
     }
-    Some(generator.finalize())
+    Highlight::Html(generator.finalize())
 }
 
 /// The stylesheet for the `hl-` classes: the light theme by default, the dark theme when the
@@ -120,10 +155,12 @@ mod tests {
 
     #[test]
     fn highlights_with_classes_only() {
-        let html = highlight("fn main() {}\n", "rust").unwrap();
+        let Highlight::Html(html) = highlight("fn main() {}\n", "rust") else {
+            panic!("not highlighted");
+        };
         assert!(html.contains("class=\"hl-"), "{html}");
         assert!(!html.contains("style="));
-        assert!(highlight("x", "no-such-language").is_none());
+        assert_eq!(highlight("x", "no-such-language"), Highlight::Plain);
     }
 
     #[test]

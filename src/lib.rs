@@ -13,6 +13,7 @@ pub mod error;
 pub mod highlight;
 pub mod i18n;
 pub mod init;
+pub mod linkcheck;
 pub mod links;
 pub mod markdown;
 pub mod output;

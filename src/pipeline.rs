@@ -13,6 +13,7 @@ use crate::content::load::SiteSources;
 use crate::content::{self, load};
 use crate::data;
 use crate::error::{Diagnostic, Diagnostics, display_path};
+use crate::linkcheck;
 use crate::output;
 use crate::render::{self, OutputFile, RenderCache, Renderer};
 use crate::search;
@@ -173,6 +174,10 @@ pub fn compile_sources(
         &mut diagnostics,
     );
     diagnostics.extend(claims::check(&rendered.files));
+    // Every internal URL of the output must name a file of the output.
+    if rendered.renderer.is_some() {
+        diagnostics.extend(linkcheck::check_site(&site, &theme, cache, &rendered.files));
+    }
     match rendered.renderer {
         Some(renderer) if !diagnostics.has_errors() => Ok(Compiled {
             site,

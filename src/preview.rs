@@ -17,6 +17,7 @@ use std::sync::Arc;
 
 use crate::content::{self, load, load::SiteSources};
 use crate::error::{Diagnostic, Diagnostics};
+use crate::linkcheck;
 use crate::markdown;
 use crate::pipeline::{self, Compiled, Options};
 use crate::render::{self, OutputFile, RenderCache};
@@ -201,14 +202,17 @@ impl Preview {
             }
             let page = pages.pop()?;
             let old = &built.site.pages[*index];
+            let headings = markdown::headings(&page.body);
             if page.front != old.front
-                || markdown::headings(&page.body) != built.site.headings[*index]
+                || !headings.duplicates.is_empty()
+                || headings.list != built.site.headings[*index]
             {
                 return None;
             }
             parsed.push((*index, page));
         }
         let mut outputs = Vec::new();
+        let mut rendered = Vec::new();
         for (index, page) in parsed {
             let site = &mut built.site;
             site.pages[index].body = page.body;
@@ -218,12 +222,20 @@ impl Preview {
             let (file, problems) = built.renderer.page(site, &built.theme, index, &body);
             diagnostics.extend(body.problems.iter().cloned());
             diagnostics.extend(problems);
-            outputs.extend(file);
+            rendered.extend(file.map(|file| (index, body, file)));
         }
+        let site = &built.site;
+        let checked: Vec<_> = rendered
+            .iter()
+            .map(|(i, body, file)| (*i, body, file))
+            .collect();
+        let has_file = |path: &str| self.files.contains_key(path);
+        diagnostics.extend(linkcheck::check_pages(site, &checked, &has_file));
         if diagnostics.has_errors() {
             // A full recompile reports these with everything else a build would.
             return None;
         }
+        outputs.extend(rendered.into_iter().map(|(_, _, file)| file));
         let mut files = (*self.files).clone();
         let mut urls = Vec::new();
         for output in outputs {
@@ -394,6 +406,35 @@ mod tests {
             .filter(|k| files[*k] != files_before[*k])
             .collect();
         assert_eq!(changed, ["en/guide/keys/index.html"]);
+    }
+
+    #[test]
+    fn a_dead_url_added_by_a_text_edit_is_reported_and_a_live_one_is_not() {
+        let dir = fixture();
+        let mut preview = preview(dir.path());
+        let files_before = preview.files();
+        let path = dir.path().join("content/en/guide/keys.md");
+        let text = fs::read_to_string(&path).unwrap();
+        let edited = text.replace(
+            "Rotate keys regularly.",
+            "Rotate keys, see [the old page](old.html).",
+        );
+        fs::write(&path, &edited).unwrap();
+        let update = preview.apply(&change(ChangeKind::Content, path.clone()));
+        let Update::Failed(errors) = update else {
+            panic!("{update:?}")
+        };
+        assert_eq!(
+            errors[0].to_string(),
+            "content/en/guide/keys.md:9:18: dead URL `old.html`: nothing in the site at /en/guide/keys/old.html\n  hint: a file at this URL comes from static/en/guide/keys/old.html"
+        );
+        assert!(Arc::ptr_eq(&preview.files(), &files_before));
+        let live = text.replace("Rotate keys regularly.", "See [the guide](../).");
+        fs::write(&path, live).unwrap();
+        assert_eq!(
+            preview.apply(&change(ChangeKind::Content, path)),
+            Update::Pages(Some(vec!["/en/guide/keys/".to_string()]))
+        );
     }
 
     #[test]

@@ -67,6 +67,8 @@ pub fn file_for(site_path: &str) -> String {
 pub struct Body {
     pub html: String,
     pub problems: Vec<Diagnostic>,
+    /// The URLs of `html` written in the Markdown, with their places (for `linkcheck`).
+    pub urls: Vec<markdown::WrittenUrl>,
     /// A hash of `html`, for page fingerprints.
     pub hash: u64,
 }
@@ -115,6 +117,13 @@ impl RenderCache {
         let mut keys: Vec<&(usize, String)> = self.bodies.keys().collect();
         keys.sort();
         keys.into_iter().map(|k| Arc::clone(&self.bodies[k].1))
+    }
+
+    /// The body last rendered for `page`.
+    pub fn body(&self, page: &Page) -> Option<&Body> {
+        self.bodies
+            .get(&(page.lang, page.key.clone()))
+            .map(|(_, body)| body.as_ref())
     }
 
     /// The body of page `i`, from the cache when neither it nor the site's structure changed.
@@ -182,6 +191,7 @@ pub fn render_body(site: &Site, strings: &Strings, i: usize) -> Body {
         hash: xxh3_64(rendered.html.as_bytes()),
         html: rendered.html,
         problems,
+        urls: rendered.urls,
     }
 }
 
@@ -1042,14 +1052,7 @@ fn render_page(
         "nav_html",
         Value::safe_string(&mark_current(nav, &config.base_url.href(&page.path))),
     );
-    let template = page.front.template.clone().unwrap_or_else(|| {
-        match page.kind {
-            PageKind::Home => "index.html",
-            PageKind::Section => "section.html",
-            PageKind::Page => "page.html",
-        }
-        .to_string()
-    });
+    let template = template_of(page);
     if !theme.templates.iter().any(|t| t.name == template) {
         let line = page
             .front_yaml
@@ -1079,6 +1082,18 @@ fn render_page(
             (None, problems)
         }
     }
+}
+
+/// The template a page is rendered with: its `template:`, else the one for its kind.
+pub fn template_of(page: &Page) -> String {
+    page.front.template.clone().unwrap_or_else(|| {
+        match page.kind {
+            PageKind::Home => "index.html",
+            PageKind::Section => "section.html",
+            PageKind::Page => "page.html",
+        }
+        .to_string()
+    })
 }
 
 /// Whether a Markdown page is served at site path `path` (a special page then stays away).

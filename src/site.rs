@@ -9,8 +9,8 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content::{Page, PageKind};
 use crate::data::Providers;
-use crate::error::{Diagnostic, Diagnostics};
-use crate::markdown::{self, Heading};
+use crate::error::{Diagnostic, Diagnostics, LineIndex};
+use crate::markdown::{self, DuplicateId, Heading};
 
 /// A page's position in the site. Indices point into `Site::pages`.
 #[derive(Debug, Clone, Default)]
@@ -109,6 +109,13 @@ pub fn assemble(config: Config, pages: Vec<Page>, diagnostics: &mut Diagnostics)
     let headings: Vec<Vec<Heading>> = pages
         .par_iter()
         .map(|p| markdown::headings(&p.body))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .zip(&pages)
+        .map(|(headings, page)| {
+            diagnostics.extend(duplicate_ids(page, &headings.duplicates));
+            headings.list
+        })
         .collect();
     let languages = config.languages.len();
 
@@ -213,6 +220,36 @@ pub fn assemble(config: Config, pages: Vec<Page>, diagnostics: &mut Diagnostics)
         stale_data: Vec::new(),
         by_key,
     }
+}
+
+/// Heading ids the author gave twice on `page`, reported at the second with the line of the
+/// first (lines of the file).
+fn duplicate_ids(page: &Page, duplicates: &[DuplicateId]) -> Vec<Diagnostic> {
+    if duplicates.is_empty() {
+        return Vec::new();
+    }
+    let index = LineIndex::new(&page.body);
+    let at = |offset: usize| {
+        let (line, col) = index.locate(offset);
+        (line + page.body_line - 1, col)
+    };
+    duplicates
+        .iter()
+        .map(|duplicate| {
+            let (line, col) = at(duplicate.second);
+            let (first, _) = at(duplicate.first);
+            Diagnostic::error(
+                &page.source,
+                line,
+                col,
+                format!("heading id `{}` is already used on this page", duplicate.id),
+            )
+            .with_hint(format!(
+                "line {first} has it first; give this heading another id, so links to #{} land on one heading",
+                duplicate.id
+            ))
+        })
+        .collect()
 }
 
 /// An alias is an old URL path that redirects to the page: it must be a plain relative path

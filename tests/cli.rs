@@ -322,6 +322,133 @@ fn anchor_typo_gets_a_suggestion() {
     run.expect_stderr("content/en/guide/keys.md:7:5: no heading with id `documnets` in content/en/guide/register.md\n  hint: did you mean `#documents`?\n");
 }
 
+/// A page that writes dead URLs in every way Markdown can: a link to an `.html` page, an
+/// image, raw HTML `<img src>` and `<a href>`, a `srcset`.
+const DEAD_URLS_PAGE: &str = "---\ntitle: Keys\n---\n\n## Rotation {#rotation}\n\nSee [the old page](register.html) and ![diagram](img/missing.png).\n\n<img src=\"img/raw.png\" alt=\"raw\"> <a href=\"../nowhere/\">raw link</a>\n\n<picture><source srcset=\"img/small.png 1x, img/big.png 2x\"><img src=\"img/raw.png\" alt=\"\"></picture>\n";
+
+#[test]
+fn dead_urls_written_in_markdown_are_errors_at_their_line() {
+    let site = Site::new("basic");
+    site.run(&["build"]).success();
+    let before = snapshot(&site.path("public"));
+    site.write("content/en/guide/keys.md", DEAD_URLS_PAGE);
+    let run = site.run(&["build"]).failure();
+    assert_eq!(
+        run.stderr,
+        "content/en/guide/keys.md:7:5: dead URL `register.html`: nothing in the site at /en/guide/keys/register.html\n  \
+         hint: pages are served at folder URLs; link the Markdown file: @/guide/register.md\n\
+         content/en/guide/keys.md:7:39: dead URL `img/missing.png`: nothing in the site at /en/guide/keys/img/missing.png\n  \
+         hint: a file at this URL comes from static/en/guide/keys/img/missing.png\n\
+         content/en/guide/keys.md:9:11: dead URL `img/raw.png`: nothing in the site at /en/guide/keys/img/raw.png\n  \
+         hint: a file at this URL comes from static/en/guide/keys/img/raw.png\n\
+         content/en/guide/keys.md:9:44: dead URL `../nowhere/`: nothing in the site at /en/guide/nowhere/\n  \
+         hint: a file at this URL comes from static/en/guide/nowhere/\n\
+         content/en/guide/keys.md:11:26: dead URL `img/small.png`: nothing in the site at /en/guide/keys/img/small.png\n  \
+         hint: a file at this URL comes from static/en/guide/keys/img/small.png\n\
+         content/en/guide/keys.md:11:44: dead URL `img/big.png`: nothing in the site at /en/guide/keys/img/big.png\n  \
+         hint: a file at this URL comes from static/en/guide/keys/img/big.png\n\
+         content/en/guide/keys.md:11:70: dead URL `img/raw.png`: nothing in the site at /en/guide/keys/img/raw.png\n  \
+         hint: a file at this URL comes from static/en/guide/keys/img/raw.png\n\
+         error: 7 problems found; nothing was written\n"
+    );
+    assert_eq!(
+        snapshot(&site.path("public")),
+        before,
+        "the output is untouched"
+    );
+    site.run(&["check"]).failure();
+
+    for file in [
+        "register.html",
+        "img/missing.png",
+        "img/raw.png",
+        "img/small.png",
+        "img/big.png",
+    ] {
+        site.write(&format!("static/en/guide/keys/{file}"), "x");
+    }
+    site.write("static/en/guide/nowhere/index.html", "<p>here</p>");
+    site.run(&["build"]).success();
+    site.run(&["check"]).success();
+}
+
+#[test]
+fn urls_outside_the_base_path_are_dead() {
+    let site = Site::new("basic");
+    site.write("static/img/logo.png", "png");
+    site.write(
+        "content/en/guide/keys.md",
+        "---\ntitle: Keys\n---\n\n## Rotation {#rotation}\n\n![logo](/img/logo.png) <img src=\"/docs/img/logo.png\" alt=\"\">\n<a href=\"https://example.com/docs/en/guide/\">own</a> <a href=\"https://example.com/blog/\">blog</a>\n",
+    );
+    let docs = ["build", "--base-url", "https://example.com/docs/"];
+    let run = site.run(&docs).failure();
+    assert_eq!(
+        run.stderr,
+        "content/en/guide/keys.md:7:1: URL `/img/logo.png` is outside the site's base path /docs/\n  \
+         hint: link a page by its Markdown file (`@/guide/register.md`) and give other files a path relative to the page\n\
+         content/en/guide/keys.md:8:63: URL `https://example.com/blog/` is outside the site's base path /docs/\n  \
+         hint: link a page by its Markdown file (`@/guide/register.md`) and give other files a path relative to the page\n\
+         error: 2 problems found; nothing was written\n"
+    );
+    site.write(
+        "content/en/guide/keys.md",
+        "---\ntitle: Keys\n---\n\n## Rotation {#rotation}\n\n![logo](../../../img/logo.png) <img src=\"/docs/img/logo.png\" alt=\"\">\n<a href=\"https://example.com/docs/en/guide/\">own</a>\n",
+    );
+    site.run(&docs).success();
+    site.run(&["build"]).failure();
+}
+
+#[test]
+fn dead_urls_in_templates_are_reported_once_at_the_template_line() {
+    let site = Site::new("basic");
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n{{ page.content | safe }}\n<a href=\"{{ site.base_path }}old-index.html\">old</a>\n{% endblock main %}\n",
+    );
+    let run = site.run(&["check"]).failure();
+    assert_eq!(
+        run.stderr,
+        "<built-in>/templates/faq.html: dead URL `/old-index.html`: nothing in the site at /old-index.html\n  \
+         hint: in the page /en/faq/ and 1 other page\n\
+         templates/page.html: dead URL `/old-index.html`: nothing in the site at /old-index.html\n  \
+         hint: in the page /en/fees/ and 6 other pages\n\
+         error: 2 problems found; nothing was written\n"
+    );
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n{{ page.content | safe }}\n<a href=\"/old-index.html\">old</a>\n{% endblock main %}\n",
+    );
+    let run = site.run(&["check"]).failure();
+    run.expect_stderr_start("templates/page.html:4:10: dead URL `/old-index.html`: nothing in the site at /old-index.html\n");
+}
+
+#[test]
+fn an_author_heading_id_keeps_its_place_and_a_repeated_one_is_an_error() {
+    let site = Site::new("basic");
+    site.write(
+        "content/en/guide/keys.md",
+        "---\ntitle: Keys\n---\n\n## Fees {per month}\n\n## Fees\n\n## Fees {#fees}\n\nSee [fees](#fees).\n\n## Rotation {#rotation}\n",
+    );
+    site.run(&["build"]).success();
+    let page = site.read("public/en/guide/keys/index.html");
+    assert!(
+        page.contains("<h2 id=\"fees-per-month\">Fees {per month} <a"),
+        "braces stay text"
+    );
+    assert!(page.contains("<h2 id=\"fees-1\">Fees <a"));
+    assert!(
+        page.contains("<h2 id=\"fees\">Fees <a"),
+        "the author's id is kept"
+    );
+
+    site.write(
+        "content/en/guide/keys.md",
+        "---\ntitle: Keys\n---\n\n## Rotation {#rotation}\n\nText.\n\n## Old keys {#rotation}\n",
+    );
+    let run = site.run(&["build"]).failure();
+    run.expect_stderr("content/en/guide/keys.md:9:13: heading id `rotation` is already used on this page\n  hint: line 5 has it first; give this heading another id, so links to #rotation land on one heading\n");
+}
+
 #[test]
 fn a_broken_page_is_reported_once_and_nothing_that_follows_from_it() {
     let site = Site::new("basic");

@@ -3,31 +3,20 @@
 //! highlighted code, marked external links and resolved internal links. Pure: text in, HTML
 //! and problems (with byte offsets into the text) out.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
-use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 use serde::Serialize;
 
-use crate::highlight;
+use crate::highlight::{self, Highlight};
 use crate::i18n::Strings;
+use crate::linkcheck;
 
-fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_GFM
-}
+mod headings;
 
-/// A heading of a page, with the id its anchor gets.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Heading {
-    pub level: u8,
-    pub id: String,
-    pub title: String,
-}
+use headings::Events;
+pub use headings::{DuplicateId, Heading, Headings, headings, slugify};
 
 /// An entry of the on-page table of contents: a level-2 heading and the level-3 ones under it.
 #[derive(Debug, Clone, Serialize)]
@@ -44,66 +33,6 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// A GitHub-style heading slug that keeps letters of every script: `API 密钥 (v3)` → `api-密钥-v3`.
-pub fn slugify(text: &str) -> String {
-    let mut slug = String::new();
-    let mut pending_dash = false;
-    for c in text.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() || c == '_' {
-            if pending_dash && !slug.is_empty() {
-                slug.push('-');
-            }
-            pending_dash = false;
-            slug.push(c);
-        } else if c == '-' || c.is_whitespace() {
-            pending_dash = true;
-        }
-    }
-    if slug.is_empty() {
-        "section".to_string()
-    } else {
-        slug
-    }
-}
-
-/// The page's headings in order, each with an id unique on the page: `{#id}` when the author
-/// gave one, the slug of its text otherwise; repeats get `-1`, `-2`, ….
-pub fn headings(markdown: &str) -> Vec<Heading> {
-    let mut found = Vec::new();
-    let mut used = HashSet::new();
-    let mut current: Option<(u8, Option<String>, String)> = None;
-    for event in Parser::new_ext(markdown, options()) {
-        match event {
-            Event::Start(Tag::Heading { level, id, .. }) => {
-                current = Some((level as u8, id.map(|id| id.to_string()), String::new()));
-            }
-            Event::Text(text) | Event::Code(text) => {
-                if let Some((_, _, title)) = current.as_mut() {
-                    title.push_str(&text);
-                }
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, id, title)) = current.take() {
-                    let base = id.unwrap_or_else(|| slugify(&title));
-                    let mut id = base.clone();
-                    let mut n = 0;
-                    while !used.insert(id.clone()) {
-                        n += 1;
-                        id = format!("{base}-{n}");
-                    }
-                    found.push(Heading {
-                        level,
-                        id,
-                        title: title.trim().to_string(),
-                    });
-                }
-            }
-            _ => {}
-        }
-    }
-    found
-}
-
 /// A level-2 heading and the plain text of what follows it up to the next one: the questions
 /// and answers of an FAQ page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -116,7 +45,7 @@ pub struct Section {
 pub fn sections(markdown: &str) -> Vec<Section> {
     let mut found: Vec<Section> = Vec::new();
     let mut in_heading = false;
-    for event in Parser::new_ext(markdown, options()) {
+    for (event, _) in Events::new(markdown) {
         match event {
             Event::Start(Tag::Heading {
                 level: pulldown_cmark::HeadingLevel::H2,
@@ -208,10 +137,23 @@ pub struct Located<T> {
     pub problem: T,
 }
 
+/// A URL the body's HTML carries (a link, an image, an attribute of raw HTML) and where it was
+/// written, so a dead one can be reported there (see `linkcheck`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenUrl {
+    /// The URL as the HTML has it, percent-decoded (`linkcheck::url_key`).
+    pub url: String,
+    /// The byte offset in the Markdown.
+    pub offset: usize,
+    /// Whether a problem was reported here already (a link that did not resolve).
+    pub reported: bool,
+}
+
 #[derive(Debug, Clone)]
 pub struct Rendered {
     pub html: String,
     pub problems: Vec<Located<Problem>>,
+    pub urls: Vec<WrittenUrl>,
 }
 
 /// Renders the fenced block of a language walletdesk owns (such as ```` ```fees ````) to HTML,
@@ -232,6 +174,8 @@ pub fn render(
     let label = |key: &str| strings.get(key).map_or(key, String::as_str).to_string();
     let mut events: Vec<Event> = Vec::new();
     let mut problems = Vec::new();
+    let mut urls = Vec::new();
+    let mut html_block: Option<RawHtml> = None;
     let mut heading_ids = headings.iter().map(|h| h.id.as_str());
     let mut open_heading: Option<&str> = None;
     let mut code: Option<(String, String, usize)> = None;
@@ -247,7 +191,7 @@ pub fn render(
     // Where the last lone `*` text ended, and whether this block's `**` was reported.
     let mut lone_star: Option<usize> = None;
     let mut star_reported = false;
-    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+    for (event, range) in Events::new(markdown) {
         if matches!(event, Event::End(_)) {
             star_reported = false;
         }
@@ -319,9 +263,13 @@ pub fn render(
                         Some(Ok(html)) => html,
                         Some(Err(problem)) => {
                             problems.push(Located { offset, problem });
-                            code_block(&lang, &buffer)
+                            code_block(&lang, &buffer).0
                         }
-                        None => code_block(&lang, &buffer),
+                        None => {
+                            let (html, problem) = code_block(&lang, &buffer);
+                            problems.extend(problem.map(|problem| Located { offset, problem }));
+                            html
+                        }
                     };
                     events.push(Event::Html(html.into()));
                 }
@@ -353,12 +301,23 @@ pub fn render(
                 id,
             }) => {
                 let (target, problem) = resolve(&dest_url);
+                let reported = problem.as_ref().is_some_and(|p| p.is_error);
                 if let Some(problem) = problem {
                     problems.push(Located {
                         offset: range.start,
                         problem,
                     });
                 }
+                let href = match &target {
+                    LinkTarget::External => None,
+                    LinkTarget::Internal(href) => Some(href.as_str()),
+                    LinkTarget::Unchanged => Some(dest_url.as_ref()),
+                };
+                urls.extend(href.map(|href| WrittenUrl {
+                    url: linkcheck::url_key(href),
+                    offset: range.start,
+                    reported,
+                }));
                 match target {
                     LinkTarget::External => {
                         let mut html =
@@ -432,12 +391,78 @@ pub fn render(
                 html.push_str("\">");
                 events.push(Event::InlineHtml(html.into()));
             }
+            Event::Start(Tag::Image { ref dest_url, .. }) => {
+                urls.push(WrittenUrl {
+                    url: linkcheck::url_key(dest_url),
+                    offset: range.start,
+                    reported: false,
+                });
+                events.push(event);
+            }
+            // Raw HTML: a block comes line by line, without the prefixes of the containers it
+            // is in (`> `), so its lines are joined, scanned, and each URL mapped back to its
+            // line's place in the Markdown.
+            Event::Start(Tag::HtmlBlock) => {
+                html_block = Some(RawHtml::default());
+                events.push(event);
+            }
+            Event::Html(ref text) if html_block.is_some() => {
+                if let Some(block) = html_block.as_mut() {
+                    block.lines.push((block.text.len(), range.start));
+                    block.text.push_str(text);
+                }
+                events.push(event);
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some(block) = html_block.take() {
+                    urls.extend(block.urls());
+                }
+                events.push(event);
+            }
+            Event::InlineHtml(ref text) => {
+                let block = RawHtml {
+                    text: text.to_string(),
+                    lines: vec![(0, range.start)],
+                };
+                urls.extend(block.urls());
+                events.push(event);
+            }
             other => events.push(other),
         }
     }
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    Rendered { html, problems }
+    Rendered {
+        html,
+        problems,
+        urls,
+    }
+}
+
+/// Raw HTML as the parser gives it, with where each of its lines starts in the Markdown.
+#[derive(Default)]
+struct RawHtml {
+    text: String,
+    /// (offset in `text`, offset in the Markdown) of each line.
+    lines: Vec<(usize, usize)>,
+}
+
+impl RawHtml {
+    /// The URLs of the HTML's attributes, at their places in the Markdown.
+    fn urls(&self) -> impl Iterator<Item = WrittenUrl> + '_ {
+        linkcheck::html_urls(&self.text).into_iter().map(|found| {
+            let line = self
+                .lines
+                .partition_point(|&(start, _)| start <= found.offset)
+                - 1;
+            let (text_start, source_start) = self.lines[line];
+            WrittenUrl {
+                url: linkcheck::url_key(&found.url),
+                offset: source_start + found.offset - text_start,
+                reported: false,
+            }
+        })
+    }
 }
 
 fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
@@ -450,7 +475,8 @@ fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
     }
 }
 
-fn code_block(lang: &str, code: &str) -> String {
+/// A code block's HTML, and the warning when it was too large to highlight.
+fn code_block(lang: &str, code: &str) -> (String, Option<Problem>) {
     // tabindex: a block that scrolls sideways must be reachable with the keyboard.
     let mut html = String::from("<pre class=\"code hl-code\" tabindex=\"0\"");
     if !lang.is_empty() {
@@ -459,18 +485,26 @@ fn code_block(lang: &str, code: &str) -> String {
         html.push('"');
     }
     html.push_str("><code>");
-    match (!lang.is_empty())
-        .then(|| highlight::highlight(code, lang))
-        .flatten()
-    {
-        Some(highlighted) => html.push_str(&highlighted),
-        None => {
+    let mut problem = None;
+    match (!lang.is_empty()).then(|| highlight::highlight(code, lang)) {
+        Some(Highlight::Html(highlighted)) => html.push_str(&highlighted),
+        outcome => {
+            if let Some(Highlight::TooLarge(message)) = outcome {
+                problem = Some(Problem {
+                    is_error: false,
+                    message,
+                    hint: Some("split it, or drop the language to show it as plain text".into()),
+                });
+            }
             let _ = escape_html(&mut html, code);
         }
     }
     html.push_str("</code></pre>\n");
-    html
+    (html, problem)
 }
+
+#[cfg(test)]
+mod commonmark;
 
 #[cfg(test)]
 mod tests {
@@ -490,7 +524,7 @@ mod tests {
     fn rendered(markdown: &str) -> Rendered {
         render(
             markdown,
-            &headings(markdown),
+            &headings(markdown).list,
             &|_| (LinkTarget::Unchanged, None),
             &|_, _| None,
             &strings(),
@@ -517,12 +551,115 @@ mod tests {
 
     #[test]
     fn heading_ids_are_unique_and_keep_chinese() {
-        let ids: Vec<String> =
-            headings("## 选择服务商\n## 选择服务商\n## API keys (v3)\n## Custom {#own}\n")
-                .into_iter()
-                .map(|h| h.id)
-                .collect();
-        assert_eq!(ids, ["选择服务商", "选择服务商-1", "api-keys-v3", "own"]);
+        assert_eq!(
+            ids("## 选择服务商\n## 选择服务商\n## API keys (v3)\n## Custom {#own}\n"),
+            ["选择服务商", "选择服务商-1", "api-keys-v3", "own"]
+        );
+    }
+
+    #[test]
+    fn many_equal_headings_get_numbered_ids_in_linear_time() {
+        // Each repeat starts from the suffix after the last one given to its base id, so the
+        // ids of n equal headings cost O(n), not O(n²).
+        let markdown = "## a\n".repeat(20_000);
+        let found = ids(&markdown);
+        assert_eq!(found.len(), 20_000);
+        assert_eq!(found[0], "a");
+        for (n, id) in found.iter().enumerate().skip(1) {
+            assert_eq!(*id, format!("a-{n}"));
+        }
+        // A heading whose own text is a numbered id takes that id; the repeats go around it.
+        assert_eq!(
+            ids("## a\n## a-1\n## a\n## a\n"),
+            ["a", "a-1", "a-2", "a-3"]
+        );
+    }
+
+    fn ids(markdown: &str) -> Vec<String> {
+        headings(markdown).list.into_iter().map(|h| h.id).collect()
+    }
+
+    #[test]
+    fn braces_that_are_no_attribute_block_stay_text() {
+        let markdown = "## Fees {per month}\n\n## Fees {}\n\n## Size {#}\n";
+        let found = headings(markdown).list;
+        assert_eq!(found[0].title, "Fees {per month}");
+        assert_eq!(found[0].id, "fees-per-month");
+        assert_eq!(found[1].title, "Fees {}");
+        assert_eq!(found[2].title, "Size {#}");
+        let out = html(markdown);
+        assert!(
+            out.contains("<h2 id=\"fees-per-month\">Fees {per month} <a class=\"anchor\""),
+            "{out}"
+        );
+        assert!(!out.contains("per=\"\""), "{out}");
+        assert!(out.contains("<h2 id=\"fees\">Fees {} <a"), "{out}");
+    }
+
+    #[test]
+    fn attribute_blocks_set_id_classes_and_attributes() {
+        let markdown = "## Fees {#fees .wide data-x=1}\n\n## snake_case here {#my_id}\n\n## Closed ## {#closed}\n\nSetext {.big id=set}\n------\n\n> ## Quoted {#quoted}\n\n## Kept {#kept} ##\n";
+        assert_eq!(
+            ids(markdown),
+            ["fees", "my_id", "closed", "set", "quoted", "kept-kept"]
+        );
+        let titles: Vec<String> = headings(markdown)
+            .list
+            .into_iter()
+            .map(|h| h.title)
+            .collect();
+        assert_eq!(
+            titles,
+            [
+                "Fees",
+                "snake_case here",
+                "Closed",
+                "Setext",
+                "Quoted",
+                "Kept {#kept}"
+            ]
+        );
+        let out = html(markdown);
+        assert!(
+            out.contains("<h2 id=\"fees\" class=\"wide\" data-x=\"1\">Fees <a"),
+            "{out}"
+        );
+        assert!(out.contains("<h2 id=\"my_id\">snake_case here <a"), "{out}");
+        assert!(
+            out.contains("<h2 id=\"set\" class=\"big\">Setext <a"),
+            "{out}"
+        );
+        assert_eq!(out.matches(" id=").count(), 6, "{out}");
+    }
+
+    #[test]
+    fn author_ids_are_kept_and_automatic_ids_go_around_them() {
+        assert_eq!(
+            ids("## Fees\n\n## Fees {#fees}\n\n## Fees\n"),
+            ["fees-1", "fees", "fees-2"]
+        );
+        assert_eq!(ids("## A\n## A\n## B {#a-1}\n"), ["a", "a-2", "a-1"]);
+        assert!(
+            headings("## Fees\n\n## Fees {#fees}\n")
+                .duplicates
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn an_author_id_given_twice_is_a_duplicate_at_the_second() {
+        let markdown = "## Fees {#fees}\n\nText.\n\n## Costs {#fees}\n";
+        let found = headings(markdown);
+        assert_eq!(
+            found.duplicates,
+            [DuplicateId {
+                id: "fees".into(),
+                first: "## Fees ".len(),
+                second: "## Fees {#fees}\n\nText.\n\n## Costs ".len(),
+            }]
+        );
+        let ids: Vec<&str> = found.list.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["fees", "fees-1"], "still unique in the HTML");
     }
 
     #[test]
@@ -558,7 +695,7 @@ mod tests {
 
     #[test]
     fn toc_nests_level_three_under_two() {
-        let toc = toc(&headings("## A\n### B\n## C\n#### D\n"));
+        let toc = toc(&headings("## A\n### B\n## C\n#### D\n").list);
         assert_eq!(toc.len(), 2);
         assert_eq!(toc[0].children[0].title, "B");
     }
@@ -582,6 +719,45 @@ mod tests {
     }
 
     #[test]
+    fn huge_code_blocks_are_shown_plain_with_a_warning_at_their_line() {
+        let long = format!(
+            "Text.\n\n```rust\n{}```\n",
+            "let x = 1 < 2;\n".repeat(2_001)
+        );
+        let out = rendered(&long);
+        assert!(
+            out.html.contains("<pre class=\"code hl-code\" tabindex=\"0\" data-lang=\"rust\"><code>let x = 1 &lt; 2;\nlet x"),
+            "{}",
+            &out.html[..200]
+        );
+        assert!(!out.html.contains("<span"));
+        assert_eq!(out.problems.len(), 1);
+        assert_eq!(out.problems[0].offset, "Text.\n\n".len());
+        assert_eq!(
+            out.problems[0].problem,
+            Problem {
+                is_error: false,
+                message: "code block of 2001 lines is shown without highlighting (over 2000)"
+                    .into(),
+                hint: Some("split it, or drop the language to show it as plain text".into()),
+            }
+        );
+        let wide = format!("```rust\n// {}\n```\n", "x".repeat(300 * 1024));
+        let out = rendered(&wide);
+        assert!(!out.html.contains("<span"));
+        assert_eq!(
+            out.problems[0].problem.message,
+            "code block of 300 KiB is shown without highlighting (over 256 KiB)"
+        );
+        let unknown = format!("```nosuchlanguage\n{}```\n", "x\n".repeat(2_001));
+        assert!(
+            rendered(&unknown).problems.is_empty(),
+            "plain anyway: nothing to say"
+        );
+        assert!(rendered("```rust\nlet x = 1;\n```\n").problems.is_empty());
+    }
+
+    #[test]
     fn external_links_are_marked_and_internal_rewritten() {
         let resolve = |dest: &str| {
             let target = if dest.starts_with("https://") {
@@ -595,6 +771,23 @@ mod tests {
         let out = render(md, &[], &resolve, &|_, _| None, &strings()).html;
         assert!(out.contains("<a class=\"external\" rel=\"external\" href=\"https://stripe.com\">a<span class=\"visually-hidden\"> (external)</span></a>"), "{out}");
         assert!(out.contains("<a href=\"/guide/\">b</a>"), "{out}");
+    }
+
+    #[test]
+    fn every_url_of_the_body_is_recorded_where_it_was_written() {
+        let md = "[a](x%20y.html) ![i](i.png) <b title=x>b</b>\n\n> <div>\n> <img\n>  src=\"r&amp;s.png\">\n> </div>\n";
+        let written: Vec<(String, &str)> = rendered(md)
+            .urls
+            .into_iter()
+            .map(|w| (w.url, &md[w.offset..]))
+            .collect();
+        assert_eq!(written.len(), 3, "{written:?}");
+        assert_eq!(written[0].0, "x y.html");
+        assert!(written[0].1.starts_with("[a]"));
+        assert_eq!(written[1].0, "i.png");
+        assert!(written[1].1.starts_with("![i]"));
+        assert_eq!(written[2].0, "r&s.png");
+        assert!(written[2].1.starts_with("r&amp;s.png"));
     }
 
     #[test]
