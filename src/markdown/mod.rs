@@ -33,6 +33,27 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// The character an HTML character reference names, from what is between `&` and `;`:
+/// the named ones walletdesk's HTML and common raw HTML use, and every numeric one.
+pub fn decode_entity(name: &str) -> Option<char> {
+    match name {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        "nbsp" => Some('\u{a0}'),
+        _ => {
+            let number = name.strip_prefix('#')?;
+            let code = match number.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => number.parse().ok()?,
+            };
+            char::from_u32(code)
+        }
+    }
+}
+
 /// A level-2 heading and the plain text of what follows it up to the next one: the questions
 /// and answers of an FAQ page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

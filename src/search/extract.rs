@@ -110,22 +110,11 @@ fn push_text(out: &mut String, text: &str) {
     }
 }
 
+/// A character reference as search text: a no-break space is a space.
 fn decode_entity(name: &str) -> Option<char> {
-    match name {
-        "amp" => Some('&'),
-        "lt" => Some('<'),
-        "gt" => Some('>'),
-        "quot" => Some('"'),
-        "apos" => Some('\''),
-        "nbsp" => Some(' '),
-        _ => {
-            let number = name.strip_prefix('#')?;
-            let code = match number.strip_prefix(['x', 'X']) {
-                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                None => number.parse().ok()?,
-            };
-            char::from_u32(code)
-        }
+    match crate::markdown::decode_entity(name)? {
+        '\u{a0}' => Some(' '),
+        c => Some(c),
     }
 }
 
