@@ -196,21 +196,19 @@ pub fn run(cli: Cli) -> ExitCode {
                     PlanFormat::Html => crate::wizard::Format::Html,
                 },
             };
-            let text = match crate::wizard::write_plans(&options(site, None, false), &request) {
+            let options = options(site, None, false);
+            let text = match crate::wizard::write_plans(&options, &request) {
                 Ok(crate::wizard::Written::One(text)) => text,
                 Ok(crate::wizard::Written::Batch(plans)) => {
                     let dir = out_dir.expect("clap requires --out-dir with --batch");
-                    return write_batch(&dir, &plans, cli.quiet);
+                    return write_batch(&options, &dir, plans, cli.quiet);
                 }
                 Err(problems) => return finish(Err(problems), "planned", cli.quiet),
             };
             match out {
-                Some(path) => match std::fs::write(&path, text) {
+                Some(path) => match pipeline::write_file(&options, &path, text.as_bytes()) {
                     Ok(()) => ExitCode::SUCCESS,
-                    Err(e) => {
-                        eprintln!("{}: cannot write the plan: {e}", path.display());
-                        ExitCode::FAILURE
-                    }
+                    Err(problems) => finish(Err(problems), "planned", cli.quiet),
                 },
                 None => {
                     print!("{text}");
@@ -244,24 +242,32 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
-/// Writes a batch of plans into `dir` (created if needed).
-fn write_batch(dir: &std::path::Path, plans: &[(String, String)], quiet: bool) -> ExitCode {
-    let written = std::fs::create_dir_all(dir).and_then(|()| {
-        plans
-            .iter()
-            .try_for_each(|(name, text)| std::fs::write(dir.join(name), text))
+/// Writes a batch of plans into the folder `dir`, guarded and swapped in like a site: a new
+/// or empty folder, or one walletdesk wrote before; never inside the site's sources.
+fn write_batch(
+    options: &Options,
+    dir: &std::path::Path,
+    plans: Vec<(String, String)>,
+    quiet: bool,
+) -> ExitCode {
+    let written = pipeline::Destination::check(options, Some(dir), "plans").and_then(|folder| {
+        let files: Vec<crate::render::OutputFile> = plans
+            .into_iter()
+            .map(|(name, text)| {
+                let origin = crate::claims::Origin::Generated(format!("the plan {name}"));
+                crate::render::OutputFile::new(name, text.into_bytes(), origin)
+            })
+            .collect();
+        folder.write(&files, "the plans").map(|()| files.len())
     });
     match written {
-        Ok(()) => {
+        Ok(count) => {
             if !quiet {
-                println!("wrote {} plans → {}", plans.len(), dir.display());
+                println!("wrote {count} plans → {}", dir.display());
             }
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            eprintln!("{}: cannot write the plans: {e}", dir.display());
-            ExitCode::FAILURE
-        }
+        Err(problems) => finish(Err(problems), "planned", quiet),
     }
 }
 
@@ -277,14 +283,17 @@ fn finish(result: Result<Report, Vec<Diagnostic>>, verb: &str, quiet: bool) -> E
             ExitCode::SUCCESS
         }
         Err(problems) => {
-            let mut errors = 0;
-            for problem in &problems {
-                if problem.is_error() {
-                    errors += 1;
-                } else if quiet {
-                    continue;
-                }
+            let errors = problems.iter().filter(|p| p.is_error()).count();
+            let shown: Vec<&Diagnostic> =
+                problems.iter().filter(|p| p.is_error() || !quiet).collect();
+            for problem in shown.iter().take(MAX_PRINTED) {
                 eprintln!("{problem}");
+            }
+            if shown.len() > MAX_PRINTED {
+                eprintln!(
+                    "… and {} more not shown (the first {MAX_PRINTED} are above)",
+                    shown.len() - MAX_PRINTED
+                );
             }
             eprintln!(
                 "error: {errors} problem{} found; nothing was written",
@@ -294,6 +303,10 @@ fn finish(result: Result<Report, Vec<Diagnostic>>, verb: &str, quiet: bool) -> E
         }
     }
 }
+
+/// The most problems printed in one run: the rest are counted, so a file with thousands of
+/// mistakes does not flood the terminal.
+const MAX_PRINTED: usize = 100;
 
 /// A plan's start date: a calendar date from 1900 to 9999 (schedules count days on from it).
 fn start_date(text: &str) -> Result<chrono::NaiveDate, String> {

@@ -120,6 +120,20 @@ const EN: &[(&str, &str)] = &[
         "Please enter a number of at least {min}.",
     ),
     ("wizard_date_needed", "Please enter a date."),
+    (
+        "wizard_date_format",
+        "Please enter a date as YYYY-MM-DD, e.g. 2027-03-01.",
+    ),
+    ("wizard_pick_option", "Please enter a number from 1 to {n}."),
+    (
+        "wizard_pick_options",
+        "Please enter numbers from 1 to {n}, separated by commas.",
+    ),
+    (
+        "wizard_number_range",
+        "Please enter a number from {min} to {max}.",
+    ),
+    ("wizard_number_any", "Please enter a number."),
     ("wizard_answers", "Your answers"),
     ("wizard_change", "Change answers"),
     ("wizard_start_over", "Start over"),
@@ -261,6 +275,17 @@ const ZH: &[(&str, &str)] = &[
     ("wizard_answer_needed", "请先回答这个问题。"),
     ("wizard_number_needed", "请输入不小于 {min} 的数字。"),
     ("wizard_date_needed", "请输入日期。"),
+    (
+        "wizard_date_format",
+        "请按 YYYY-MM-DD 输入日期，例如 2027-03-01。",
+    ),
+    ("wizard_pick_option", "请输入 1 到 {n} 之间的数字。"),
+    (
+        "wizard_pick_options",
+        "请输入 1 到 {n} 之间的数字，用逗号隔开。",
+    ),
+    ("wizard_number_range", "请输入 {min} 到 {max} 之间的数字。"),
+    ("wizard_number_any", "请输入数字。"),
     ("wizard_answers", "你的回答"),
     ("wizard_change", "修改回答"),
     ("wizard_start_over", "重新开始"),

@@ -316,6 +316,19 @@ pub fn write_site(output: &Path, files: &[OutputFile], _lock: &Lock) -> io::Resu
     Ok(())
 }
 
+/// Writes one file in one step: into a temporary file beside it, then renamed into place, so
+/// a reader never sees it half-written and a failure leaves the old file as it was.
+pub fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let parent = path
+        .parent()
+        .ok_or_else(|| io::Error::other("the file has no folder"))?;
+    fs::create_dir_all(parent)?;
+    let mut staging = tempfile::NamedTempFile::new_in(parent)?;
+    io::Write::write_all(&mut staging, bytes)?;
+    staging.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
 /// Swaps two folders in one step (Linux `renameat2` with `RENAME_EXCHANGE`).
 #[cfg(target_os = "linux")]
 fn exchange(a: &Path, b: &Path) -> io::Result<()> {

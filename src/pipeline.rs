@@ -278,56 +278,131 @@ fn pages_per_language(site: &Site) -> Vec<(String, usize)> {
 /// Builds the site into the output folder. On any error nothing is written.
 pub fn build(options: &Options) -> Result<Report, Vec<Diagnostic>> {
     let started = Instant::now();
-    let root = output::normalize(&options.root)
-        .map_err(|e| vec![Diagnostic::error(&options.root, 0, 0, e.to_string())])?;
-    let requested = options
-        .output
-        .clone()
-        .unwrap_or_else(|| root.join("public"));
-    let out = output::normalize(&requested)
-        .map_err(|e| vec![Diagnostic::error(&requested, 0, 0, e.to_string())])?;
-    let sources: Vec<PathBuf> = ["content", "templates", "static"]
-        .iter()
-        .map(|d| root.join(d))
-        .collect();
-    // Messages name the output as the user wrote it.
-    let shown = match &options.output {
-        Some(given) => given.clone(),
-        None => display_path(&root, &out),
-    };
-    let home = std::env::var_os("HOME")
-        .filter(|h| !h.is_empty())
-        .and_then(|h| output::normalize(Path::new(&h)).ok());
-    if let Err(refusal) = output::check(&out, &root, &sources, options.force, home.as_deref()) {
-        let (message, hint) = refusal.message(&shown);
-        return Err(vec![
-            Diagnostic::error(&shown, 0, 0, message).with_hint(hint),
-        ]);
-    }
-
+    let destination = Destination::check(options, options.output.as_deref(), "public")?;
     let compiled = compile(options)?;
-    let cannot_write = |e: std::io::Error| {
-        vec![
-            Diagnostic::error(&shown, 0, 0, format!("cannot write the site: {e}"))
-                .with_hint("the previous output, if any, is unchanged"),
-        ]
-    };
-    let lock = output::lock(&out, |holder| {
-        eprintln!(
-            "{} is being written by another {holder}; waiting for it to finish",
-            shown.display()
-        );
-    })
-    .map_err(cannot_write)?;
-    output::write_site(&out, &compiled.files, &lock).map_err(cannot_write)?;
+    destination.write(&compiled.files, "the site")?;
     Ok(Report {
         pages: pages_per_language(&compiled.site),
         files: compiled.files.len(),
         warnings: compiled.warnings,
-        output: Some(display_path(&root, &out)),
+        output: Some(destination.relative),
         elapsed: started.elapsed(),
         search: compiled.search,
     })
+}
+
+/// An output folder checked for writing (see [`output::check`]): where it is and how messages
+/// name it.
+pub struct Destination {
+    path: PathBuf,
+    /// As the user wrote it (or the default below the site), for messages.
+    shown: PathBuf,
+    /// Relative to the site when inside it, for the summary line.
+    relative: PathBuf,
+}
+
+impl Destination {
+    /// Checks the folder `requested` (`<root>/<default>` when not given) for the site of
+    /// `options`: never the site or its sources, never a foreign non-empty folder unless
+    /// `options.force`, never a folder holding version control or a home folder.
+    pub fn check(
+        options: &Options,
+        requested: Option<&Path>,
+        default: &str,
+    ) -> Result<Destination, Vec<Diagnostic>> {
+        let root = output::normalize(&options.root)
+            .map_err(|e| vec![Diagnostic::error(&options.root, 0, 0, e.to_string())])?;
+        let wanted = requested.map_or_else(|| root.join(default), Path::to_path_buf);
+        let path = output::normalize(&wanted)
+            .map_err(|e| vec![Diagnostic::error(&wanted, 0, 0, e.to_string())])?;
+        let relative = display_path(&root, &path);
+        // Messages name the output as the user wrote it.
+        let shown = requested.map_or_else(|| relative.clone(), Path::to_path_buf);
+        let home = std::env::var_os("HOME")
+            .filter(|h| !h.is_empty())
+            .and_then(|h| output::normalize(Path::new(&h)).ok());
+        if let Err(refusal) = output::check(
+            &path,
+            &root,
+            &sources(&root),
+            options.force,
+            home.as_deref(),
+        ) {
+            let (message, hint) = refusal.message(&shown);
+            return Err(vec![
+                Diagnostic::error(&shown, 0, 0, message).with_hint(hint),
+            ]);
+        }
+        Ok(Destination {
+            path,
+            shown,
+            relative,
+        })
+    }
+
+    /// Writes `files` (`what`, for messages: "the site", "the plans") into the folder: locked,
+    /// staged beside it and swapped in.
+    pub fn write(&self, files: &[OutputFile], what: &str) -> Result<(), Vec<Diagnostic>> {
+        let cannot_write = |e: std::io::Error| {
+            vec![
+                Diagnostic::error(&self.shown, 0, 0, format!("cannot write {what}: {e}"))
+                    .with_hint("the previous output, if any, is unchanged"),
+            ]
+        };
+        let lock = output::lock(&self.path, |holder| {
+            eprintln!(
+                "{} is being written by another {holder}; waiting for it to finish",
+                self.shown.display()
+            );
+        })
+        .map_err(cannot_write)?;
+        output::write_site(&self.path, files, &lock).map_err(cannot_write)
+    }
+
+    /// The folder, relative to the site when inside it.
+    pub fn relative(&self) -> &Path {
+        &self.relative
+    }
+}
+
+/// The site's source folders, which no output may overlap.
+fn sources(root: &Path) -> Vec<PathBuf> {
+    ["content", "templates", "static"]
+        .iter()
+        .map(|d| root.join(d))
+        .collect()
+}
+
+/// Writes one file (`path` as the user wrote it) in one step (a temporary file beside it,
+/// renamed into place), never into the site of `options` or its sources.
+pub fn write_file(options: &Options, path: &Path, bytes: &[u8]) -> Result<(), Vec<Diagnostic>> {
+    let problem =
+        |message: String, hint: &str| vec![Diagnostic::error(path, 0, 0, message).with_hint(hint)];
+    let root = output::normalize(&options.root)
+        .map_err(|e| vec![Diagnostic::error(&options.root, 0, 0, e.to_string())])?;
+    let target = output::normalize(path).map_err(|e| problem(e.to_string(), "choose a file"))?;
+    let inside = sources(&root)
+        .into_iter()
+        .chain([root.join(load::CONFIG_FILE)])
+        .find(|s| target.starts_with(s));
+    if let Some(source) = inside {
+        return Err(problem(
+            format!(
+                "refusing to write {}: it is in the site's {}",
+                path.display(),
+                display_path(&root, &source).display()
+            ),
+            "write it outside content/, templates/ and static/, e.g. --out plan.md",
+        ));
+    }
+    if target.is_dir() {
+        return Err(problem(
+            format!("refusing to write {}: it is a folder", path.display()),
+            "name a file, e.g. --out plan.md",
+        ));
+    }
+    output::write_file(&target, bytes)
+        .map_err(|e| problem(format!("cannot write: {e}"), "nothing was changed"))
 }
 
 /// Runs every check of `build` without writing, plus missing translations, orphan pages and

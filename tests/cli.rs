@@ -1504,6 +1504,132 @@ fn bad_answers_name_the_question_and_the_valid_options() {
 }
 
 #[test]
+fn answers_files_that_do_not_fit_are_explained_in_bounded_time() {
+    let site = wizard_site();
+    let answers = site.path("answers.yaml");
+    let path = answers.display().to_string();
+    let plan = |bytes: &[u8]| {
+        fs::write(&answers, bytes).unwrap();
+        site.run(&["plan", "--answers", answers.to_str().unwrap()])
+    };
+    let good = "merchant_name: Tea\nteam: none\nmonthly_transactions: 100\naverage_ticket: 20\n";
+    // A byte-order mark (as Windows editors write) is fine.
+    plan(format!("\u{feff}{good}").as_bytes()).success();
+    for (bytes, expected) in [
+        (
+            "merchant_name: \"   \"\nteam: none\nmonthly_transactions: 100\naverage_ticket: 20\n"
+                .as_bytes()
+                .to_vec(),
+            format!("{path}:1:1: `merchant_name` needs an answer\n"),
+        ),
+        (
+            format!("{good}team: in_house\n").into_bytes(),
+            format!(
+                "{path}:5:1: `team` is answered twice\n  hint: the first answer is on line 2; keep one\n"
+            ),
+        ),
+        (
+            good.replace("100", ".nan").into_bytes(),
+            format!(
+                "{path}:3:1: `monthly_transactions` must be a number you can count with, not .nan\n"
+            ),
+        ),
+        (
+            format!("{good}launch_date: 2027-3-1\n").into_bytes(),
+            format!("{path}:5:1: `launch_date` must be a date like 2027-03-01, not \"2027-3-1\"\n"),
+        ),
+        (
+            [&[0xFF, 0xFE][..], "m".as_bytes()].concat(),
+            format!(
+                "{path}:1:1: the file is UTF-16\n  hint: save it as UTF-8 (in most editors: Save As… → Encoding: UTF-8)\n"
+            ),
+        ),
+        (
+            b"merchant_name: \xc9\xcf\xba\xa3\n".to_vec(),
+            format!(
+                "{path}:1:16: not valid UTF-8\n  hint: save the file as UTF-8; GBK, Big5 and other encodings are not read\n"
+            ),
+        ),
+        (
+            format!("merchant_name: {}\n", "[".repeat(100_000)).into_bytes(),
+            format!(
+                "{path}:1:32: nested more than 16 levels deep\n  hint: an answer is text, a number, a date or a list of options\n"
+            ),
+        ),
+    ] {
+        let run = plan(&bytes).failure();
+        assert!(
+            run.stderr.starts_with(&expected),
+            "wanted {expected:?} first in:\n{}",
+            run.stderr
+        );
+    }
+    // 20,000 unknown questions: all counted, a hundred shown, at once.
+    let unknown: String = (0..20_000).map(|i| format!("k{i}: v\n")).collect();
+    let started = std::time::Instant::now();
+    let run = plan(format!("{good}{unknown}").as_bytes()).failure();
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(run.stderr.ends_with("… and 19900 more not shown (the first 100 are above)\nerror: 20000 problems found; nothing was written\n"), "{}", &run.stderr[run.stderr.len() - 300..]);
+    assert_eq!(run.stderr.lines().count(), 102);
+    let big = "# padding\n".repeat(120_000);
+    plan(big.as_bytes()).failure().expect_stderr_start(&format!(
+        "{path}: the answers file is 1200000 bytes; an answers file holds at most 1024 KiB\n"
+    ));
+}
+
+#[test]
+fn plans_are_written_through_the_output_guard() {
+    let site = wizard_site();
+    site.write(
+        "answers.yaml",
+        "merchant_name: Tea\nteam: none\nmonthly_transactions: 100\naverage_ticket: 20\n",
+    );
+    site.write("merchants.csv", "merchant_name,team,monthly_transactions,average_ticket\nTea,none,100,20\n上海街角奶茶铺,none,50,18\n");
+    let answers = site.path("answers.yaml");
+    let answers = answers.to_str().unwrap();
+    let csv = site.path("merchants.csv");
+    let csv = csv.to_str().unwrap();
+    let before = snapshot(&site.path("content"));
+    let run = site
+        .run(&["plan", "--answers", answers, "--out", "content/en/plan.md"])
+        .failure();
+    run.expect_stderr_start(
+        "content/en/plan.md: refusing to write content/en/plan.md: it is in the site's content\n",
+    );
+    let run = site
+        .run(&["plan", "--batch", csv, "--out-dir", "content/en"])
+        .failure();
+    run.expect_stderr_start("content/en: refusing to build into content/en: it would overlap");
+    assert_eq!(
+        snapshot(&site.path("content")),
+        before,
+        "the site is untouched"
+    );
+    // A folder of someone else's files is not replaced.
+    site.write("mine/notes.txt", "keep");
+    site.run(&["plan", "--batch", csv, "--out-dir", "mine"]).failure().expect_stderr_start(
+        "mine: refusing to build into mine: the folder is not empty and walletdesk did not create it\n",
+    );
+    assert_eq!(site.read("mine/notes.txt"), "keep");
+    // A plans folder is written whole, and replaced whole the next time.
+    site.run(&["plan", "--batch", csv, "--out-dir", "plans"])
+        .success();
+    assert!(site.path("plans/001-tea.md").is_file());
+    assert!(site.path("plans/.walletdesk-output").is_file());
+    site.write("plans/stale.md", "old");
+    site.run(&["plan", "--batch", csv, "--out-dir", "plans"])
+        .success();
+    assert!(!site.path("plans/stale.md").exists());
+    site.run(&["plan", "--answers", answers, "--out", "plan.md"])
+        .success();
+    assert!(site.read("plan.md").starts_with("# "));
+}
+
+#[test]
 fn wizard_mistakes_fail_the_build_at_their_line() {
     let site = wizard_site();
     let risk = "when: \"builds\"\n    title: { zh: 密钥泄露";
@@ -1785,7 +1911,11 @@ fn plan_batch_writes_one_plan_per_row_and_points_at_bad_cells() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["001-tea-best.md", "002-byte-shop.md"]);
+    assert_eq!(
+        names,
+        [".walletdesk-output", "001-tea-best.md", "002-byte-shop.md"],
+        "the plans and the marker of a folder walletdesk writes"
+    );
     assert!(
         site.read("plans/001-tea-best.md")
             .starts_with("# 上线计划：Tea, \"Best\"\n")
@@ -1948,6 +2078,15 @@ fn plan_without_answers_asks_the_questions_and_asks_again_after_a_wrong_answer()
     assert!(output.status.success(), "{stderr}");
     assert!(
         stderr.contains("Technical team\n  1) None\n  2) In house\n> "),
+        "{stderr}"
+    );
+    // A wrong entry is explained before the question is asked again.
+    assert!(
+        stderr.contains("> Please enter a number from 1 to 2.\n> "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("> Please enter a number of at least 0.\n> "),
         "{stderr}"
     );
     let plan: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();

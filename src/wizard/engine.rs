@@ -185,10 +185,12 @@ pub fn check_answers(
     }
     for question in &definition.questions {
         let shown = question.show_if.eval(&values);
-        // No answer: nothing, null, or an empty list of options.
-        let answer = answers
-            .get(&question.id)
-            .filter(|a| !a.is_null() && a.as_array().is_none_or(|list| !list.is_empty()));
+        // No answer: nothing, null, blank text or an empty list of options.
+        let answer = answers.get(&question.id).filter(|a| {
+            !a.is_null()
+                && a.as_array().is_none_or(|list| !list.is_empty())
+                && a.as_str().is_none_or(|text| !text.trim().is_empty())
+        });
         let Some(answer) = answer.filter(|_| shown) else {
             if shown && question.required {
                 let mut message = format!("`{}` needs an answer", question.id);
@@ -260,9 +262,7 @@ pub fn check_answers(
                 }
             },
             QuestionType::Date => {
-                let date = answer
-                    .as_str()
-                    .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+                let date = answer.as_str().and_then(parse_date);
                 if date.is_none() {
                     errors.push(wrong(format!(
                         "`{}` must be a date like 2027-03-01, not {answer}",
@@ -291,6 +291,22 @@ pub fn check_answers(
     } else {
         Err(errors)
     }
+}
+
+/// A date written `YYYY-MM-DD`, exactly (chrono alone also takes `2027-3-1`; the browser's
+/// engine does not).
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    let bytes = text.as_bytes();
+    let shaped = bytes.len() == 10
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+    shaped
+        .then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
+        .flatten()
 }
 
 /// `days` business days (Monday to Friday) after `start`.
@@ -548,7 +564,7 @@ pub fn plan(
     let target = answers
         .get("launch_date")
         .and_then(|d| d.as_str())
-        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+        .and_then(parse_date);
     let latest_finish = add_business_days(start, total[1]);
     let meets_target = target.map(|t| latest_finish <= t);
     let mut values = values;

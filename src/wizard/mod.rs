@@ -1,6 +1,7 @@
 //! The setup wizard: `content/wizard.yaml` (questions, derived values, provider rules, plan
 //! items, risks) checked at build time, and the engine that turns answers into a rollout plan.
 
+pub mod answers;
 pub mod condition;
 pub mod definition;
 pub mod engine;
@@ -131,16 +132,6 @@ impl Format {
     }
 }
 
-/// The line of `key:` in an answers file (0 when it is not found).
-fn key_line(text: &str, key: &str) -> usize {
-    text.lines()
-        .position(|l| {
-            let l = l.trim_start().trim_start_matches('"');
-            l.starts_with(key) && l[key.len()..].trim_start_matches('"').starts_with(':')
-        })
-        .map_or(0, |i| i + 1)
-}
-
 /// A site with a wizard, and the language plans are written in.
 struct Planner<'a> {
     site: &'a crate::site::Site,
@@ -228,9 +219,11 @@ pub fn write_plans(options: &Options, request: &PlanRequest) -> Result<Written, 
     };
     let Some(path) = request.answers else {
         let stdin = std::io::stdin();
+        let strings = crate::i18n::strings_for(&site.config.languages[lang]);
         let answers = ask(
             definition,
             &planner.code,
+            &strings,
             &mut stdin.lock(),
             &mut std::io::stderr(),
         )
@@ -245,7 +238,7 @@ pub fn write_plans(options: &Options, request: &PlanRequest) -> Result<Written, 
                     .collect()
             });
     };
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let bytes = std::fs::read(path).map_err(|e| {
         vec![Diagnostic::error(
             path,
             0,
@@ -254,30 +247,43 @@ pub fn write_plans(options: &Options, request: &PlanRequest) -> Result<Written, 
         )]
     })?;
     if request.batch {
-        return batch(&planner, request, path, &text).map(Written::Batch);
+        let text = batch_text(path, &bytes)?;
+        return batch(&planner, request, path, text).map(Written::Batch);
     }
-    let answers: engine::Answers =
-        serde_yaml::from_str::<Option<BTreeMap<String, serde_json::Value>>>(&text)
-            .map_err(|e| vec![crate::error::yaml_diagnostic(path, &text, 1, &e)])?
-            .unwrap_or_default();
+    let file = answers::read(path, &bytes)?;
     planner
-        .write(&answers, request)
+        .write(&file.answers, request)
         .map(|(_, text)| Written::One(text))
         .map_err(|errors| {
             errors
                 .into_iter()
-                .map(|e| Diagnostic::error(path, key_line(&text, &e.question), 1, e.message))
+                .map(|e| Diagnostic::error(path, file.line(&e.question), 1, e.message))
                 .collect()
         })
 }
 
+/// The text of a batch CSV file: UTF-8, a byte-order mark (as spreadsheets write one) skipped.
+fn batch_text<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, Vec<Diagnostic>> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| {
+        let lossy = String::from_utf8_lossy(bytes);
+        let (line, col) = crate::error::LineIndex::new(&lossy).locate(e.valid_up_to());
+        vec![
+            Diagnostic::error(path, line, col, "not valid UTF-8").with_hint(
+                "save the file as UTF-8 (in a spreadsheet: CSV UTF-8); GBK, Big5 and other encodings are not read",
+            ),
+        ]
+    })
+}
+
 /// Asks the questions one by one (those shown for the answers so far), reading an answer per
 /// line: text, a number, a date, an option's number, or for a multiple choice the options'
-/// numbers separated by commas. A wrong answer is asked again; an empty one skips a question
-/// that may be skipped.
+/// numbers separated by commas. A wrong answer is explained (in `strings`' language) and asked
+/// again; an empty one skips a question that may be skipped.
 pub fn ask(
     definition: &definition::Definition,
     lang: &str,
+    strings: &crate::i18n::Strings,
     input: &mut dyn std::io::BufRead,
     prompt: &mut dyn std::io::Write,
 ) -> Result<engine::Answers, String> {
@@ -288,6 +294,13 @@ pub fn ask(
             .or_else(|| text.values().next())
             .cloned()
             .unwrap_or_default()
+    };
+    let say = |key: &str, fill: &[(&str, String)]| {
+        let mut text = strings.get(key).cloned().unwrap_or_else(|| key.to_string());
+        for (name, value) in fill {
+            text = text.replace(&format!("{{{name}}}"), value);
+        }
+        text
     };
     let mut answers = engine::Answers::new();
     let mut values: BTreeMap<String, Value> = BTreeMap::new();
@@ -307,7 +320,27 @@ pub fn ask(
             QuestionType::Date => "[YYYY-MM-DD] ",
             _ => "",
         };
+        let count = question.options.len().to_string();
+        let wrong = match question.kind {
+            QuestionType::Choice => say("wizard_pick_option", &[("n", count)]),
+            QuestionType::Multi => say("wizard_pick_options", &[("n", count)]),
+            QuestionType::Number => match (question.min, question.max) {
+                (Some(min), Some(max)) => say(
+                    "wizard_number_range",
+                    &[("min", min.to_string()), ("max", max.to_string())],
+                ),
+                (Some(min), None) => say("wizard_number_needed", &[("min", min.to_string())]),
+                _ => say("wizard_number_any", &[]),
+            },
+            QuestionType::Date => say("wizard_date_format", &[]),
+            QuestionType::Text => say("wizard_answer_needed", &[]),
+        };
+        let mut first = true;
         loop {
+            if !first {
+                let _ = writeln!(prompt, "{wrong}");
+            }
+            first = false;
             let _ = write!(prompt, "> {hint}");
             let _ = prompt.flush();
             let mut line = String::new();
@@ -346,16 +379,17 @@ pub fn ask(
                 }
                 QuestionType::Number => match line.replace([',', '_'], "").parse::<f64>() {
                     Ok(n)
-                        if question.min.is_none_or(|m| n >= m)
+                        if n.is_finite()
+                            && question.min.is_none_or(|m| n >= m)
                             && question.max.is_none_or(|m| n <= m) =>
                     {
                         (serde_json::Value::from(n), Some(Value::Number(n)))
                     }
                     _ => continue,
                 },
-                QuestionType::Date => match chrono::NaiveDate::parse_from_str(line, "%Y-%m-%d") {
-                    Ok(date) => (serde_json::Value::from(date.to_string()), None),
-                    Err(_) => continue,
+                QuestionType::Date => match engine::parse_date(line) {
+                    Some(date) => (serde_json::Value::from(date.to_string()), None),
+                    None => continue,
                 },
                 QuestionType::Text if !line.is_empty() => (serde_json::Value::from(line), None),
                 QuestionType::Text => continue,

@@ -99,8 +99,10 @@ export function checkAnswers(definition, answers) {
     const shown = holds(question.show_if, values);
     if (shown) shownQuestions.push(question);
     const answer = answers[question.id];
-    // No answer: nothing, null, or an empty list of options.
-    if (answer === undefined || answer === null || (Array.isArray(answer) && !answer.length) || !shown) {
+    // No answer: nothing, null, blank text or an empty list of options.
+    const blank = answer === undefined || answer === null || (Array.isArray(answer) && !answer.length) ||
+      (typeof answer === "string" && !answer.trim());
+    if (blank || !shown) {
       if (shown && question.required) errors.push({ question: question.id });
       continue;
     }
