@@ -1807,10 +1807,22 @@ fn the_reference_merchants_get_plans_that_fit_them() {
     // Only fees for the way it takes payments: at the till.
     assert_eq!(fee_labels(&plan, "stripe"), ["Terminal 线下刷卡"]);
 
-    // A Hangzhou online shop selling overseas: PayPal and a card acquirer first, cross-border work.
+    // A Hangzhou online shop selling overseas: PayPal, cross-border work. Stripe does not open
+    // accounts for businesses registered in mainland China, and its buyers abroad do not pay
+    // with mainland wallets: neither is recommended, whatever else fits.
     let plan = bundled_plan("online-shop-hangzhou.yaml");
     let providers = ids(&plan["providers"]);
-    assert_eq!(providers[..2], ["paypal", "stripe"]);
+    assert_eq!(providers[0], "paypal");
+    let recommended: Vec<&str> = plan["providers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["recommended"] == true)
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(recommended, ["paypal"]);
+    let stripe = &plan["providers"][providers.iter().position(|p| *p == "stripe").unwrap()];
+    assert!(stripe["reasons"].to_string().contains("Stripe 不为在中国内地注册的企业开户"));
     let items = ids(&plan["items"]);
     for wanted in [
         "plan-currency",
@@ -1849,10 +1861,12 @@ fn the_reference_merchants_get_plans_that_fit_them() {
 
     // A custom app with an in-house team: WeChat Pay APIv3 and Alipay integration, and the
     // risk that WeChat Pay has no sandbox; its target date is too early and the plan says so.
+    // Both wallets score alike for an app (each has an app payment product).
     let plan = bundled_plan("custom-app.yaml");
     let mut top = ids(&plan["providers"])[..2].to_vec();
     top.sort();
     assert_eq!(top, ["alipay", "wechat-pay"]);
+    assert_eq!(plan["providers"][0]["score"], plan["providers"][1]["score"]);
     let items = ids(&plan["items"]);
     for wanted in [
         "wechat-apiv3-credentials",
