@@ -1789,6 +1789,7 @@ fn the_reference_merchants_get_plans_that_fit_them() {
     for wanted in [
         "choose-vendor",
         "set-up-vendor-solution",
+        "vendor-notifications",
         "cashier-training",
         "pilot-one-till",
     ] {
@@ -1870,6 +1871,8 @@ fn the_reference_merchants_get_plans_that_fit_them() {
     let items = ids(&plan["items"]);
     for wanted in [
         "wechat-apiv3-credentials",
+        "app-filing",
+        "wechat-app-appid",
         "alipay-app",
         "integrate-backend",
         "notification-checks",
