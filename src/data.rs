@@ -40,7 +40,7 @@ pub struct Provider {
 
 /// Where a figure comes from: a web page (`https://…`), or a document described in each
 /// language (`{zh: …, en: …}`), e.g. a secondary source quoting the provider.
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
 #[serde(untagged)]
 pub enum Source {
     Page(String),
@@ -121,7 +121,7 @@ pub struct Fee {
 }
 
 /// When a source was read: `YYYY-MM-DD`, or `YYYY-MM` when the source gives only the month.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AsOf(pub String);
 
 impl<'de> Deserialize<'de> for AsOf {
