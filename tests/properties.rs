@@ -1,7 +1,8 @@
 //! Fuzz-style properties over everything a user writes: front matter and Markdown, `site.yaml`,
-//! `providers.yaml`, `holidays.yaml`, `wizard.yaml`, and the paths a browser asks the preview for. Whatever the
-//! input, walletdesk answers with diagnostics or a site — never a panic, never without end, never
-//! an output out of all proportion to the input — and the binary exits with 0 or 1 only.
+//! `providers.yaml`, `holidays.yaml`, `wizard.yaml`, and the paths a browser asks the preview
+//! for. Whatever the input, walletdesk answers with diagnostics or a site — never a panic, never
+//! without end, never an output out of all proportion to the input — and the binary exits with 0
+//! or 1 only.
 //!
 //! Seeded and with a fixed number of cases, so a run is reproducible and fits CI's budget;
 //! `PROPTEST_CASES` raises the number for a longer hunt.
