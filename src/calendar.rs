@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::data::{AsOf, Source, Text, is_web_address};
 use crate::error::{Diagnostic, yaml_diagnostic};
 
+/// Where the calendars live in a site.
 pub const HOLIDAYS_FILE: &str = "content/data/holidays.yaml";
 
 /// The holiday calendars of every region in the file, checked.
@@ -57,6 +58,7 @@ pub enum Day<'a> {
 }
 
 impl Day<'_> {
+    /// A weekday without a holiday, or a weekend day worked instead.
     pub fn is_working(self) -> bool {
         matches!(self, Day::Working | Day::WorkingWeekend(_))
     }
@@ -88,6 +90,7 @@ pub struct Reckoned {
 }
 
 impl Calendars {
+    /// The calendar of region `code` (`cn`, `hk`…).
     pub fn region(&self, code: &str) -> Option<&Region> {
         self.regions.get(code)
     }
@@ -114,6 +117,7 @@ impl Calendars {
 }
 
 impl Region {
+    /// Whether the file lists this region's holidays for `year`.
     pub fn covers(&self, year: i32) -> bool {
         self.years.contains_key(&year)
     }
@@ -144,6 +148,7 @@ pub struct WorkingDays<'a> {
 }
 
 impl<'a> WorkingDays<'a> {
+    /// Whether the file lists the region's holidays for `year`.
     pub fn covers(&self, year: i32) -> bool {
         self.region.is_some_and(|r| r.covers(year))
     }
@@ -168,6 +173,7 @@ impl<'a> WorkingDays<'a> {
         })
     }
 
+    /// Whether `date` is worked, or that the file does not cover its year.
     pub fn is_working_day(&self, date: NaiveDate) -> Result<bool, Uncovered> {
         self.day(date).map(Day::is_working)
     }
@@ -803,6 +809,21 @@ regions:
         )
         .unwrap();
         assert!(warnings.is_empty());
+    }
+
+    #[test]
+    fn calendars_serialize_for_the_browser() {
+        let value = serde_json::to_value(bundled()).unwrap();
+        let year = &value["regions"]["cn"]["years"]["2026"];
+        assert_eq!(year["days_off"]["2026-02-15"]["en"], "Spring Festival");
+        assert_eq!(year["working_days"]["2026-02-14"]["zh"], "春节调休上班");
+        assert_eq!(year["as_of"], "2026-12-03");
+        assert!(
+            year["source"]
+                .as_str()
+                .unwrap()
+                .starts_with("https://www.gov.cn/")
+        );
     }
 
     #[test]

@@ -3031,6 +3031,32 @@ fn a_fee_without_a_source_and_an_unknown_provider_are_errors() {
 }
 
 #[test]
+fn holidays_yaml_is_checked_with_the_site() {
+    let site = Site::new("basic");
+    let holidays = "\
+regions:
+  cn:
+    name: {zh: 中国内地, en: mainland China}
+    years:
+      2026:
+        source: https://www.gov.cn/zhengce/content/202511/content_7047090.htm
+        as_of: 2026-12-03
+        days_off:
+          - {from: 2026-02-15, to: 2026-02-23, days: 9, name: {zh: 春节, en: Spring Festival}}
+        working_days:
+          - {date: 2026-02-13, name: {zh: 春节调休上班, en: Spring Festival make-up working day}}
+";
+    site.write("content/data/holidays.yaml", holidays);
+    let run = site.run(&["check"]).failure();
+    run.expect_stderr("content/data/holidays.yaml:11:20: `cn` 2026: 2026-02-13 is a Friday, a working day anyway\n  hint: working_days lists the Saturdays and Sundays worked instead (调休上班)\n");
+    site.write(
+        "content/data/holidays.yaml",
+        &holidays.replace("2026-02-13", "2026-02-14"),
+    );
+    site.run(&["check"]).success();
+}
+
+#[test]
 fn a_fees_block_naming_an_unknown_provider_suggests_the_nearest() {
     let site = Site::new("basic");
     site.write(
