@@ -1,6 +1,13 @@
 //! `content/data/providers.yaml`: the one source of provider facts (fees with amounts,
 //! currency, source and as-of date). Pages never type a fee: a ```` ```fees ```` block renders
 //! the figures from here, so every fee on the site has a source and changes in one place.
+//!
+//! A provider prices accounts differently by where the merchant is registered: a fee names the
+//! merchant accounts it applies to (`accounts: [hk]`, codes declared under `accounts:` at the
+//! top), whether it applies to every payment or only to domestic or cross-border ones
+//! (`applies_to`), and a fact can say where a business may open an account at all
+//! (`businesses_from`). [`Provider::fees_for`] and [`Provider::accepts_business_from`] answer
+//! for one merchant.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -21,6 +28,10 @@ pub type Text = BTreeMap<String, String>;
 pub struct Providers {
     /// When the figures were last reviewed as a whole.
     pub version: String,
+    /// The merchant account regions that fees and facts name (`cn`, `hk`, `us`…), with their
+    /// names in every language.
+    #[serde(default)]
+    pub accounts: BTreeMap<String, Text>,
     pub providers: Vec<Provider>,
 }
 
@@ -40,7 +51,7 @@ pub struct Provider {
 
 /// Where a figure comes from: a web page (`https://…`), or a document described in each
 /// language (`{zh: …, en: …}`), e.g. a secondary source quoting the provider.
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
 #[serde(untagged)]
 pub enum Source {
     Page(String),
@@ -66,6 +77,10 @@ impl Source {
 pub struct Fact {
     pub label: Text,
     pub text: Text,
+    /// Where a business must be registered to open an account: account region → whether it
+    /// can (a region not listed is not known). At most one fact of a provider says it.
+    #[serde(default)]
+    pub businesses_from: Option<BTreeMap<String, bool>>,
     pub source: Source,
     pub as_of: AsOf,
     #[serde(default)]
@@ -86,6 +101,23 @@ pub enum FeeKind {
     Dispute,
     /// Currency conversion: `percent`.
     Conversion,
+    /// Moving the balance to a bank account, per withdrawal: `percent` and/or `fixed`.
+    Withdrawal,
+    /// No published rate: the provider or an acquirer quotes one. No amounts.
+    Quote,
+}
+
+/// Which payments a per-payment fee applies to, seen from the merchant's account.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AppliesTo {
+    /// Every payment.
+    #[default]
+    All,
+    /// Payments from buyers in the account's own region.
+    Domestic,
+    /// Payments from buyers (or cards) elsewhere.
+    CrossBorder,
 }
 
 /// Where a payment is taken, for fees that apply to one way of paying only.
@@ -106,6 +138,12 @@ pub struct Fee {
     /// The way of paying the fee applies to; none: every way.
     #[serde(default)]
     pub channel: Option<Channel>,
+    /// The merchant account regions whose price list this is; empty: every account.
+    #[serde(default)]
+    pub accounts: Vec<String>,
+    /// Which payments a transaction fee or surcharge applies to.
+    #[serde(default)]
+    pub applies_to: AppliesTo,
     #[serde(default)]
     pub percent: Option<f64>,
     #[serde(default)]
@@ -121,7 +159,7 @@ pub struct Fee {
 }
 
 /// When a source was read: `YYYY-MM-DD`, or `YYYY-MM` when the source gives only the month.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AsOf(pub String);
 
 impl<'de> Deserialize<'de> for AsOf {
@@ -165,6 +203,37 @@ impl Providers {
     pub fn find(&self, id: &str) -> Option<&Provider> {
         self.providers.iter().find(|p| p.id == id)
     }
+
+    /// The name of account region `code` in every language.
+    pub fn account_name(&self, code: &str) -> Option<&Text> {
+        self.accounts.get(code)
+    }
+}
+
+impl Provider {
+    /// The fees a merchant with an account in region `account` pays (those for every account
+    /// and those for that region).
+    pub fn fees_for<'a>(&'a self, account: &'a str) -> impl Iterator<Item = &'a Fee> {
+        self.fees
+            .iter()
+            .filter(move |f| f.applies_to_account(account))
+    }
+
+    /// Whether a business registered in `account` can open an account with this provider;
+    /// `None` when the data does not say.
+    pub fn accepts_business_from(&self, account: &str) -> Option<bool> {
+        self.facts
+            .iter()
+            .find_map(|f| f.businesses_from.as_ref())
+            .and_then(|regions| regions.get(account).copied())
+    }
+}
+
+impl Fee {
+    /// Whether this fee is on the price list of an account in region `account`.
+    pub fn applies_to_account(&self, account: &str) -> bool {
+        self.accounts.is_empty() || self.accounts.iter().any(|a| a == account)
+    }
 }
 
 /// Parses and checks providers.yaml: every text in every language, amounts that fit the fee
@@ -183,7 +252,46 @@ pub fn parse(
             .position(|l| l.contains(needle))
             .map_or(0, |i| i + 1)
     };
+    // The first line from line `from` on that holds `needle` (`from` when there is none).
+    let line_from = |from: usize, needle: &str| {
+        text.lines()
+            .skip(from.saturating_sub(1))
+            .position(|l| l.contains(needle))
+            .map_or(from, |i| from.max(1) + i)
+    };
     let mut problems = Vec::new();
+    let accounts_line = line_of("accounts:");
+    for (code, name) in &providers.accounts {
+        let at = line_from(accounts_line, &format!("{code}:"));
+        for lang in languages {
+            if name.get(*lang).is_none_or(|t| t.trim().is_empty()) {
+                problems.push(Diagnostic::error(
+                    path,
+                    at,
+                    1,
+                    format!("account region `{code}` has no `{lang}` name"),
+                ));
+            }
+        }
+    }
+    // An account region a fee or fact names must be declared under `accounts:`.
+    let unknown_account = |code: &str, at: usize, whose: String| {
+        let known = providers.accounts.keys().map(String::as_str);
+        let hint = match nearest(code, known) {
+            Some(best) => format!(
+                "did you mean `{best}`? Account regions are declared under `accounts:` at the top"
+            ),
+            None => "declare it under `accounts:` at the top, with its name in every language"
+                .to_string(),
+        };
+        Diagnostic::error(
+            path,
+            at,
+            1,
+            format!("{whose}: unknown account region `{code}`"),
+        )
+        .with_hint(hint)
+    };
     for (i, provider) in providers.providers.iter().enumerate() {
         let line = line_of(&format!("id: {}", provider.id));
         if providers.providers[..i].iter().any(|p| p.id == provider.id) {
@@ -230,19 +338,68 @@ pub fn parse(
                 }
             }
         }
+        let mut saying_where = provider
+            .facts
+            .iter()
+            .filter(|f| f.businesses_from.is_some());
+        if saying_where.nth(1).is_some() {
+            problems.push(
+                Diagnostic::error(
+                    path,
+                    line_from(line, "businesses_from:"),
+                    1,
+                    format!(
+                        "provider `{}`: more than one fact says `businesses_from`",
+                        provider.id
+                    ),
+                )
+                .with_hint("say where businesses can open an account in one fact"),
+            );
+        }
+        for fact in &provider.facts {
+            let label = fact.label.values().next().map_or("", String::as_str);
+            for code in fact.businesses_from.iter().flat_map(|b| b.keys()) {
+                if !providers.accounts.contains_key(code) {
+                    let at = line_from(line_from(line, label), "businesses_from:");
+                    problems.push(unknown_account(
+                        code,
+                        at,
+                        format!("provider `{}`: fact `{label}`", provider.id),
+                    ));
+                }
+            }
+        }
         for fee in &provider.fees {
             let label = fee.label.values().next().map_or("", String::as_str);
-            let fee_line = line_of(label).max(line);
+            let fee_line = line_from(line, label);
             let fits = match fee.kind {
-                FeeKind::Transaction | FeeKind::Surcharge => {
+                FeeKind::Transaction | FeeKind::Surcharge | FeeKind::Withdrawal => {
                     fee.percent.is_some() || fee.fixed.is_some()
                 }
                 FeeKind::Monthly | FeeKind::Dispute => fee.fixed.is_some() && fee.percent.is_none(),
                 FeeKind::Conversion => fee.percent.is_some() && fee.fixed.is_none(),
+                FeeKind::Quote => fee.percent.is_none() && fee.fixed.is_none(),
             };
             if !fits {
                 problems.push(Diagnostic::error(path, fee_line, 1, format!("provider `{}`: fee `{label}` has amounts that do not fit its kind", provider.id))
-                    .with_hint("transaction and surcharge fees take percent and/or fixed; monthly and dispute fees take fixed; conversion fees take percent"));
+                    .with_hint("transaction, surcharge and withdrawal fees take percent and/or fixed; monthly and dispute fees take fixed; conversion fees take percent; a quote takes none"));
+            }
+            for code in &fee.accounts {
+                if !providers.accounts.contains_key(code) {
+                    let at = line_from(fee_line, "accounts:");
+                    problems.push(unknown_account(
+                        code,
+                        at,
+                        format!("provider `{}`: fee `{label}`", provider.id),
+                    ));
+                }
+            }
+            let per_payment = matches!(fee.kind, FeeKind::Transaction | FeeKind::Surcharge);
+            if fee.applies_to != AppliesTo::All && !per_payment {
+                problems.push(
+                    Diagnostic::error(path, line_from(fee_line, "applies_to:"), 1, format!("provider `{}`: fee `{label}`: `applies_to` is for transaction fees and surcharges", provider.id))
+                        .with_hint("a conversion fee applies to the amounts converted, a withdrawal fee to each withdrawal: leave applies_to out"),
+                );
             }
             if fee.fixed.is_some() && fee.currency.is_none() {
                 problems.push(Diagnostic::error(
@@ -327,7 +484,7 @@ fn percent(value: f64) -> String {
     format!("{}%", text.trim_end_matches('0').trim_end_matches('.'))
 }
 
-/// How a fee reads, e.g. `2.9% + US$0.30`, `+1.5%`, `US$49 / month`.
+/// How a fee reads, e.g. `2.9% + US$0.30`, `+1.5%`, `US$49 / month`, `US$35 per withdrawal`.
 pub fn amount(fee: &Fee, strings: &BTreeMap<String, String>) -> String {
     let s = |key: &str| strings.get(key).cloned().unwrap_or_default();
     let fixed = fee
@@ -351,6 +508,16 @@ pub fn amount(fee: &Fee, strings: &BTreeMap<String, String>) -> String {
         FeeKind::Monthly => format!("{}{}", fixed.unwrap_or_default(), s("per_month")),
         FeeKind::Dispute => format!("{}{}", fixed.unwrap_or_default(), s("per_dispute")),
         FeeKind::Conversion => pct.unwrap_or_default(),
+        FeeKind::Withdrawal => format!(
+            "{}{}",
+            [pct, fixed]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" + "),
+            s("per_withdrawal")
+        ),
+        FeeKind::Quote => s("by_quote"),
     };
     if fee.estimate {
         text.push_str(&s("estimate"));
@@ -527,10 +694,17 @@ pub fn fees_block(
     if chosen.len() > 1 {
         let _ = write!(html, "<th>{}</th>", s("provider"));
     }
+    // Which merchant accounts a fee is for, as a column once any fee shown names them.
+    let by_account = chosen
+        .iter()
+        .any(|p| p.fees.iter().any(|f| !f.accounts.is_empty()));
+    let _ = write!(html, "<th>{}</th>", s("fee_item"));
+    if by_account {
+        let _ = write!(html, "<th>{}</th>", s("fee_account"));
+    }
     let _ = write!(
         html,
-        "<th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
-        s("fee_item"),
+        "<th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
         s("fee_amount"),
         s("fee_source")
     );
@@ -546,10 +720,23 @@ pub fn fees_block(
                     escape(&text(&provider.region))
                 );
             }
+            let _ = write!(html, "<td>{}</td>", escape(&text(&fee.label)));
+            if by_account {
+                let names: Vec<String> = fee
+                    .accounts
+                    .iter()
+                    .map(|code| providers.account_name(code).map_or(code.clone(), text))
+                    .collect();
+                let accounts = if names.is_empty() {
+                    s("all_accounts")
+                } else {
+                    escape(&names.join(" / "))
+                };
+                let _ = write!(html, "<td class=\"account\">{accounts}</td>");
+            }
             let _ = writeln!(
                 html,
-                "<td>{}</td><td class=\"amount\">{}</td><td>{}</td></tr>",
-                escape(&text(&fee.label)),
+                "<td class=\"amount\">{}</td><td>{}</td></tr>",
                 escape(&amount(fee, strings)),
                 source_html(&fee.source, &fee.as_of, lang, strings)
             );
@@ -587,6 +774,8 @@ mod tests {
             kind,
             label: Text::new(),
             channel: None,
+            accounts: Vec::new(),
+            applies_to: AppliesTo::All,
             percent,
             fixed,
             currency: Some("USD".into()),
@@ -605,6 +794,191 @@ mod tests {
         assert_eq!(
             amount(&fee(FeeKind::Dispute, None, Some(15.0)), &strings),
             "US$15 per dispute"
+        );
+        let strings: BTreeMap<String, String> = [
+            ("per_withdrawal", " per withdrawal"),
+            ("by_quote", "by quote"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        assert_eq!(
+            amount(&fee(FeeKind::Withdrawal, None, Some(35.0)), &strings),
+            "US$35 per withdrawal"
+        );
+        assert_eq!(
+            amount(&fee(FeeKind::Withdrawal, Some(1.0), None), &strings),
+            "1% per withdrawal"
+        );
+        assert_eq!(
+            amount(&fee(FeeKind::Quote, None, None), &strings),
+            "by quote"
+        );
+    }
+
+    fn bundled() -> Providers {
+        let text = include_str!("../content/data/providers.yaml");
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+        parse(Path::new(PROVIDERS_FILE), text, &["zh", "en"], today)
+            .unwrap_or_else(|problems| panic!("{problems:?}"))
+            .0
+    }
+
+    #[test]
+    fn a_merchant_sees_the_price_list_of_its_own_account() {
+        let providers = bundled();
+        let paypal = providers.find("paypal").unwrap();
+        let labels = |account| -> Vec<&str> {
+            paypal
+                .fees_for(account)
+                .map(|f| f.label["en"].as_str())
+                .collect()
+        };
+        assert_eq!(
+            labels("cn"),
+            [
+                "commercial payments from buyers abroad (standard rate)",
+                "settlement in CNY to a bank account in mainland China (standard rate, of the amount settled; 6% VAT on the fee on top)",
+                "USD wire to a bank account in mainland China"
+            ]
+        );
+        assert!(labels("us").contains(&"PayPal Checkout"));
+        assert!(!labels("hk").contains(&"PayPal Checkout"));
+        // A Hong Kong merchant is not quoted the mainland rate for the wallets: a quote applies.
+        for id in ["alipay", "wechat-pay"] {
+            let kinds: Vec<FeeKind> = providers
+                .find(id)
+                .unwrap()
+                .fees_for("hk")
+                .map(|f| f.kind)
+                .collect();
+            assert_eq!(kinds, [FeeKind::Quote], "{id}");
+        }
+        // Cross-border fees say so.
+        let cross_border = paypal
+            .fees_for("cn")
+            .filter(|f| f.applies_to == AppliesTo::CrossBorder)
+            .count();
+        assert_eq!(cross_border, 1);
+        assert_eq!(
+            providers.account_name("hk").map(|n| n["zh"].as_str()),
+            Some("香港账户")
+        );
+    }
+
+    #[test]
+    fn stripe_does_not_take_businesses_registered_in_mainland_china() {
+        let providers = bundled();
+        let stripe = providers.find("stripe").unwrap();
+        assert_eq!(stripe.accepts_business_from("cn"), Some(false));
+        assert_eq!(stripe.accepts_business_from("hk"), Some(true));
+        assert_eq!(stripe.accepts_business_from("sg"), None);
+        assert_eq!(
+            providers
+                .find("square")
+                .unwrap()
+                .accepts_business_from("cn"),
+            None
+        );
+    }
+
+    const ACCOUNTS: &str = "\
+version: 2026-12-03
+accounts:
+  cn: {zh: 中国内地账户, en: mainland China accounts}
+  hk: {zh: 香港账户, en: Hong Kong accounts}
+providers:
+  - id: paypal
+    name: {zh: PayPal, en: PayPal}
+    region: {zh: 中国内地和香港账户, en: mainland China and Hong Kong accounts}
+    docs: https://developer.paypal.com/
+    facts:
+      - label: {zh: 开户, en: Accounts}
+        text: {zh: 可以, en: yes}
+        businesses_from: {cn: true, hk: true}
+        source: https://example.com/accounts
+        as_of: 2026-12-03
+    fees:
+      - kind: transaction
+        label: {zh: 跨境收款, en: payments from abroad}
+        accounts: [cn]
+        applies_to: cross_border
+        percent: 4.4
+        source: https://example.com/fees
+        as_of: 2026-12-03
+      - kind: withdrawal
+        label: {zh: 电汇提现, en: wire withdrawal}
+        accounts: [cn]
+        fixed: 35
+        currency: USD
+        source: https://example.com/fees
+        as_of: 2026-12-03
+";
+
+    /// The problems of a providers.yaml, as `line:col: message` lines.
+    fn problems(text: &str) -> Vec<String> {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+        match parse(Path::new("p.yaml"), text, &["zh", "en"], today) {
+            Ok(_) => Vec::new(),
+            Err(problems) => problems
+                .iter()
+                .map(|p| format!("{}:{}: {}", p.line, p.col, p.message))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn account_regions_and_where_fees_apply_are_checked() {
+        assert_eq!(problems(ACCOUNTS), Vec::<String>::new());
+        let cases = [
+            (
+                "accounts: [cn]\n        applies_to",
+                "accounts: [cm]\n        applies_to",
+                "19:1: provider `paypal`: fee `payments from abroad`: unknown account region `cm`",
+            ),
+            (
+                "businesses_from: {cn: true, hk: true}",
+                "businesses_from: {cn: true, us: true}",
+                "13:1: provider `paypal`: fact `Accounts`: unknown account region `us`",
+            ),
+            (
+                "  hk: {zh: 香港账户, en: Hong Kong accounts}",
+                "  hk: {zh: 香港账户}",
+                "4:1: account region `hk` has no `en` name",
+            ),
+            (
+                "accounts: [cn]\n        fixed: 35",
+                "accounts: [cn]\n        applies_to: domestic\n        fixed: 35",
+                "27:1: provider `paypal`: fee `wire withdrawal`: `applies_to` is for transaction fees and surcharges",
+            ),
+            (
+                "kind: withdrawal",
+                "kind: quote",
+                "25:1: provider `paypal`: fee `wire withdrawal` has amounts that do not fit its kind",
+            ),
+        ];
+        for (from, to, expected) in cases {
+            let text = ACCOUNTS.replacen(from, to, 1);
+            assert_eq!(problems(&text), [expected], "{to}");
+        }
+        let unknown = ACCOUNTS.replacen("accounts: [cn]", "accounts: [hkg]", 1);
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+        let problems = parse(Path::new("p.yaml"), &unknown, &["zh", "en"], today).unwrap_err();
+        assert_eq!(
+            problems[0].hint.as_deref(),
+            Some("did you mean `hk`? Account regions are declared under `accounts:` at the top")
+        );
+    }
+
+    #[test]
+    fn one_fact_says_where_businesses_can_open_an_account() {
+        let twice = ACCOUNTS.replace(
+            "    fees:\n",
+            "      - label: {zh: 再说一次, en: again}\n        text: {zh: 可以, en: yes}\n        businesses_from: {cn: false}\n        source: https://example.com/b\n        as_of: 2026-12-03\n    fees:\n",
+        );
+        assert_eq!(
+            problems(&twice),
+            ["13:1: provider `paypal`: more than one fact says `businesses_from`"]
         );
     }
 }

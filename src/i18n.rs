@@ -48,6 +48,10 @@ const EN: &[(&str, &str)] = &[
     ("as_of", "as of"),
     ("per_month", " / month"),
     ("per_dispute", " per dispute"),
+    ("per_withdrawal", " per withdrawal"),
+    ("by_quote", "by quote (no published rate)"),
+    ("fee_account", "Account"),
+    ("all_accounts", "all accounts"),
     ("estimate", " (estimate: confirm with the provider)"),
     (
         "fees_note",
@@ -215,6 +219,10 @@ const ZH: &[(&str, &str)] = &[
     ("as_of", "截至"),
     ("per_month", "/月"),
     ("per_dispute", "/笔争议"),
+    ("per_withdrawal", "/次提现"),
+    ("by_quote", "按报价（无公开费率）"),
+    ("fee_account", "账户"),
+    ("all_accounts", "所有账户"),
     ("estimate", "（估算，请向服务商确认）"),
     (
         "fees_note",

@@ -4,6 +4,7 @@
 //! folder, `config` and `content` parse it, `site` assembles the model, `render` (with
 //! `markdown`, `links`, `highlight`, `theme`) produces the files, and `output` writes them.
 
+pub mod calendar;
 pub mod claims;
 pub mod cli;
 pub mod config;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
+use crate::calendar;
 use crate::claims;
 use crate::config::{self, Config};
 use crate::content::load::SiteSources;
@@ -155,8 +156,10 @@ pub fn compile_sources(
                 }
             }
         });
+    let holidays = holidays(sources, &config, &mut stale, &mut diagnostics);
     let mut site = site::assemble(config, pages, &mut diagnostics);
     site.providers = providers;
+    site.holidays = holidays;
     site.stale_data = stale;
     if let Some(file) = &sources.wizard {
         site.wizard = wizard_definition(&site, file, &mut diagnostics);
@@ -222,6 +225,32 @@ fn published_static(
         }
     }
     published
+}
+
+/// `content/data/holidays.yaml`, checked, when the site has it; its warnings (a year without a
+/// list) join the data warnings that `check` reports.
+fn holidays(
+    sources: &SiteSources,
+    config: &Config,
+    warnings: &mut Vec<Diagnostic>,
+    diagnostics: &mut Diagnostics,
+) -> Option<calendar::Calendars> {
+    let (_, file) = sources
+        .data
+        .iter()
+        .find(|(name, _)| name == "holidays.yaml")?;
+    let codes: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
+    let today = chrono::Local::now().date_naive();
+    match calendar::parse(&file.path, &file.text, &codes, today) {
+        Ok((calendars, found)) => {
+            warnings.extend(found);
+            Some(calendars)
+        }
+        Err(problems) => {
+            diagnostics.extend(problems);
+            None
+        }
+    }
 }
 
 /// `content/wizard.yaml`, checked against the site's languages, providers and pages.
@@ -405,8 +434,8 @@ pub fn write_file(options: &Options, path: &Path, bytes: &[u8]) -> Result<(), Ve
         .map_err(|e| problem(format!("cannot write: {e}"), "nothing was changed"))
 }
 
-/// Runs every check of `build` without writing, plus missing translations, orphan pages and
-/// provider figures read more than 12 months ago.
+/// Runs every check of `build` without writing, plus missing translations, orphan pages,
+/// provider figures read more than 12 months ago and holiday lists missing for a year.
 pub fn check(options: &Options) -> Result<Report, Vec<Diagnostic>> {
     let started = Instant::now();
     let compiled = compile(options)?;

@@ -37,9 +37,12 @@ pub struct Site {
     pub orphans: Vec<usize>,
     /// The provider facts of `content/data/providers.yaml`, when the site has them.
     pub providers: Option<Providers>,
+    /// The public holidays of `content/data/holidays.yaml`, when the site has them.
+    pub holidays: Option<crate::calendar::Calendars>,
     /// The setup wizard, checked, when the site has `content/wizard.yaml`.
     pub wizard: Option<crate::wizard::definition::Definition>,
-    /// Warnings about provider figures read more than 12 months ago (reported by `check`).
+    /// Warnings about the data files (reported by `check`): provider figures read more than 12
+    /// months ago, holiday lists missing for this year (or, from October, the next).
     pub stale_data: Vec<Diagnostic>,
     by_key: HashMap<(usize, String), usize>,
 }
@@ -216,6 +219,7 @@ pub fn assemble(config: Config, pages: Vec<Page>, diagnostics: &mut Diagnostics)
         homes,
         orphans,
         providers: None,
+        holidays: None,
         wizard: None,
         stale_data: Vec::new(),
         by_key,

@@ -1834,11 +1834,13 @@ fn the_reference_merchants_get_plans_that_fit_them() {
         assert!(items.contains(&wanted), "{wanted}: {items:?}");
     }
     assert!(ids(&plan["risks"]).contains(&"cross-border-settlement"));
-    assert_eq!(fee_labels(&plan, "stripe"), ["美国国内银行卡"]);
-    assert_eq!(
-        fee_labels(&plan, "paypal"),
-        ["PayPal Checkout", "高级银行卡支付"]
-    );
+    // Only fees for the way it takes payments: online (which accounts' price lists apply is
+    // the engine's choice, from providers.yaml `accounts`).
+    let online = |provider| fee_labels(&plan, provider);
+    assert!(online("stripe").contains(&"美国国内银行卡"));
+    assert!(!online("stripe").contains(&"Terminal 线下刷卡"));
+    assert!(online("paypal").contains(&"PayPal Checkout"));
+    assert!(!online("paypal").iter().any(|l| l.starts_with("二维码收款")));
 
     // A Hong Kong retailer serving tourists from the mainland: Alipay+ and WeChat Pay
     // cross-border through a local acquirer.
@@ -3182,6 +3184,32 @@ fn a_fee_without_a_source_and_an_unknown_provider_are_errors() {
     let run = site.run(&["build"]).failure();
     run.expect_stderr("content/data/providers.yaml:18:1: provider `stripe`: fee `US domestic cards` has no source\n  hint: every fee needs");
     run.expect_stderr("content/en/fees.md:9:1: the fees block cannot be shown: content/data/providers.yaml is missing or has errors\n");
+}
+
+#[test]
+fn holidays_yaml_is_checked_with_the_site() {
+    let site = Site::new("basic");
+    let holidays = "\
+regions:
+  cn:
+    name: {zh: 中国内地, en: mainland China}
+    years:
+      2026:
+        source: https://www.gov.cn/zhengce/content/202511/content_7047090.htm
+        as_of: 2026-12-03
+        days_off:
+          - {from: 2026-02-15, to: 2026-02-23, days: 9, name: {zh: 春节, en: Spring Festival}}
+        working_days:
+          - {date: 2026-02-13, name: {zh: 春节调休上班, en: Spring Festival make-up working day}}
+";
+    site.write("content/data/holidays.yaml", holidays);
+    let run = site.run(&["check"]).failure();
+    run.expect_stderr("content/data/holidays.yaml:11:20: `cn` 2026: 2026-02-13 is a Friday, a working day anyway\n  hint: working_days lists the Saturdays and Sundays worked instead (调休上班)\n");
+    site.write(
+        "content/data/holidays.yaml",
+        &holidays.replace("2026-02-13", "2026-02-14"),
+    );
+    site.run(&["check"]).success();
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! Fuzz-style properties over everything a user writes: front matter and Markdown, `site.yaml`,
-//! `providers.yaml`, `wizard.yaml`, and the paths a browser asks the preview for. Whatever the
-//! input, walletdesk answers with diagnostics or a site — never a panic, never without end, never
-//! an output out of all proportion to the input — and the binary exits with 0 or 1 only.
+//! `providers.yaml`, `holidays.yaml`, `wizard.yaml`, and the paths a browser asks the preview
+//! for. Whatever the input, walletdesk answers with diagnostics or a site — never a panic, never
+//! without end, never an output out of all proportion to the input — and the binary exits with 0
+//! or 1 only.
 //!
 //! Seeded and with a fixed number of cases, so a run is reproducible and fits CI's budget;
 //! `PROPTEST_CASES` raises the number for a longer hunt.
@@ -327,6 +328,18 @@ proptest! {
         let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
         bounded("providers.yaml", Duration::from_secs(10), || {
             if let Err(problems) = walletdesk::data::parse(Path::new("providers.yaml"), &text, &["zh", "en"], today) {
+                assert!(problems.iter().any(|p| p.is_error()));
+            }
+        });
+    }
+
+    /// The bundled holidays.yaml, damaged anywhere: calendars or located errors.
+    #[test]
+    fn holidays_yaml_parses_or_fails_with_diagnostics(edits in edits()) {
+        let text = mutate(&bundled("content/data/holidays.yaml"), &edits);
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+        bounded("holidays.yaml", Duration::from_secs(10), || {
+            if let Err(problems) = walletdesk::calendar::parse(Path::new("holidays.yaml"), &text, &["zh", "en"], today) {
                 assert!(problems.iter().any(|p| p.is_error()));
             }
         });
