@@ -1823,7 +1823,11 @@ fn the_reference_merchants_get_plans_that_fit_them() {
         .collect();
     assert_eq!(recommended, ["paypal"]);
     let stripe = &plan["providers"][providers.iter().position(|p| *p == "stripe").unwrap()];
-    assert!(stripe["reasons"].to_string().contains("Stripe 不为在中国内地注册的企业开户"));
+    assert!(
+        stripe["reasons"]
+            .to_string()
+            .contains("Stripe 不为在中国内地注册的企业开户")
+    );
     let items = ids(&plan["items"]);
     for wanted in [
         "plan-currency",
