@@ -1,0 +1,201 @@
+//! The checks of wizard.yaml on a small wizard: each mistake at its line and column.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::*;
+use crate::error::Diagnostic;
+use crate::wizard::condition::Value;
+
+const WIZARD: &str = r#"version: 1
+roles:
+  - { id: owner, zh: 店主, en: Owner }
+phases:
+  - { id: choose, zh: 选择, en: Choose }
+questions:
+  - id: team
+    type: choice
+    label: { zh: 团队, en: Team }
+    options:
+      - { id: none, zh: 无, en: None }
+      - { id: in_house, zh: 自有, en: In house }
+  - id: customers
+    type: multi
+    label: { zh: 顾客, en: Customers }
+    options:
+      - { id: mainland, zh: 内地, en: Mainland }
+      - { id: overseas, zh: 海外, en: Overseas }
+  - id: monthly_transactions
+    type: number
+    label: { zh: 笔数, en: Transactions }
+derived:
+  - { id: builds, when: "team == 'in_house'" }
+providers:
+  - provider: alipay
+    rules:
+      - { when: "customers has 'mainland'", score: 3, reason: { zh: 内地顾客, en: Mainland customers } }
+items:
+  - id: pick
+    phase: choose
+    title: { zh: 选定, en: Pick }
+    owner: owner
+    days: [1, 2]
+    doc: "@/guide/choose-provider.md#by-customer"
+    evidence: { zh: 记录, en: A note }
+  - id: build
+    phase: choose
+    title: { zh: 开发, en: Build }
+    owner: owner
+    days: [5, 10]
+    days_if:
+      - { when: "monthly_transactions > 10000", days: [8, 15] }
+    after: [pick]
+    doc: "@/guide/integrate.md#back-end"
+    evidence: { zh: 代码, en: Code }
+    when: "builds and customers has 'overseas'"
+risks:
+  - id: sandbox
+    when: "builds"
+    title: { zh: 没有沙箱, en: No sandbox }
+    mitigation: { zh: 小额测试, en: Test with small amounts }
+    doc: "@/guide/test.md#wechat-pay"
+"#;
+
+fn parse_text(text: &str) -> Result<Definition, Vec<Diagnostic>> {
+    parse(
+        Path::new("content/wizard.yaml"),
+        text,
+        &["zh", "en"],
+        &["alipay", "wechat-pay"],
+    )
+}
+
+fn first_error(text: &str) -> (usize, usize, String, Option<String>) {
+    let problems = parse_text(text).unwrap_err();
+    let p = &problems[0];
+    (p.line, p.col, p.message.clone(), p.hint.clone())
+}
+
+#[test]
+fn a_valid_wizard_parses_with_its_conditions() {
+    let definition = parse_text(WIZARD).unwrap();
+    assert_eq!(definition.items.len(), 2);
+    assert_eq!(definition.items[1].days_if.len(), 1);
+    let values = BTreeMap::from([
+        ("team".to_string(), Value::Choice("in_house".into())),
+        (
+            "customers".to_string(),
+            Value::Multi(vec!["overseas".into()]),
+        ),
+    ]);
+    assert!(
+        definition.items[1]
+            .when
+            .eval(&with_derived(&definition, values))
+    );
+}
+
+#[test]
+fn condition_problems_point_at_line_and_column() {
+    let text = WIZARD.replace(
+        "when: \"builds and customers has 'overseas'\"",
+        "when: \"builds and customer has 'overseas'\"",
+    );
+    let (line, col, message, hint) = first_error(&text);
+    assert_eq!((line, col), (46, 23));
+    assert_eq!(message, "unknown question or value `customer`");
+    assert_eq!(hint.as_deref(), Some("did you mean `customers`?"));
+    let text = WIZARD.replace("customers has 'mainland'", "customers has 'china'");
+    let (line, col, message, hint) = first_error(&text);
+    assert_eq!(
+        (line, col, message.as_str()),
+        (27, 32, "`customers` has no option 'china'")
+    );
+    assert_eq!(hint.as_deref(), Some("its options: 'mainland', 'overseas'"));
+}
+
+#[test]
+fn unknown_references_are_errors_with_hints() {
+    let (line, _, message, hint) = first_error(&WIZARD.replace(
+        "phase: choose\n    title: { zh: 开发",
+        "phase: chose\n    title: { zh: 开发",
+    ));
+    assert_eq!(
+        (line, message.as_str()),
+        (37, "item `build` has an unknown phase `chose`")
+    );
+    assert_eq!(hint.as_deref(), Some("did you mean `choose`?"));
+    let (_, _, message, _) = first_error(&WIZARD.replace("after: [pick]", "after: [pik]"));
+    assert_eq!(message, "item `build` waits for `pik`, which is no item");
+    let (line, _, message, _) =
+        first_error(&WIZARD.replace("provider: alipay", "provider: alipay-hk"));
+    assert_eq!(
+        (line, message.as_str()),
+        (25, "no provider `alipay-hk` in providers.yaml")
+    );
+    let (_, _, message, _) = first_error(&WIZARD.replace("{ zh: 选定, en: Pick }", "{ zh: 选定 }"));
+    assert_eq!(message, "item `pick` has no `en` text");
+}
+
+#[test]
+fn only_risks_may_read_whether_the_target_is_missed() {
+    let risk = WIZARD.replace(
+        "    when: \"builds\"\n    title: { zh: 没有沙箱",
+        "    when: \"target_missed\"\n    title: { zh: 没有沙箱",
+    );
+    assert!(parse_text(&risk).is_ok());
+    let item = WIZARD.replace(
+        "when: \"builds and customers has 'overseas'\"",
+        "when: \"target_missed\"",
+    );
+    let (_, _, message, _) = first_error(&item);
+    assert_eq!(message, "unknown question or value `target_missed`");
+}
+
+#[test]
+fn a_dependency_circle_is_an_error() {
+    let text = WIZARD.replace(
+        "    days: [1, 2]\n",
+        "    days: [1, 2]\n    after: [build]\n",
+    );
+    let (_, _, message, _) = first_error(&text);
+    assert_eq!(
+        message,
+        "the items wait for each other in a circle: pick → build → pick"
+    );
+}
+
+#[test]
+fn an_item_no_answers_can_bring_is_an_error() {
+    let text = WIZARD.replace(
+        "when: \"builds and customers has 'overseas'\"",
+        "when: \"builds and team == 'none'\"",
+    );
+    let (line, col, message, _) = first_error(&text);
+    assert_eq!((line, col), (46, 5));
+    assert_eq!(
+        message,
+        "item `build` can never be in a plan: no answers make its condition hold"
+    );
+    // Numbers: a range that exists is fine, an empty one is not.
+    let text = WIZARD.replace(
+        "when: \"builds and customers has 'overseas'\"",
+        "when: \"monthly_transactions > 100 and monthly_transactions < 102\"",
+    );
+    assert!(parse_text(&text).is_ok());
+    let text = WIZARD.replace(
+        "when: \"builds and customers has 'overseas'\"",
+        "when: \"monthly_transactions > 100 and monthly_transactions < 100\"",
+    );
+    assert!(parse_text(&text).is_err());
+}
+
+#[test]
+fn conditions_compile_to_json() {
+    let definition = parse_text(WIZARD).unwrap();
+    let json = serde_json::to_value(&definition).unwrap();
+    assert_eq!(
+        json["derived"][0],
+        serde_json::json!(["builds", {"op": "is", "name": "team", "option": "in_house"}])
+    );
+}
