@@ -132,12 +132,16 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// The plan's item `id` (phases, checklists and go/no-go list only the plan's own items).
-    pub fn item(&self, id: &str) -> &PlannedItem {
-        self.items
-            .iter()
-            .find(|i| i.id == id)
-            .expect("phase, checklist and gate ids are plan items")
+    /// The plan's item `id`, if it has one.
+    pub fn item(&self, id: &str) -> Option<&PlannedItem> {
+        self.items.iter().find(|i| i.id == id)
+    }
+
+    /// The plan's items named in `ids` (a phase, a checklist, the go/no-go list), in that
+    /// order. The engine lists only the plan's own items; a plan read from elsewhere may not,
+    /// and an id that is no item of the plan is left out.
+    pub fn items_in<'a>(&'a self, ids: &'a [String]) -> impl Iterator<Item = &'a PlannedItem> {
+        ids.iter().filter_map(|id| self.item(id))
     }
 }
 

@@ -195,8 +195,7 @@ pub fn html(plan: &Plan, link: &dyn Fn(&str) -> String, locale: &str) -> String 
             continue;
         }
         out.push_str(&format!("<h3>{}</h3>\n<ul>\n", e(&phase.name)));
-        for id in &phase.items {
-            let item = plan.item(id);
+        for item in plan.items_in(&phase.items) {
             let class = if item.critical {
                 " class=\"critical\""
             } else {
@@ -242,8 +241,7 @@ pub fn html(plan: &Plan, link: &dyn Fn(&str) -> String, locale: &str) -> String 
         (w.data, &plan.data_checklist),
     ] {
         out.push_str(&format!("<h2>{}</h2>\n<ul>\n", e(title)));
-        for id in ids {
-            let item = plan.item(id);
+        for item in plan.items_in(ids) {
             out.push_str(&format!("<li><span class=\"box\" aria-hidden=\"true\">☐</span> <a href=\"{}\">{}</a></li>\n", e(&link(&item.doc)), e(&item.title)));
         }
         out.push_str("</ul>\n");
@@ -263,8 +261,7 @@ pub fn html(plan: &Plan, link: &dyn Fn(&str) -> String, locale: &str) -> String 
         e(w.go_no_go),
         e(w.go_no_go_note)
     ));
-    for id in &plan.go_no_go {
-        let item = plan.item(id);
+    for item in plan.items_in(&plan.go_no_go) {
         out.push_str(&format!(
             "<li><span class=\"box\" aria-hidden=\"true\">☐</span> {}</li>\n",
             e(&item.title)

@@ -146,8 +146,7 @@ impl Sheet<'_> {
                 continue;
             }
             out.push_str(&format!("\n### {}\n\n", phase.name));
-            for id in &phase.items {
-                let item = plan.item(id);
+            for item in plan.items_in(&phase.items) {
                 let after = if item.after.is_empty() {
                     String::new()
                 } else {
@@ -209,8 +208,7 @@ impl Sheet<'_> {
             (w.data, &plan.data_checklist),
         ] {
             out.push_str(&format!("\n## {title}\n\n"));
-            for id in ids {
-                let item = plan.item(id);
+            for item in plan.items_in(ids) {
                 out.push_str(&format!(
                     "- [ ] {} ([→]({}))\n",
                     item.title,
@@ -238,8 +236,7 @@ impl Sheet<'_> {
     fn go_no_go(&self, out: &mut String) {
         let (plan, w) = (self.plan, self.w);
         out.push_str(&format!("\n## {}\n\n{}\n\n", w.go_no_go, w.go_no_go_note));
-        for id in &plan.go_no_go {
-            let item = plan.item(id);
+        for item in plan.items_in(&plan.go_no_go) {
             out.push_str(&format!("- [ ] {}\n", item.title));
         }
     }

@@ -222,3 +222,90 @@ pub fn raci(plan: &Plan) -> (Vec<&RoleName>, Vec<(&PlannedItem, Vec<String>)>) {
         .collect();
     (roles, rows)
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::wizard::engine::{PhasePlan, Schedule};
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
+    }
+
+    /// A plan of one item, `pick`, in phase `choose`: a gate on the security checklist.
+    fn one_item_plan() -> Plan {
+        Plan {
+            wizard_version: 1,
+            fee_data_version: "2026-11".into(),
+            lang: "en".into(),
+            merchant: "Tea".into(),
+            prepared_by: None,
+            answers: Default::default(),
+            roles: vec![RoleName {
+                id: "owner".into(),
+                name: "Owner".into(),
+            }],
+            providers: Vec::new(),
+            phases: vec![PhasePlan {
+                id: "choose".into(),
+                name: "Choose".into(),
+                items: vec!["pick".into()],
+                end_date: Some(day(24)),
+            }],
+            items: vec![PlannedItem {
+                id: "pick".into(),
+                phase: "choose".into(),
+                title: "Pick the providers".into(),
+                owner: "owner".into(),
+                owner_name: "Owner".into(),
+                accountable: "owner".into(),
+                consulted: Vec::new(),
+                informed: Vec::new(),
+                days: [1, 1],
+                after: Vec::new(),
+                doc: "@/guide/register.md".into(),
+                evidence: "A note".into(),
+                gate: true,
+                checklist: Some(crate::wizard::schema::Checklist::Security),
+                start_day: 0,
+                end_day: 1,
+                start_date: day(23),
+                due_date: day(24),
+                critical: true,
+            }],
+            schedule: Schedule {
+                start: day(23),
+                days: [1, 1],
+                earliest_finish: day(24),
+                latest_finish: day(24),
+                target: None,
+                meets_target: None,
+            },
+            critical_path: vec!["pick".into()],
+            security_checklist: vec!["pick".into()],
+            data_checklist: Vec::new(),
+            go_no_go: vec!["pick".into()],
+            risks: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn ids_that_are_no_item_of_the_plan_are_left_out_of_every_format() {
+        let mut plan = one_item_plan();
+        assert!(plan.item("pick").is_some() && plan.item("gone").is_none());
+        let link = |doc: &str| doc.to_string();
+        let before = [markdown(&plan, &link), html(&plan, &link, "en")];
+        // A plan read from elsewhere (an edited JSON file) may name items it does not have.
+        for ids in [
+            &mut plan.phases[0].items,
+            &mut plan.security_checklist,
+            &mut plan.data_checklist,
+            &mut plan.go_no_go,
+        ] {
+            ids.push("gone".into());
+        }
+        assert_eq!([markdown(&plan, &link), html(&plan, &link, "en")], before);
+    }
+}
