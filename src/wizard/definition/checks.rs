@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use super::satisfiable::satisfiable;
-use super::{Definition, Item, ProviderRules, Question, Risk, Rule, TARGET_MISSED};
+use super::{Definition, Item, MAX_DAYS, ProviderRules, Question, Risk, Rule, TARGET_MISSED};
 use crate::error::Diagnostic;
 use crate::wizard::condition::{self, Condition, Kind};
 use crate::wizard::schema::{self, QuestionType, Text};
@@ -478,18 +478,33 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Each duration is a range: fewest days first.
+    /// Each duration is a range of business days, fewest first, of at most [`MAX_DAYS`]:
+    /// reported at its `days:`.
     fn item_durations(&mut self, line: usize, what: &str, item: &schema::Item) {
-        let mut ranges = vec![item.days];
-        ranges.extend(item.days_if.iter().map(|d| d.days));
-        if ranges.iter().any(|[low, high]| low > high) {
-            self.error(
-                line,
-                1,
-                format!(
-                    "{what}: a duration's first number (fewest days) is larger than its second"
-                ),
-            );
+        let mut ranges = vec![(self.at.text("days:", line), item.days)];
+        for entry in &item.days_if {
+            let when_line = self.at.text(&entry.when, line).0;
+            ranges.push((self.at.text("days:", when_line), entry.days));
+        }
+        for ((at, col), [low, high]) in ranges {
+            if low > high {
+                self.error(
+                    at,
+                    col,
+                    format!(
+                        "{what}: a duration's first number (fewest days) is larger than its second"
+                    ),
+                );
+            } else if high > MAX_DAYS {
+                self.error(
+                    at,
+                    col,
+                    format!(
+                        "{what}: a duration of {high} business days is longer than an item may take ({MAX_DAYS}, about a year)"
+                    ),
+                )
+                .hint = Some("split the work into items that wait for each other".into());
+            }
         }
     }
 

@@ -25,6 +25,13 @@ pub use links::check_links;
 
 pub const WIZARD_FILE: &str = "content/wizard.yaml";
 
+/// The most business days one item may take (about a year). Schedules add durations up and
+/// count them off day by day from the start date (`engine::add_business_days`, and the same
+/// loop in the browser): with items this long, a plan needs over 260,000 items in a row to
+/// leave the dates chrono and JavaScript can hold (from a start before the year 10000, the one
+/// `--start` and the page accept), and its sums stay far inside `u32`.
+pub const MAX_DAYS: u32 = 250;
+
 /// A yes/no value risk conditions may read: the longest schedule ends after the target date.
 pub const TARGET_MISSED: &str = "target_missed";
 

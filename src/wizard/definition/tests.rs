@@ -199,3 +199,39 @@ fn conditions_compile_to_json() {
         serde_json::json!(["builds", {"op": "is", "name": "team", "option": "in_house"}])
     );
 }
+
+#[test]
+fn durations_are_at_most_a_year_and_fewest_days_first_at_their_line() {
+    let (line, col, message, hint) = first_error(&WIZARD.replace("[5, 10]", "[5, 4294967295]"));
+    assert_eq!(
+        (line, col, message.as_str()),
+        (
+            40,
+            5,
+            "item `build`: a duration of 4294967295 business days is longer than an item may take (250, about a year)"
+        )
+    );
+    assert_eq!(
+        hint.as_deref(),
+        Some("split the work into items that wait for each other")
+    );
+    let (line, col, message, _) = first_error(&WIZARD.replace("[8, 15]", "[8, 251]"));
+    assert_eq!(
+        (line, col, message.as_str()),
+        (
+            42,
+            49,
+            "item `build`: a duration of 251 business days is longer than an item may take (250, about a year)"
+        )
+    );
+    let (line, col, message, _) = first_error(&WIZARD.replace("[8, 15]", "[15, 8]"));
+    assert_eq!(
+        (line, col, message.as_str()),
+        (
+            42,
+            49,
+            "item `build`: a duration's first number (fewest days) is larger than its second"
+        )
+    );
+    assert!(parse_text(&WIZARD.replace("[8, 15]", "[250, 250]")).is_ok());
+}
