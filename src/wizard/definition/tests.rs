@@ -235,3 +235,89 @@ fn durations_are_at_most_a_year_and_fewest_days_first_at_their_line() {
     );
     assert!(parse_text(&WIZARD.replace("[8, 15]", "[250, 250]")).is_ok());
 }
+
+/// WIZARD with `customers` offering `count` options `o1`, `o2`, … and item `build` shown
+/// `when`.
+fn with_customers(count: usize, when: &str) -> String {
+    let options: String = (1..=count)
+        .map(|i| format!("      - {{ id: o{i}, zh: 选项{i}, en: Option {i} }}\n"))
+        .collect();
+    WIZARD
+        .replace(
+            "      - { id: mainland, zh: 内地, en: Mainland }\n      - { id: overseas, zh: 海外, en: Overseas }\n",
+            &options,
+        )
+        .replace("customers has 'mainland'", "customers has 'o1'")
+        .replace(
+            "when: \"builds and customers has 'overseas'\"",
+            &format!("when: \"{when}\""),
+        )
+}
+
+#[test]
+fn every_option_of_a_multiple_choice_can_bring_an_item() {
+    // The eleventh option and beyond count like the first ten.
+    assert!(parse_text(&with_customers(12, "customers has 'o11'")).is_ok());
+    assert!(parse_text(&with_customers(12, "customers has 'o12' and builds")).is_ok());
+    let (line, _, message, _) = first_error(&with_customers(
+        12,
+        "customers has 'o12' and not (customers has 'o12')",
+    ));
+    assert_eq!(
+        (line, message.as_str()),
+        (
+            56,
+            "item `build` can never be in a plan: no answers make its condition hold"
+        )
+    );
+    // Every option named, one of them at least chosen: a required question has an answer.
+    let every = (1..=3)
+        .map(|i| format!("not (customers has 'o{i}')"))
+        .collect::<Vec<_>>()
+        .join(" and ");
+    assert!(parse_text(&with_customers(3, &every)).is_err());
+    assert!(parse_text(&with_customers(4, &every)).is_ok());
+}
+
+#[test]
+fn a_search_too_large_to_finish_says_the_item_may_be_in_a_plan() {
+    // 2^30 selections: past the bound, so the condition is taken to hold (it does, with all 30).
+    let all = (1..=30)
+        .map(|i| format!("customers has 'o{i}'"))
+        .collect::<Vec<_>>()
+        .join(" and ");
+    let started = std::time::Instant::now();
+    assert!(parse_text(&with_customers(30, &all)).is_ok());
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}
+
+#[test]
+fn numbers_between_and_beyond_the_compared_ones_count_within_the_bounds() {
+    let when = |condition: &str| {
+        WIZARD.replace(
+            "when: \"builds and customers has 'overseas'\"",
+            &format!("when: \"{condition}\""),
+        )
+    };
+    for holds in [
+        "monthly_transactions > 100 and monthly_transactions < 101",
+        "monthly_transactions > 100.25 and monthly_transactions < 100.5",
+        "monthly_transactions < 100000000000000000000",
+        "monthly_transactions > 100000000000000000000",
+    ] {
+        assert!(parse_text(&when(holds)).is_ok(), "{holds}");
+    }
+    assert!(
+        parse_text(&when(
+            "monthly_transactions > 100 and monthly_transactions < 100"
+        ))
+        .is_err()
+    );
+    // Below the question's `min` there is no answer.
+    let bounded = when("monthly_transactions < 5").replace(
+        "label: { zh: 笔数, en: Transactions }",
+        "label: { zh: 笔数, en: Transactions }\n    min: 5",
+    );
+    assert!(parse_text(&bounded).is_err());
+    assert!(parse_text(&bounded.replace("< 5", "<= 5")).is_ok());
+}
