@@ -8,7 +8,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use super::satisfiable::satisfiable;
-use super::{Definition, Item, MAX_DAYS, ProviderRules, Question, Risk, Rule, TARGET_MISSED};
+use super::{
+    Definition, Item, MAX_DAYS, ProviderRules, Question, QuestionRole, Risk, Rule, TARGET_MISSED,
+};
 use crate::error::Diagnostic;
 use crate::wizard::condition::{self, Condition, Kind};
 use crate::wizard::schema::{self, QuestionType, Text};
@@ -200,6 +202,7 @@ impl<'a> Checker<'a> {
             self.question_texts(line, question);
             self.question_options(line, question);
             let show_if = self.condition_or_always(line, question.show_if.as_deref(), names);
+            let role = self.question_role(line, question);
             names.insert(question.id.clone(), kind_of(question));
             checked.push(Question {
                 id: question.id.clone(),
@@ -211,9 +214,86 @@ impl<'a> Checker<'a> {
                 required: question.required,
                 min: question.min,
                 max: question.max,
+                role,
             });
         }
         checked
+    }
+
+    /// A question's `role:`: one the engine knows, on a question of the type it reads.
+    fn question_role(&mut self, line: usize, question: &schema::Question) -> Option<QuestionRole> {
+        let written = question.role.as_deref()?;
+        let (at, col) = self.at.text("role:", line);
+        let Some(role) = QuestionRole::ALL.into_iter().find(|r| r.name() == written) else {
+            let names = QuestionRole::ALL.map(QuestionRole::name);
+            let hint = crate::error::nearest(written, names)
+                .map(|n| format!("did you mean `{n}`?"))
+                .unwrap_or_else(|| format!("the roles: {}", names.join(", ")));
+            self.error(
+                at,
+                col,
+                format!("question `{}` has an unknown role `{written}`", question.id),
+            )
+            .hint = Some(hint);
+            return None;
+        };
+        if question.kind != role.kind() {
+            self.error(
+                at,
+                col,
+                format!(
+                    "question `{}` is a {} question: the role `{written}` needs a {} question",
+                    question.id,
+                    kind_name(question.kind),
+                    kind_name(role.kind())
+                ),
+            );
+            return None;
+        }
+        Some(role)
+    }
+
+    /// Each role on one question at most, and the roles every wizard needs on one.
+    pub(super) fn roles_once_each(&mut self, questions: &[Question]) {
+        for role in QuestionRole::ALL {
+            let with: Vec<&Question> = questions.iter().filter(|q| q.role == Some(role)).collect();
+            match with[..] {
+                [] if role.needed() => {
+                    let line = self.at.text("questions:", 1).0;
+                    self.error(
+                        line,
+                        1,
+                        format!(
+                            "no question has the role `{}`, which the engine reads",
+                            role.name()
+                        ),
+                    )
+                    .hint = Some(format!(
+                        "add `role: {}` to the {} question that asks for it",
+                        role.name(),
+                        kind_name(role.kind())
+                    ));
+                }
+                [first, second, ..] => {
+                    let first_line = self.at.text("role:", self.at.id("id", &first.id, 1)).0;
+                    let (at, col) = self.at.text("role:", self.at.id("id", &second.id, 1));
+                    self.error(
+                        at,
+                        col,
+                        format!(
+                            "the role `{}` is on two questions, `{}` and `{}`",
+                            role.name(),
+                            first.id,
+                            second.id
+                        ),
+                    )
+                    .hint = Some(format!(
+                        "the first is on line {first_line}; the engine reads one question for each role"
+                    ));
+                }
+                _ => {}
+            }
+        }
     }
 
     fn question_texts(&mut self, line: usize, question: &schema::Question) {
@@ -575,6 +655,17 @@ struct Known<'a> {
     items: Vec<&'a str>,
     /// The wizard's `accountable` role.
     default_accountable: Option<&'a str>,
+}
+
+/// A type of question, as a message names it: `number`, `multiple choice`.
+fn kind_name(kind: QuestionType) -> &'static str {
+    match kind {
+        QuestionType::Choice => "choice",
+        QuestionType::Multi => "multiple choice",
+        QuestionType::Number => "number",
+        QuestionType::Text => "text",
+        QuestionType::Date => "date",
+    }
 }
 
 fn kind_of(question: &schema::Question) -> Kind {

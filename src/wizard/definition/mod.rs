@@ -46,6 +46,63 @@ pub struct Question {
     pub required: bool,
     pub min: Option<f64>,
     pub max: Option<f64>,
+    /// What the engine reads the answer for; both engines find these questions by role.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<QuestionRole>,
+}
+
+/// What the engine reads an answer for (`role:` on a question of wizard.yaml): the answers it
+/// uses beyond conditions, found by role rather than by a question id written in the engines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionRole {
+    /// The merchant's name: the plan's title and cover, file names of a batch.
+    MerchantName,
+    /// Who prepared the plan, on its cover (a wizard may leave this role out).
+    PreparedBy,
+    /// Payments a month: the fixed part of fee estimates and, with the average, the volume.
+    MonthlyTransactions,
+    /// The average payment: with the payments a month, the volume that percentage fees take.
+    AverageTicket,
+    /// The target launch date: whether the schedule, at its longest, meets it.
+    LaunchDate,
+}
+
+impl QuestionRole {
+    pub const ALL: [QuestionRole; 5] = [
+        QuestionRole::MerchantName,
+        QuestionRole::PreparedBy,
+        QuestionRole::MonthlyTransactions,
+        QuestionRole::AverageTicket,
+        QuestionRole::LaunchDate,
+    ];
+
+    /// The role as wizard.yaml writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            QuestionRole::MerchantName => "merchant_name",
+            QuestionRole::PreparedBy => "prepared_by",
+            QuestionRole::MonthlyTransactions => "monthly_transactions",
+            QuestionRole::AverageTicket => "average_ticket",
+            QuestionRole::LaunchDate => "launch_date",
+        }
+    }
+
+    /// The type of question the engine can read for this role.
+    pub fn kind(self) -> QuestionType {
+        match self {
+            QuestionRole::MerchantName | QuestionRole::PreparedBy => QuestionType::Text,
+            QuestionRole::MonthlyTransactions | QuestionRole::AverageTicket => QuestionType::Number,
+            QuestionRole::LaunchDate => QuestionType::Date,
+        }
+    }
+
+    /// Whether every wizard needs a question with this role: a plan without the merchant's
+    /// name, fee estimates without the volume or a schedule without its target would be
+    /// quietly wrong. Who prepared a plan is only said when there is a question for it.
+    pub fn needed(self) -> bool {
+        self != QuestionRole::PreparedBy
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -109,6 +166,14 @@ pub struct Definition {
     pub risks: Vec<Risk>,
 }
 
+impl Definition {
+    /// The question with `role`: always there for a role every wizard needs, and never more
+    /// than one (the checks see to both).
+    pub fn question_with(&self, role: QuestionRole) -> Option<&Question> {
+        self.questions.iter().find(|q| q.role == Some(role))
+    }
+}
+
 /// Parses and checks wizard.yaml. `languages`: the site's language codes (every text needs
 /// each); `providers`: the provider ids of providers.yaml.
 pub fn parse(
@@ -126,6 +191,7 @@ pub fn parse(
     // questions before it, a derived value those and the derived values before it.
     let mut names = BTreeMap::new();
     let questions = check.questions(&raw.questions, &mut names);
+    check.roles_once_each(&questions);
     let derived = check.derived(&raw.derived, &mut names);
     let fee_channels = check.fee_channels(&raw.fee_channels, &names);
     let provider_rules = check.provider_rules(&raw.providers, &names, providers);

@@ -27,7 +27,11 @@ questions:
       - { id: overseas, zh: 海外, en: Overseas }
   - id: monthly_transactions
     type: number
+    role: monthly_transactions
     label: { zh: 笔数, en: Transactions }
+  - { id: merchant_name, type: text, role: merchant_name, label: { zh: 商户, en: Merchant } }
+  - { id: average_ticket, type: number, role: average_ticket, label: { zh: 客单价, en: Ticket } }
+  - { id: launch_date, type: date, role: launch_date, label: { zh: 上线日期, en: Launch } }
 derived:
   - { id: builds, when: "team == 'in_house'" }
 providers:
@@ -102,14 +106,14 @@ fn condition_problems_point_at_line_and_column() {
         "when: \"builds and customer has 'overseas'\"",
     );
     let (line, col, message, hint) = first_error(&text);
-    assert_eq!((line, col), (46, 23));
+    assert_eq!((line, col), (50, 23));
     assert_eq!(message, "unknown question or value `customer`");
     assert_eq!(hint.as_deref(), Some("did you mean `customers`?"));
     let text = WIZARD.replace("customers has 'mainland'", "customers has 'china'");
     let (line, col, message, hint) = first_error(&text);
     assert_eq!(
         (line, col, message.as_str()),
-        (27, 32, "`customers` has no option 'china'")
+        (31, 32, "`customers` has no option 'china'")
     );
     assert_eq!(hint.as_deref(), Some("its options: 'mainland', 'overseas'"));
 }
@@ -122,7 +126,7 @@ fn unknown_references_are_errors_with_hints() {
     ));
     assert_eq!(
         (line, message.as_str()),
-        (37, "item `build` has an unknown phase `chose`")
+        (41, "item `build` has an unknown phase `chose`")
     );
     assert_eq!(hint.as_deref(), Some("did you mean `choose`?"));
     let (_, _, message, _) = first_error(&WIZARD.replace("after: [pick]", "after: [pik]"));
@@ -131,7 +135,7 @@ fn unknown_references_are_errors_with_hints() {
         first_error(&WIZARD.replace("provider: alipay", "provider: alipay-hk"));
     assert_eq!(
         (line, message.as_str()),
-        (25, "no provider `alipay-hk` in providers.yaml")
+        (29, "no provider `alipay-hk` in providers.yaml")
     );
     let (_, _, message, _) = first_error(&WIZARD.replace("{ zh: 选定, en: Pick }", "{ zh: 选定 }"));
     assert_eq!(message, "item `pick` has no `en` text");
@@ -172,7 +176,7 @@ fn an_item_no_answers_can_bring_is_an_error() {
         "when: \"builds and team == 'none'\"",
     );
     let (line, col, message, _) = first_error(&text);
-    assert_eq!((line, col), (46, 5));
+    assert_eq!((line, col), (50, 5));
     assert_eq!(
         message,
         "item `build` can never be in a plan: no answers make its condition hold"
@@ -206,7 +210,7 @@ fn durations_are_at_most_a_year_and_fewest_days_first_at_their_line() {
     assert_eq!(
         (line, col, message.as_str()),
         (
-            40,
+            44,
             5,
             "item `build`: a duration of 4294967295 business days is longer than an item may take (250, about a year)"
         )
@@ -219,7 +223,7 @@ fn durations_are_at_most_a_year_and_fewest_days_first_at_their_line() {
     assert_eq!(
         (line, col, message.as_str()),
         (
-            42,
+            46,
             49,
             "item `build`: a duration of 251 business days is longer than an item may take (250, about a year)"
         )
@@ -228,7 +232,7 @@ fn durations_are_at_most_a_year_and_fewest_days_first_at_their_line() {
     assert_eq!(
         (line, col, message.as_str()),
         (
-            42,
+            46,
             49,
             "item `build`: a duration's first number (fewest days) is larger than its second"
         )
@@ -266,7 +270,7 @@ fn every_option_of_a_multiple_choice_can_bring_an_item() {
     assert_eq!(
         (line, message.as_str()),
         (
-            56,
+            60,
             "item `build` can never be in a plan: no answers make its condition hold"
         )
     );
@@ -320,4 +324,88 @@ fn numbers_between_and_beyond_the_compared_ones_count_within_the_bounds() {
     );
     assert!(parse_text(&bounded).is_err());
     assert!(parse_text(&bounded.replace("< 5", "<= 5")).is_ok());
+}
+
+#[test]
+fn roles_say_what_the_engine_reads_once_each_on_the_right_type_of_question() {
+    let (line, col, message, hint) =
+        first_error(&WIZARD.replace("role: merchant_name,", "role: merchant,"));
+    assert_eq!(
+        (line, col, message.as_str()),
+        (
+            23,
+            38,
+            "question `merchant_name` has an unknown role `merchant`"
+        )
+    );
+    assert_eq!(hint.as_deref(), Some("did you mean `merchant_name`?"));
+    let (line, col, message, _) = first_error(&WIZARD.replace(
+        "id: average_ticket, type: number",
+        "id: average_ticket, type: text",
+    ));
+    assert_eq!(
+        (line, col, message.as_str()),
+        (
+            24,
+            39,
+            "question `average_ticket` is a text question: the role `average_ticket` needs a number question"
+        )
+    );
+    let (line, col, message, hint) =
+        first_error(&WIZARD.replace("role: average_ticket,", "role: monthly_transactions,"));
+    assert_eq!(
+        (line, col, message.as_str()),
+        (
+            24,
+            41,
+            "the role `monthly_transactions` is on two questions, `monthly_transactions` and `average_ticket`"
+        )
+    );
+    assert_eq!(
+        hint.as_deref(),
+        Some("the first is on line 21; the engine reads one question for each role")
+    );
+    let (line, col, message, hint) = first_error(&WIZARD.replace("role: launch_date, ", ""));
+    assert_eq!(
+        (line, col, message.as_str()),
+        (
+            6,
+            1,
+            "no question has the role `launch_date`, which the engine reads"
+        )
+    );
+    assert_eq!(
+        hint.as_deref(),
+        Some("add `role: launch_date` to the date question that asks for it")
+    );
+}
+
+#[test]
+fn the_compiled_questions_carry_their_roles() {
+    let definition = parse_text(WIZARD).unwrap();
+    let json = serde_json::to_value(&definition).unwrap();
+    let roles: Vec<(&str, Option<&str>)> = json["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| {
+            (
+                q["id"].as_str().unwrap(),
+                q.get("role").map(|r| r.as_str().unwrap()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            ("team", None),
+            ("customers", None),
+            ("monthly_transactions", Some("monthly_transactions")),
+            ("merchant_name", Some("merchant_name")),
+            ("average_ticket", Some("average_ticket")),
+            ("launch_date", Some("launch_date")),
+        ]
+    );
+    // Who prepared a plan is a role a wizard may leave out.
+    assert!(definition.question_with(QuestionRole::PreparedBy).is_none());
 }
