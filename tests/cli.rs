@@ -1928,6 +1928,38 @@ fn plan_html_is_one_printable_page_with_a_timeline_and_escaped_text() {
 }
 
 #[test]
+fn a_site_may_write_its_own_plan_page_and_hears_of_its_mistakes_at_their_line() {
+    let site = wizard_site();
+    site.write(
+        "templates/plan.html",
+        "<h1>{{ plan.merchant }}</h1>\n<p>{{ w.providers }}{{ colon }}{{ recommended | join(sep=\", \") }}</p>\n",
+    );
+    let answers =
+        "merchant_name: \"<b>Tea</b>\"\nteam: none\nmonthly_transactions: 10\naverage_ticket: 5\n";
+    let html = plan_for(&site, answers, &["--format", "html", "--lang", "en"]);
+    assert_eq!(
+        html,
+        "<h1>&lt;b&gt;Tea&lt;/b&gt;</h1>\n<p>Recommended providers: Alipay</p>\n"
+    );
+    site.write(
+        "templates/plan.html",
+        "<h1>{{ plan.merchant }}</h1>\n<p>{{ plan.schedule.finish.day }}</p>\n",
+    );
+    site.write("answers.yaml", answers);
+    let path = site.path("answers.yaml");
+    let run = site
+        .run(&[
+            "plan",
+            "--answers",
+            path.to_str().unwrap(),
+            "--format",
+            "html",
+        ])
+        .failure();
+    run.expect_stderr_start("templates/plan.html:2:21: Field `finish` is not defined. Available fields: days, earliest_finish, latest_finish, meets_target, start, target\n");
+}
+
+#[test]
 fn plan_without_answers_asks_the_questions_and_asks_again_after_a_wrong_answer() {
     let site = wizard_site();
     let mut child = Command::new(env!("CARGO_BIN_EXE_walletdesk"))

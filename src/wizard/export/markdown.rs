@@ -1,6 +1,6 @@
 //! The plan as a Markdown checklist, with the merchant's text escaped so that it stays text.
 
-use super::{Words, colon, estimate_note, fee_amount, prepared_by, raci, words};
+use super::{Words, colon, estimate_note, fee_amount, raci, words};
 use crate::wizard::engine::Plan;
 
 /// Text from a merchant made safe inside Markdown: one line, with Markdown's punctuation and
@@ -19,6 +19,13 @@ pub fn markdown_text(text: &str) -> String {
         }
     }
     out
+}
+
+/// ` · prepared by <name>` for the cover line, the name escaped; empty when nobody is named.
+fn prepared_by(plan: &Plan, w: &Words) -> String {
+    plan.prepared_by.as_deref().map_or(String::new(), |name| {
+        format!(" · {} {}", w.prepared_by, markdown_text(name))
+    })
 }
 
 /// The plan as a Markdown checklist. `link` turns a `@/…` doc link into a URL.
@@ -69,7 +76,7 @@ impl Sheet<'_> {
             plan.fee_data_version,
             w.start,
             plan.schedule.start,
-            prepared_by(plan, w, &markdown_text)
+            prepared_by(plan, w)
         ));
     }
 

@@ -1,12 +1,11 @@
 //! A [`Plan`] written out, one file per format: `json` (what both engines produce),
 //! `markdown` (a checklist a merchant can keep), `csv` (a spreadsheet of the tasks), `ics`
 //! (a calendar) and `html` (one printable page, from the theme's `plan.html` template). This
-//! module owns what the formats share: the words in each language, fee amounts, the cover's
-//! "prepared by" and the RACI matrix. Every text from the answers is escaped for the format it
-//! lands in.
+//! module owns what the formats share: the words in each language, fee amounts and the RACI
+//! matrix. Every text from the answers is escaped for the format it lands in.
 
 mod csv;
-mod html;
+pub mod html;
 mod ics;
 mod json;
 mod markdown;
@@ -14,14 +13,13 @@ mod markdown;
 use super::engine::{FeeEstimate, Plan, PlannedItem, RoleName};
 
 pub use self::csv::{csv, csv_cell};
-pub use self::html::html;
 pub use self::ics::{ics, ics_text};
 pub use self::json::json;
 pub use self::markdown::{markdown, markdown_text};
 
 /// The words of the exports, by language (Chinese first, English otherwise). The browser's
 /// exports (static/js/wizard-export.js) read the same words from the compiled wizard.
-#[derive(serde::Serialize)]
+#[derive(Debug, serde::Serialize)]
 pub struct Words {
     title: &'static str,
     summary: &'static str,
@@ -183,14 +181,6 @@ pub(super) fn estimate_note(fee: &FeeEstimate, w: &Words) -> String {
     }
 }
 
-/// ` · prepared by <name>` for the cover line, the name made safe by `escape`; empty when
-/// nobody is named.
-pub(super) fn prepared_by(plan: &Plan, w: &Words, escape: &dyn Fn(&str) -> String) -> String {
-    plan.prepared_by.as_deref().map_or(String::new(), |name| {
-        format!(" · {} {}", w.prepared_by, escape(name))
-    })
-}
-
 /// The RACI matrix: the roles with a part in any item (in the wizard's order), and for each
 /// item its letters under each of them (`R/A`, `C`, `I` or nothing).
 pub fn raci(plan: &Plan) -> (Vec<&RoleName>, Vec<(&PlannedItem, Vec<String>)>) {
@@ -296,7 +286,16 @@ mod tests {
         let mut plan = one_item_plan();
         assert!(plan.item("pick").is_some() && plan.item("gone").is_none());
         let link = |doc: &str| doc.to_string();
-        let before = [markdown(&plan, &link), html(&plan, &link, "en")];
+        // The items each list of the HTML page shows.
+        let listed = |plan: &Plan| {
+            let page = html::page(plan, &link, "en");
+            let ids = |items: &[&PlannedItem]| items.iter().map(|i| i.id.clone()).collect();
+            let mut lists: Vec<Vec<String>> = page.phases.iter().map(|p| ids(&p.items)).collect();
+            lists.extend(page.checklists.iter().map(|c| ids(&c.items)));
+            lists.push(ids(&page.go_no_go));
+            lists
+        };
+        let before = (markdown(&plan, &link), listed(&plan));
         // A plan read from elsewhere (an edited JSON file) may name items it does not have.
         for ids in [
             &mut plan.phases[0].items,
@@ -306,6 +305,6 @@ mod tests {
         ] {
             ids.push("gone".into());
         }
-        assert_eq!([markdown(&plan, &link), html(&plan, &link, "en")], before);
+        assert_eq!((markdown(&plan, &link), listed(&plan)), before);
     }
 }
