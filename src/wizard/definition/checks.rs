@@ -1,16 +1,13 @@
-//! The checks of wizard.yaml, one section at a time: unique ids, texts in every language,
-//! questions and their options, derived values, fee channels, provider rules, items (phase and
-//! RACI roles, dependencies, durations) and risks, each turned into its checked form. Every
-//! problem is collected with its line and column in the file ([`Locator`] finds them in the
-//! text, since serde_yaml gives positions only for its own errors).
+//! The [`Checker`] that collects the problems of wizard.yaml, each with its line and column
+//! in the file, and its checks of the sections before and after the items: unique ids, texts
+//! in every language, questions (options, roles), derived values, fee channels, provider rules
+//! and risks, each turned into its checked form. The items' checks are in `items`.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use super::satisfiable::satisfiable;
-use super::{
-    Definition, Item, MAX_DAYS, ProviderRules, Question, QuestionRole, Risk, Rule, TARGET_MISSED,
-};
+use super::locate::Locator;
+use super::{Definition, ProviderRules, Question, QuestionRole, Risk, Rule, TARGET_MISSED};
 use crate::error::Diagnostic;
 use crate::wizard::condition::{self, Condition, Kind};
 use crate::wizard::schema::{self, QuestionType, Text};
@@ -18,79 +15,10 @@ use crate::wizard::schema::{self, QuestionType, Text};
 /// What conditions may read: question and derived value names with their kinds.
 pub(super) type Names = BTreeMap<String, Kind>;
 
-/// Finds the lines of ids and conditions in the file's text.
-pub(super) struct Locator<'a> {
-    lines: Vec<&'a str>,
-}
-
-impl<'a> Locator<'a> {
-    pub(super) fn new(text: &'a str) -> Self {
-        Locator {
-            lines: text.lines().collect(),
-        }
-    }
-
-    /// The line of `id: <id>` (or `provider: <id>`) at or after line `from`.
-    pub(super) fn id(&self, key: &str, id: &str, from: usize) -> usize {
-        let wanted = [
-            format!("{key}: {id}"),
-            format!("{key}: \"{id}\""),
-            format!("{key}: '{id}'"),
-        ];
-        self.lines
-            .iter()
-            .enumerate()
-            .skip(from.saturating_sub(1))
-            .find(|(_, l)| {
-                let l = l
-                    .trim_start()
-                    .trim_start_matches("- ")
-                    .trim_start_matches("{ ");
-                wanted.iter().any(|w| {
-                    l.starts_with(w.as_str())
-                        && l[w.len()..]
-                            .chars()
-                            .next()
-                            .is_none_or(|c| matches!(c, ',' | ' ' | '}'))
-                })
-            })
-            .map_or(from.max(1), |(i, _)| i + 1)
-    }
-
-    /// Line and column of `needle` at or after line `from` (its first character).
-    pub(super) fn text(&self, needle: &str, from: usize) -> (usize, usize) {
-        self.lines
-            .iter()
-            .enumerate()
-            .skip(from.saturating_sub(1))
-            .find_map(|(i, l)| Some((i + 1, l.find(needle)? + 1)))
-            .unwrap_or((from.max(1), 1))
-    }
-
-    /// Line and column of an item's `when:`, the item starting on `item_line` (the item's
-    /// line when it has none).
-    fn item_when(&self, item_line: usize) -> (usize, usize) {
-        let line = self
-            .lines
-            .iter()
-            .enumerate()
-            .skip(item_line)
-            .take_while(|(_, l)| !l.trim_start().starts_with("- id:"))
-            .find(|(_, l)| l.trim_start().starts_with("when:"))
-            .map_or(item_line, |(i, _)| i + 1);
-        let col = self
-            .lines
-            .get(line - 1)
-            .and_then(|l| l.find("when:"))
-            .map_or(1, |c| c + 1);
-        (line, col)
-    }
-}
-
 /// The problems found so far, and where to look for positions.
 pub(super) struct Checker<'a> {
     path: &'a Path,
-    at: Locator<'a>,
+    pub(super) at: Locator<'a>,
     languages: &'a [&'a str],
     problems: Vec<Diagnostic>,
 }
@@ -118,13 +46,18 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn error(&mut self, line: usize, col: usize, message: impl Into<String>) -> &mut Diagnostic {
+    pub(super) fn error(
+        &mut self,
+        line: usize,
+        col: usize,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
         self.problems
             .push(Diagnostic::error(self.path, line, col, message));
         self.problems.last_mut().expect("just pushed")
     }
 
-    fn text(&mut self, line: usize, what: &str, text: &Text) {
+    pub(super) fn text(&mut self, line: usize, what: &str, text: &Text) {
         for code in self.languages {
             if text.get(*code).is_none_or(|t| t.trim().is_empty()) {
                 self.error(line, 1, format!("{what} has no `{code}` text"));
@@ -133,7 +66,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Parses a condition written on or after `line`; `Never` (with a problem) when it is wrong.
-    fn condition(&mut self, line: usize, text: &str, names: &Names) -> Condition {
+    pub(super) fn condition(&mut self, line: usize, text: &str, names: &Names) -> Condition {
         match condition::parse(text, names) {
             Ok(condition) => condition,
             Err(problem) => {
@@ -147,7 +80,12 @@ impl<'a> Checker<'a> {
     }
 
     /// An optional condition: `Always` when there is none.
-    fn condition_or_always(&mut self, line: usize, text: Option<&str>, names: &Names) -> Condition {
+    pub(super) fn condition_or_always(
+        &mut self,
+        line: usize,
+        text: Option<&str>,
+        names: &Names,
+    ) -> Condition {
         match text {
             Some(text) => self.condition(line, text, names),
             None => Condition::Always,
@@ -411,199 +349,6 @@ impl<'a> Checker<'a> {
         checked
     }
 
-    /// The plan items: texts, phase and roles, dependencies, durations and conditions.
-    pub(super) fn items(&mut self, raw: &schema::Wizard, names: &Names) -> Vec<Item> {
-        let known = Known {
-            phases: raw.phases.iter().map(|p| p.id.as_str()).collect(),
-            roles: raw.roles.iter().map(|r| r.id.as_str()).collect(),
-            items: raw.items.iter().map(|i| i.id.as_str()).collect(),
-            default_accountable: raw.accountable.as_deref(),
-        };
-        raw.items
-            .iter()
-            .map(|item| self.item(item, &known, names))
-            .collect()
-    }
-
-    fn item(&mut self, item: &schema::Item, known: &Known, names: &Names) -> Item {
-        let line = self.at.id("id", &item.id, 1);
-        let what = format!("item `{}`", item.id);
-        self.text(line, &what, &item.title);
-        self.text(
-            line,
-            &format!("the evidence of `{}`", item.id),
-            &item.evidence,
-        );
-        let accountable = item
-            .accountable
-            .as_deref()
-            .or(known.default_accountable)
-            .unwrap_or(&item.owner);
-        self.item_references(line, &what, item, accountable, known);
-        self.item_parts(line, &what, item, accountable, &known.roles);
-        self.item_dependencies(line, &what, item, &known.items);
-        let days_if = item
-            .days_if
-            .iter()
-            .map(|d| (self.condition(line, &d.when, names), d.days))
-            .collect();
-        self.item_durations(line, &what, item);
-        let when = self.condition_or_always(line, item.when.as_deref(), names);
-        Item {
-            id: item.id.clone(),
-            phase: item.phase.clone(),
-            title: item.title.clone(),
-            owner: item.owner.clone(),
-            accountable: accountable.to_string(),
-            consulted: item.consulted.clone(),
-            informed: item.informed.clone(),
-            days: item.days,
-            days_if,
-            after: item.after.clone(),
-            doc: item.doc.clone(),
-            evidence: item.evidence.clone(),
-            gate: item.gate,
-            checklist: item.checklist,
-            when,
-        }
-    }
-
-    /// The item's phase and every role it names exist.
-    fn item_references(
-        &mut self,
-        line: usize,
-        what: &str,
-        item: &schema::Item,
-        accountable: &str,
-        known: &Known,
-    ) {
-        let mut references = vec![
-            ("phase", item.phase.as_str(), &known.phases, "phase"),
-            ("owner", item.owner.as_str(), &known.roles, "role"),
-            ("accountable", accountable, &known.roles, "role"),
-        ];
-        let listed = item.consulted.iter().chain(&item.informed);
-        references.extend(listed.map(|r| ("", r.as_str(), &known.roles, "role")));
-        for (key, value, ids, kind) in references {
-            if ids.contains(&value) {
-                continue;
-            }
-            let needle = if key.is_empty() {
-                value.to_string()
-            } else {
-                format!("{key}: {value}")
-            };
-            let (at, col) = match (key, known.default_accountable) {
-                // The wizard's default `accountable:` is written once, at the top.
-                ("accountable", Some(default))
-                    if item.accountable.is_none() && default == value =>
-                {
-                    self.at.text(&needle, 1)
-                }
-                _ => self.at.text(&needle, line),
-            };
-            let hint = crate::error::nearest(value, ids.iter().copied())
-                .map(|n| format!("did you mean `{n}`?"))
-                .unwrap_or_else(|| format!("the {kind}s: {}", ids.join(", ")));
-            self.error(at, col, format!("{what} has an unknown {kind} `{value}`"))
-                .hint = Some(hint);
-        }
-    }
-
-    /// Each role has one part in an item: responsible and accountable may be the same role,
-    /// but a role consulted or informed is neither, nor both, nor listed twice.
-    fn item_parts(
-        &mut self,
-        line: usize,
-        what: &str,
-        item: &schema::Item,
-        accountable: &str,
-        roles: &[&str],
-    ) {
-        let mut parts: Vec<&str> = vec![&item.owner, accountable];
-        let listed = (item.consulted.iter().map(|r| ("consulted:", r)))
-            .chain(item.informed.iter().map(|r| ("informed:", r)));
-        for (key, role) in listed {
-            if parts.contains(&role.as_str()) && roles.contains(&role.as_str()) {
-                let (key_line, _) = self.at.text(key, line);
-                let (at, col) = self.at.text(role, key_line);
-                self.error(
-                    at,
-                    col,
-                    format!("{what}: role `{role}` has two parts in it"),
-                )
-                .hint = Some(
-                    "a role is responsible (owner) or accountable, or consulted, or informed"
-                        .into(),
-                );
-            }
-            parts.push(role);
-        }
-    }
-
-    /// Every item the item waits for exists.
-    fn item_dependencies(&mut self, line: usize, what: &str, item: &schema::Item, ids: &[&str]) {
-        for dependency in &item.after {
-            if !ids.contains(&dependency.as_str()) {
-                let (at, col) = self.at.text(dependency, line);
-                let hint = crate::error::nearest(dependency, ids.iter().copied())
-                    .map(|n| format!("did you mean `{n}`?"));
-                self.error(
-                    at,
-                    col,
-                    format!("{what} waits for `{dependency}`, which is no item"),
-                )
-                .hint = hint;
-            }
-        }
-    }
-
-    /// Each duration is a range of business days, fewest first, of at most [`MAX_DAYS`]:
-    /// reported at its `days:`.
-    fn item_durations(&mut self, line: usize, what: &str, item: &schema::Item) {
-        let mut ranges = vec![(self.at.text("days:", line), item.days)];
-        for entry in &item.days_if {
-            let when_line = self.at.text(&entry.when, line).0;
-            ranges.push((self.at.text("days:", when_line), entry.days));
-        }
-        for ((at, col), [low, high]) in ranges {
-            if low > high {
-                self.error(
-                    at,
-                    col,
-                    format!(
-                        "{what}: a duration's first number (fewest days) is larger than its second"
-                    ),
-                );
-            } else if high > MAX_DAYS {
-                self.error(
-                    at,
-                    col,
-                    format!(
-                        "{what}: a duration of {high} business days is longer than an item may take ({MAX_DAYS}, about a year)"
-                    ),
-                )
-                .hint = Some("split the work into items that wait for each other".into());
-            }
-        }
-    }
-
-    /// No circle of `after` dependencies.
-    pub(super) fn no_dependency_cycle(&mut self, items: &[Item]) {
-        if let Some(cycle) = dependency_cycle(items) {
-            let line = self.at.id("id", &cycle[0], 1);
-            self.error(
-                line,
-                1,
-                format!(
-                    "the items wait for each other in a circle: {}",
-                    cycle.join(" → ")
-                ),
-            )
-            .hint = Some("remove one of these `after` entries".into());
-        }
-    }
-
     /// The risks, whose conditions may also read what the schedule found.
     pub(super) fn risks(&mut self, risks: &[schema::Risk], names: &Names) -> Vec<Risk> {
         let mut risk_names = names.clone();
@@ -627,34 +372,6 @@ impl<'a> Checker<'a> {
         }
         checked
     }
-
-    /// Every item can be in some plan: some answers make its condition hold.
-    pub(super) fn items_can_be_in_a_plan(&mut self, definition: &Definition) {
-        for item in &definition.items {
-            if !satisfiable(definition, &item.when) {
-                let line = self.at.id("id", &item.id, 1);
-                let (line, col) = self.at.item_when(line);
-                self.error(
-                    line,
-                    col,
-                    format!(
-                        "item `{}` can never be in a plan: no answers make its condition hold",
-                        item.id
-                    ),
-                )
-                .hint = Some("check the condition's `and`s and options".into());
-            }
-        }
-    }
-}
-
-/// The ids an item may name.
-struct Known<'a> {
-    phases: Vec<&'a str>,
-    roles: Vec<&'a str>,
-    items: Vec<&'a str>,
-    /// The wizard's `accountable` role.
-    default_accountable: Option<&'a str>,
 }
 
 /// A type of question, as a message names it: `number`, `multiple choice`.
@@ -677,53 +394,4 @@ fn kind_of(question: &schema::Question) -> Kind {
         QuestionType::Text => Kind::Other("a text answer: not usable in conditions"),
         QuestionType::Date => Kind::Other("a date: not usable in conditions"),
     }
-}
-
-/// A circle of `after` dependencies, as ids from its first item back to it.
-fn dependency_cycle(items: &[Item]) -> Option<Vec<String>> {
-    let index: HashMap<&str, usize> = items
-        .iter()
-        .enumerate()
-        .map(|(i, it)| (it.id.as_str(), i))
-        .collect();
-    // 0 unvisited, 1 on the current path, 2 done.
-    let mut state = vec![0u8; items.len()];
-    let mut path: Vec<usize> = Vec::new();
-    fn visit(
-        i: usize,
-        items: &[Item],
-        index: &HashMap<&str, usize>,
-        state: &mut [u8],
-        path: &mut Vec<usize>,
-    ) -> Option<Vec<String>> {
-        state[i] = 1;
-        path.push(i);
-        for dependency in &items[i].after {
-            let Some(&j) = index.get(dependency.as_str()) else {
-                continue;
-            };
-            if state[j] == 1 {
-                let start = path.iter().position(|&p| p == j).expect("on the path");
-                let mut cycle: Vec<String> =
-                    path[start..].iter().map(|&p| items[p].id.clone()).collect();
-                cycle.push(items[j].id.clone());
-                return Some(cycle);
-            }
-            if state[j] == 0
-                && let Some(cycle) = visit(j, items, index, state, path)
-            {
-                return Some(cycle);
-            }
-        }
-        path.pop();
-        state[i] = 2;
-        None
-    }
-    (0..items.len()).find_map(|i| {
-        if state[i] == 0 {
-            visit(i, items, &index, &mut state, &mut path)
-        } else {
-            None
-        }
-    })
 }

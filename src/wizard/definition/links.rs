@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use super::Definition;
-use super::checks::Locator;
+use super::locate::Locator;
 use crate::error::Diagnostic;
 
 /// Checks every `doc:` link (`@/guide/go-live.md#pilot`) against the site's pages and their

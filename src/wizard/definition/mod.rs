@@ -1,12 +1,15 @@
 //! `content/wizard.yaml` → a checked [`Definition`]: the types both engines run and [`parse`],
-//! which reads the file's sections in order through the checks of `checks` (every condition
-//! parsed and type-checked, every reference resolved, no dependency cycle, every text in every
-//! language) and then asks `satisfiable` whether each item can ever be in a plan. Problems
-//! carry the line (and for conditions the column) in wizard.yaml. Links to pages are checked
-//! against the site by [`check_links`] (`links`).
+//! which reads the file's sections in order through the checks of `checks` and `items` (every
+//! condition parsed and type-checked, every reference resolved, each role the engine reads on
+//! one question, durations bounded, no dependency cycle, every text in every language) and
+//! then asks `satisfiable` whether each item can ever be in a plan. Problems carry the line
+//! (and for conditions the column) in wizard.yaml, found by `locate`. Links to pages are
+//! checked against the site by [`check_links`] (`links`).
 
 mod checks;
+mod items;
 mod links;
+mod locate;
 mod satisfiable;
 #[cfg(test)]
 mod tests;
