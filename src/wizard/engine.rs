@@ -298,7 +298,8 @@ pub fn check_answers(
     }
 }
 
-/// `days` business days (Monday to Friday) after `start`.
+/// `days` business days (Monday to Friday) after `start`. Plans stay far inside chrono's
+/// dates: items take at most `definition::MAX_DAYS` each and `--start` is before 10000.
 pub fn add_business_days(start: NaiveDate, days: u32) -> NaiveDate {
     let mut date = start;
     let mut left = days;
