@@ -514,6 +514,20 @@ impl Renderer {
         }
     }
 
+    /// Renders template `name` on its own, not as a page of the site (the plan that
+    /// `walletdesk plan --format html` writes), within the bounds of a page; a problem is
+    /// reported at the template.
+    pub fn render_template(
+        &self,
+        theme: &Theme,
+        name: &str,
+        context: &Context,
+    ) -> Result<String, Diagnostic> {
+        self.bounds
+            .render(&self.tera, name, context)
+            .map_err(|failure| failure.diagnostic(theme, name, None))
+    }
+
     /// The interface strings of page `i`'s language.
     pub fn strings(&self, site: &Site, i: usize) -> &Strings {
         &self.languages[site.pages[i].lang].strings

@@ -1248,7 +1248,8 @@ fn search_can_be_switched_off_and_pages_left_out() {
     );
 }
 
-/// A small wizard for the basic fixture: two questions, two providers, three items.
+/// A small wizard for the basic fixture: the questions with the roles the engine reads and a
+/// choice, two providers, three items.
 const WIZARD: &str = r#"version: 1
 roles:
   - { id: owner, zh: 店主, en: Owner }
@@ -1259,6 +1260,7 @@ phases:
 questions:
   - id: merchant_name
     type: text
+    role: merchant_name
     label: { zh: 商户名称, en: Merchant name }
   - id: team
     type: choice
@@ -1268,14 +1270,17 @@ questions:
       - { id: in_house, zh: 自有团队, en: In house }
   - id: monthly_transactions
     type: number
+    role: monthly_transactions
     label: { zh: 每月笔数, en: Transactions a month }
     min: 0
   - id: average_ticket
     type: number
+    role: average_ticket
     label: { zh: 平均客单价, en: Average ticket }
     min: 0
   - id: launch_date
     type: date
+    role: launch_date
     required: false
     label: { zh: 目标上线日期, en: Target launch date }
 derived:
@@ -1638,14 +1643,14 @@ fn wizard_mistakes_fail_the_build_at_their_line() {
         &WIZARD.replace(risk, &risk.replace("builds", "buidls")),
     );
     let run = site.run(&["build"]).failure();
-    run.expect_stderr_start("content/wizard.yaml:72:12: unknown question or value `buidls`\n  hint: did you mean `builds`?");
+    run.expect_stderr_start("content/wizard.yaml:76:12: unknown question or value `buidls`\n  hint: did you mean `builds`?");
     // Links are checked against the pages and their headings, in every language.
     site.write(
         "content/wizard.yaml",
         &WIZARD.replacen("@/guide/keys.md#rotation", "@/guide/keys.md#rotate", 1),
     );
     let run = site.run(&["build"]).failure();
-    run.expect_stderr("content/wizard.yaml:55:11: `@/guide/keys.md#rotate`: no heading with id `rotate` in content/zh/guide/keys.md\n  hint: did you mean `#rotation`?");
+    run.expect_stderr("content/wizard.yaml:59:11: `@/guide/keys.md#rotate`: no heading with id `rotate` in content/zh/guide/keys.md\n  hint: did you mean `#rotation`?");
     // Fee channels: a known way of paying, and a condition like any other.
     let channels = "derived:\n  - { id: builds, when: \"team == 'in_house'\" }\n";
     site.write(
@@ -1656,7 +1661,7 @@ fn wizard_mistakes_fail_the_build_at_their_line() {
         ),
     );
     let run = site.run(&["build"]).failure();
-    run.expect_stderr_start("content/wizard.yaml:33:12: unknown question or value `bulids`\n  hint: did you mean `builds`?");
+    run.expect_stderr_start("content/wizard.yaml:37:12: unknown question or value `bulids`\n  hint: did you mean `builds`?");
     site.write(
         "content/wizard.yaml",
         &WIZARD.replace(
@@ -1665,7 +1670,7 @@ fn wizard_mistakes_fail_the_build_at_their_line() {
         ),
     );
     let run = site.run(&["build"]).failure();
-    run.expect_stderr_start("content/wizard.yaml:33:3: fee_channels: unknown variant `by_post`, expected `in_person` or `online`");
+    run.expect_stderr_start("content/wizard.yaml:37:3: fee_channels: unknown variant `by_post`, expected `in_person` or `online`");
     // Who does what: known roles, one part each.
     let pick = "title: { zh: 选定服务商, en: Pick the providers }\n    owner: owner\n";
     site.write(
@@ -1673,13 +1678,20 @@ fn wizard_mistakes_fail_the_build_at_their_line() {
         &WIZARD.replace(pick, &format!("{pick}    consulted: [developr]\n")),
     );
     let run = site.run(&["build"]).failure();
-    run.expect_stderr_start("content/wizard.yaml:45:17: item `pick` has an unknown role `developr`\n  hint: did you mean `developer`?");
+    run.expect_stderr_start("content/wizard.yaml:49:17: item `pick` has an unknown role `developr`\n  hint: did you mean `developer`?");
     site.write(
         "content/wizard.yaml",
         &WIZARD.replace(pick, &format!("{pick}    informed: [owner]\n")),
     );
     let run = site.run(&["build"]).failure();
-    run.expect_stderr_start("content/wizard.yaml:45:16: item `pick`: role `owner` has two parts in it\n  hint: a role is responsible");
+    run.expect_stderr_start("content/wizard.yaml:49:16: item `pick`: role `owner` has two parts in it\n  hint: a role is responsible");
+    // What the engine reads: a question with each role it needs, of the right type.
+    site.write(
+        "content/wizard.yaml",
+        &WIZARD.replace("    role: average_ticket\n", "    role: average_tikcet\n"),
+    );
+    let run = site.run(&["build"]).failure();
+    run.expect_stderr("content/wizard.yaml:8:1: no question has the role `average_ticket`, which the engine reads\n  hint: add `role: average_ticket` to the number question that asks for it\ncontent/wizard.yaml:26:5: question `average_ticket` has an unknown role `average_tikcet`\n  hint: did you mean `average_ticket`?\n");
 }
 
 /// The bundled site's plan for one of tests/fixtures/merchants/, as JSON.
@@ -2066,6 +2078,38 @@ fn plan_html_is_one_printable_page_with_a_timeline_and_escaped_text() {
     assert!(html.contains("@media print"));
     // Self-contained: no stylesheet, script or image fetched.
     assert!(!html.contains("<link") && !html.contains("src="));
+}
+
+#[test]
+fn a_site_may_write_its_own_plan_page_and_hears_of_its_mistakes_at_their_line() {
+    let site = wizard_site();
+    site.write(
+        "templates/plan.html",
+        "<h1>{{ plan.merchant }}</h1>\n<p>{{ w.providers }}{{ colon }}{{ recommended | join(sep=\", \") }}</p>\n",
+    );
+    let answers =
+        "merchant_name: \"<b>Tea</b>\"\nteam: none\nmonthly_transactions: 10\naverage_ticket: 5\n";
+    let html = plan_for(&site, answers, &["--format", "html", "--lang", "en"]);
+    assert_eq!(
+        html,
+        "<h1>&lt;b&gt;Tea&lt;/b&gt;</h1>\n<p>Recommended providers: Alipay</p>\n"
+    );
+    site.write(
+        "templates/plan.html",
+        "<h1>{{ plan.merchant }}</h1>\n<p>{{ plan.schedule.finish.day }}</p>\n",
+    );
+    site.write("answers.yaml", answers);
+    let path = site.path("answers.yaml");
+    let run = site
+        .run(&[
+            "plan",
+            "--answers",
+            path.to_str().unwrap(),
+            "--format",
+            "html",
+        ])
+        .failure();
+    run.expect_stderr_start("templates/plan.html:2:21: Field `finish` is not defined. Available fields: days, earliest_finish, latest_finish, meets_target, start, target\n");
 }
 
 #[test]

@@ -8,7 +8,7 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use serde::Serialize;
 
 use super::condition::Value;
-use super::definition::{Definition, Item, with_derived};
+use super::definition::{Definition, Item, QuestionRole, with_derived};
 use super::schema::{Checklist, QuestionType, Text};
 use crate::data::{FeeKind, Providers};
 
@@ -115,7 +115,8 @@ pub struct Plan {
     pub fee_data_version: String,
     pub lang: String,
     pub merchant: String,
-    /// Who prepared the plan (the `prepared_by` answer), when given.
+    /// Who prepared the plan (the answer to the question with the role `prepared_by`), when
+    /// given.
     pub prepared_by: Option<String>,
     pub answers: Answers,
     /// The roles of the wizard in the plan's language, in the wizard's order.
@@ -132,12 +133,16 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// The plan's item `id` (phases, checklists and go/no-go list only the plan's own items).
-    pub fn item(&self, id: &str) -> &PlannedItem {
-        self.items
-            .iter()
-            .find(|i| i.id == id)
-            .expect("phase, checklist and gate ids are plan items")
+    /// The plan's item `id`, if it has one.
+    pub fn item(&self, id: &str) -> Option<&PlannedItem> {
+        self.items.iter().find(|i| i.id == id)
+    }
+
+    /// The plan's items named in `ids` (a phase, a checklist, the go/no-go list), in that
+    /// order. The engine lists only the plan's own items; a plan read from elsewhere may not,
+    /// and an id that is no item of the plan is left out.
+    pub fn items_in<'a>(&'a self, ids: &'a [String]) -> impl Iterator<Item = &'a PlannedItem> {
+        ids.iter().filter_map(|id| self.item(id))
     }
 }
 
@@ -309,7 +314,8 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
         .flatten()
 }
 
-/// `days` business days (Monday to Friday) after `start`.
+/// `days` business days (Monday to Friday) after `start`. Plans stay far inside chrono's
+/// dates: items take at most `definition::MAX_DAYS` each and `--start` is before 10000.
 pub fn add_business_days(start: NaiveDate, days: u32) -> NaiveDate {
     let mut date = start;
     let mut left = days;
@@ -370,12 +376,15 @@ pub fn plan(
     lang: &str,
 ) -> Result<Plan, Vec<AnswerError>> {
     let (values, kept) = check_answers(definition, answers)?;
-    let number = |name: &str| match values.get(name) {
+    // The answers the engine reads beyond conditions, found by their role.
+    let question = |role| definition.question_with(role).map(|q| q.id.as_str());
+    let given = |role| question(role).and_then(|id| answers.get(id));
+    let number = |role| match question(role).and_then(|id| values.get(id)) {
         Some(Value::Number(n)) => *n,
         _ => 0.0,
     };
-    let transactions = number("monthly_transactions");
-    let volume = transactions * number("average_ticket");
+    let transactions = number(QuestionRole::MonthlyTransactions);
+    let volume = transactions * number(QuestionRole::AverageTicket);
 
     let mut ranked: Vec<RankedProvider> = definition
         .providers
@@ -561,8 +570,7 @@ pub fn plan(
             }
         })
         .collect();
-    let target = answers
-        .get("launch_date")
+    let target = given(QuestionRole::LaunchDate)
         .and_then(|d| d.as_str())
         .and_then(parse_date);
     let latest_finish = add_business_days(start, total[1]);
@@ -583,13 +591,11 @@ pub fn plan(
         wizard_version: definition.version,
         fee_data_version: providers.version.clone(),
         lang: lang.to_string(),
-        merchant: answers
-            .get("merchant_name")
+        merchant: given(QuestionRole::MerchantName)
             .and_then(|m| m.as_str())
             .unwrap_or_default()
             .to_string(),
-        prepared_by: answers
-            .get("prepared_by")
+        prepared_by: given(QuestionRole::PreparedBy)
             .and_then(|m| m.as_str())
             .filter(|m| !m.trim().is_empty())
             .map(str::to_string),
@@ -655,5 +661,79 @@ pub fn verdict(plan: &Plan, done: &BTreeSet<String>) -> Verdict {
         Verdict::ReadyWithRisks
     } else {
         Verdict::Ready
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    /// A wizard whose questions the engine reads are named unlike their roles.
+    const WIZARD: &str = r#"version: 1
+roles:
+  - { id: owner, zh: 店主, en: Owner }
+phases:
+  - { id: go, zh: 上线, en: Go }
+questions:
+  - { id: shop, type: text, role: merchant_name, label: { zh: 店名, en: Shop } }
+  - { id: lead, type: text, role: prepared_by, required: false, label: { zh: 负责人, en: Lead } }
+  - { id: payments, type: number, role: monthly_transactions, label: { zh: 笔数, en: Payments } }
+  - { id: ticket, type: number, role: average_ticket, label: { zh: 客单价, en: Ticket } }
+  - { id: target, type: date, role: launch_date, label: { zh: 目标日期, en: Target } }
+providers:
+  - provider: cardco
+    rules:
+      - { when: "true", score: 1, reason: { zh: 都收, en: Takes all } }
+items:
+  - id: launch
+    phase: go
+    title: { zh: 上线, en: Launch }
+    owner: owner
+    days: [1, 2]
+    doc: "@/go.md"
+    evidence: { zh: 第一笔, en: A first payment }
+"#;
+
+    const PROVIDERS: &str = r#"version: 2026-11-25
+providers:
+  - id: cardco
+    name: { zh: 卡, en: CardCo }
+    region: { zh: 各地, en: anywhere }
+    docs: https://example.com/
+    fees:
+      - kind: transaction
+        label: { zh: 每笔, en: per payment }
+        percent: 2.0
+        fixed: 0.3
+        currency: USD
+        source: https://example.com/fees
+        as_of: 2026-11
+"#;
+
+    #[test]
+    fn the_engine_reads_the_questions_with_the_roles_whatever_their_ids() {
+        let definition = crate::wizard::definition::parse(
+            Path::new("wizard.yaml"),
+            WIZARD,
+            &["zh", "en"],
+            &["cardco"],
+        )
+        .unwrap();
+        let providers: Providers = serde_yaml::from_str(PROVIDERS).unwrap();
+        let answers: Answers = serde_json::from_value(serde_json::json!({
+            "shop": "Tea", "lead": "Li", "payments": 100, "ticket": 20, "target": "2026-11-24",
+        }))
+        .unwrap();
+        let monday = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let plan = plan(&definition, &providers, &answers, monday, "en").unwrap();
+        assert_eq!(plan.merchant, "Tea");
+        assert_eq!(plan.prepared_by.as_deref(), Some("Li"));
+        let fee = &plan.providers[0].fees[0];
+        // 2% of 100 payments of 20, and 0.30 each.
+        assert_eq!((fee.percent_part, fee.fixed_part), (Some(40.0), Some(30.0)));
+        assert_eq!(plan.schedule.target, NaiveDate::from_ymd_opt(2026, 11, 24));
+        assert_eq!(plan.schedule.meets_target, Some(false));
     }
 }

@@ -132,29 +132,39 @@ impl Format {
     }
 }
 
-/// A site with a wizard, and the language plans are written in.
+/// A site with a wizard (and the theme whose `plan.html` writes HTML plans), and the language
+/// plans are written in.
 struct Planner<'a> {
     site: &'a crate::site::Site,
+    renderer: &'a crate::render::Renderer,
+    theme: &'a crate::theme::Theme,
     definition: &'a definition::Definition,
     providers: &'a crate::data::Providers,
     lang: usize,
     code: String,
 }
 
+/// Why a plan was not written: the answers do not fit, or the site's `plan.html` failed.
+enum Unwritten {
+    Answers(Vec<engine::AnswerError>),
+    Template(Diagnostic),
+}
+
 impl Planner<'_> {
-    /// One plan as text, or what is wrong with the answers.
+    /// One plan as text, or why it could not be written.
     fn write(
         &self,
         answers: &engine::Answers,
         request: &PlanRequest,
-    ) -> Result<(engine::Plan, String), Vec<engine::AnswerError>> {
+    ) -> Result<(engine::Plan, String), Unwritten> {
         let plan = engine::plan(
             self.definition,
             self.providers,
             answers,
             request.start,
             &self.code,
-        )?;
+        )
+        .map_err(Unwritten::Answers)?;
         let link = |doc: &str| self.link(doc);
         let text = match request.format {
             Format::Markdown => export::markdown(&plan, &link),
@@ -162,7 +172,19 @@ impl Planner<'_> {
             Format::Csv => export::csv(&plan, &link),
             Format::Ics => export::ics(&plan, &link),
             Format::Html => {
-                export::html(&plan, &link, self.site.config.languages[self.lang].locale())
+                let locale = self.site.config.languages[self.lang].locale();
+                let page = export::html::page(&plan, &link, locale);
+                let context = tera::Context::from_serialize(&page).map_err(|e| {
+                    Unwritten::Template(Diagnostic::error(
+                        export::html::TEMPLATE,
+                        0,
+                        0,
+                        e.to_string(),
+                    ))
+                })?;
+                self.renderer
+                    .render_template(self.theme, export::html::TEMPLATE, &context)
+                    .map_err(Unwritten::Template)?
             }
         };
         Ok((plan, text))
@@ -212,6 +234,8 @@ pub fn write_plans(options: &Options, request: &PlanRequest) -> Result<Written, 
     };
     let planner = Planner {
         site,
+        renderer: &compiled.renderer,
+        theme: &compiled.theme,
         definition,
         providers,
         lang,
@@ -231,12 +255,7 @@ pub fn write_plans(options: &Options, request: &PlanRequest) -> Result<Written, 
         return planner
             .write(&answers, request)
             .map(|(_, text)| Written::One(text))
-            .map_err(|errors| {
-                errors
-                    .into_iter()
-                    .map(|e| Diagnostic::error("<stdin>", 0, 0, e.message))
-                    .collect()
-            });
+            .map_err(|unwritten| unwritten.at(|e| Diagnostic::error("<stdin>", 0, 0, e.message)));
     };
     let bytes = std::fs::read(path).map_err(|e| {
         vec![Diagnostic::error(
@@ -254,11 +273,8 @@ pub fn write_plans(options: &Options, request: &PlanRequest) -> Result<Written, 
     planner
         .write(&file.answers, request)
         .map(|(_, text)| Written::One(text))
-        .map_err(|errors| {
-            errors
-                .into_iter()
-                .map(|e| Diagnostic::error(path, file.line(&e.question), 1, e.message))
-                .collect()
+        .map_err(|unwritten| {
+            unwritten.at(|e| Diagnostic::error(path, file.line(&e.question), 1, e.message))
         })
 }
 
@@ -274,6 +290,16 @@ fn batch_text<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, Vec<Diagnosti
             ),
         ]
     })
+}
+
+impl Unwritten {
+    /// The problems to report, each answer's placed by `at`.
+    fn at(self, at: impl Fn(engine::AnswerError) -> Diagnostic) -> Vec<Diagnostic> {
+        match self {
+            Unwritten::Answers(errors) => errors.into_iter().map(at).collect(),
+            Unwritten::Template(problem) => vec![problem],
+        }
+    }
 }
 
 /// Asks the questions one by one (those shown for the answers so far), reading an answer per
@@ -506,13 +532,15 @@ fn batch(
         }
         match planner.write(&answers, request) {
             Ok((plan, text)) => plans.push((slug(&plan.merchant), text)),
-            Err(errors) => problems.extend(errors.into_iter().map(|e| {
+            Err(Unwritten::Answers(errors)) => problems.extend(errors.into_iter().map(|e| {
                 let column = headers
                     .iter()
                     .position(|h| h == e.question)
                     .map_or(1, |c| c + 1);
                 Diagnostic::error(path, line, column, e.message)
             })),
+            // The template fails every row alike: once is enough.
+            Err(Unwritten::Template(problem)) => return Err(vec![problem]),
         }
     }
     if !problems.is_empty() {

@@ -16,8 +16,12 @@
 //!     options:                 # choice and multi
 //!       - { id: till, zh: 实体门店收银台, en: A physical till }
 //!     show_if: "…"             # optional condition on earlier questions
+//!     role: merchant_name      # optional: what the engine reads this answer for (see below)
 //!     required: true           # default true
 //!     min: 0                   # number: optional bounds
+//! # Roles: merchant_name (text), monthly_transactions and average_ticket (numbers, for fee
+//! # estimates), launch_date (date, the target) — each on exactly one question — and
+//! # prepared_by (text), on one question at most.
 //! derived:                     # yes/no values for conditions
 //!   - { id: cross_border, when: "registered_in != 'mainland' or customers has 'overseas'" }
 //! fee_channels:                # when a plan counts fees of one way of paying (providers.yaml `channel`)
@@ -114,6 +118,9 @@ pub struct Question {
     pub min: Option<f64>,
     #[serde(default)]
     pub max: Option<f64>,
+    /// What the engine reads the answer for (`definition::QuestionRole`), as written.
+    #[serde(default)]
+    pub role: Option<String>,
 }
 
 fn yes() -> bool {

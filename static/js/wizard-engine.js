@@ -166,7 +166,16 @@ export function plan(compiled, answers, start, lang) {
   const checked = checkAnswers(definition, answers);
   if (checked.errors) throw checked;
   const { values, kept } = checked;
-  const number = (name) => (typeof values[name] === "number" ? values[name] : 0);
+  // The answers the engine reads beyond conditions, found by their role.
+  const given = (role) => {
+    const question = questionWith(definition, role);
+    return question === undefined ? undefined : answers[question.id];
+  };
+  const number = (role) => {
+    const question = questionWith(definition, role);
+    const value = question === undefined ? undefined : values[question.id];
+    return typeof value === "number" ? value : 0;
+  };
   const transactions = number("monthly_transactions");
   const volume = transactions * number("average_ticket");
 
@@ -278,18 +287,20 @@ export function plan(compiled, answers, start, lang) {
       end_date: dues.length ? dues[dues.length - 1] : null,
     };
   });
-  const target = parseDate(answers.launch_date);
+  const target = parseDate(given("launch_date"));
   const latestFinish = iso(addBusinessDays(startDate, total[1]));
   const meetsTarget = target ? latestFinish <= iso(target) : null;
-  // Risks may also read what the schedule found (src/wizard/definition.rs, TARGET_MISSED).
+  // Risks may also read what the schedule found (src/wizard/definition/mod.rs, TARGET_MISSED).
   values.target_missed = meetsTarget === false;
   const checklist = (kind) => items.filter((i) => i.checklist === kind).map((i) => i.id);
+  const merchant = given("merchant_name");
+  const preparedBy = given("prepared_by");
   return {
     wizard_version: definition.version,
     fee_data_version: providers.version,
     lang,
-    merchant: typeof answers.merchant_name === "string" ? answers.merchant_name : "",
-    prepared_by: typeof answers.prepared_by === "string" && answers.prepared_by.trim() ? answers.prepared_by : null,
+    merchant: typeof merchant === "string" ? merchant : "",
+    prepared_by: typeof preparedBy === "string" && preparedBy.trim() ? preparedBy : null,
     answers: kept,
     roles: definition.roles.map((r) => ({ id: r.id, name: text(r, lang) })),
     providers: ranked,
@@ -314,6 +325,14 @@ export function plan(compiled, answers, start, lang) {
       doc: r.doc,
     })),
   };
+}
+
+/**
+ * The question with `role` (`role:` in wizard.yaml: merchant_name, prepared_by,
+ * monthly_transactions, average_ticket, launch_date), or undefined when the wizard has none.
+ */
+export function questionWith(definition, role) {
+  return definition.questions.find((q) => q.role === role);
 }
 
 /** Whether a fee applies to the ways this merchant takes payments (`fee_channels`). */

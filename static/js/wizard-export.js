@@ -1,5 +1,5 @@
 // The wizard's downloads in the browser: the same Markdown, CSV, iCalendar and JSON files as
-// src/wizard/export.rs writes for `walletdesk plan`, byte for byte, from a plan of
+// src/wizard/export/ writes for `walletdesk plan`, byte for byte, from a plan of
 // wizard-engine.js and the compiled wizard (its `words` and each doc link's `url`). Pure:
 // plan in, text out. A parity test holds the two to the same files
 // (tests/browser/wizard-parity.test.mjs); change both together.

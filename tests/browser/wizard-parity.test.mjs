@@ -5,7 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -127,6 +127,46 @@ for (const lang of ["zh", "en"]) {
     });
   });
 }
+
+test("both engines find the answers they read by the questions' roles, whatever the questions' ids", () => {
+  // The bundled site with those questions renamed (conditions follow), their roles kept.
+  const renamed = { merchant_name: "shop", prepared_by: "lead", monthly_transactions: "payments",
+    average_ticket: "ticket", launch_date: "target" };
+  const root = join(dir, "renamed");
+  cpSync(join(repo, "content"), join(root, "content"), { recursive: true });
+  cpSync(join(repo, "site.yaml"), join(root, "site.yaml"));
+  let wizard = readFileSync(join(repo, "content", "wizard.yaml"), "utf8");
+  for (const [from, to] of Object.entries(renamed)) {
+    wizard = wizard.replaceAll(`- id: ${from}\n`, `- id: ${to}\n`)
+      .replace(new RegExp(`\\b${from} (?=[<>=!])`, "g"), `${to} `);
+  }
+  writeFileSync(join(root, "content", "wizard.yaml"), wizard);
+  execFileSync(binary, ["--root", root, "--quiet", "build", "--output", join(dir, "renamed-site")]);
+  const file = readdirSync(join(dir, "renamed-site", "wizard")).find((f) => f.endsWith(".json"));
+  const renamedCompiled = JSON.parse(readFileSync(join(dir, "renamed-site", "wizard", file), "utf8"));
+  assert.deepEqual(renamedCompiled.definition.questions.filter((q) => q.role).map((q) => [q.role, q.id]),
+    [["merchant_name", "shop"], ["monthly_transactions", "payments"], ["average_ticket", "ticket"],
+      ["launch_date", "target"], ["prepared_by", "lead"]]);
+  const rustPlan = (site, answers) => {
+    const input = join(dir, "renamed-answers.json");
+    writeFileSync(input, JSON.stringify(answers));
+    return JSON.parse(execFileSync(binary, ["--root", site, "--quiet", "plan", "--answers", input,
+      "--format", "json", "--lang", "en", "--start", START], { encoding: "utf8" }));
+  };
+  for (const original of referenceMerchants()) {
+    const answers = { ...original, prepared_by: "Li" };
+    const renamedAnswers = Object.fromEntries(Object.entries(answers).map(([k, v]) => [renamed[k] ?? k, v]));
+    const rust = rustPlan(root, renamedAnswers);
+    const js = JSON.parse(JSON.stringify(engine.plan(renamedCompiled, renamedAnswers, START, "en")));
+    assert.deepStrictEqual(js, rust);
+    // The same plan as with the bundled ids, but for the names of the answers.
+    const { answers: _, ...plan } = rust;
+    const { answers: __, ...bundled } = rustPlan(repo, answers);
+    assert.deepStrictEqual(plan, bundled);
+    assert.equal(plan.prepared_by, "Li");
+    assert.ok(plan.merchant && plan.schedule.target, "the name and the target are read");
+  }
+});
 
 test("the verdict follows the ticks: not ready, ready with risks, ready", () => {
   const plan = engine.plan(compiled, {
