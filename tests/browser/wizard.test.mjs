@@ -1,10 +1,13 @@
 // The wizard page in a real browser, on the bundled site built into a temporary folder and
-// served by a static server: a merchant answers the questions one at a time (a missing answer
-// is refused, Back keeps answers), gets the plan `walletdesk plan` makes for the same answers,
-// ticks tasks and sees the verdict follow, reloads and finds the ticks kept, downloads each
-// export (byte for byte the CLI's), and a share link opened in a fresh browser shows the same
-// plan. Also: hostile merchant names stay text, the phone layout, print, axe-core in both
-// themes, no console error, no CSP violation, no request leaving the site.
+// served by a static server: a merchant answers the questions a step at a time (a missing
+// answer is refused, Back keeps answers, a follow-up question appears in the step of the
+// answer it depends on and the number of steps never changes), gets the plan `walletdesk plan`
+// makes for the same answers, ticks tasks and sees the verdict follow, reloads and finds the
+// ticks kept, downloads each export (byte for byte the CLI's), and a share link opened in a
+// fresh browser shows the same plan; the start date chosen on the plan schedules it. Also:
+// hostile merchant names stay text, the 360 and 390 px phone layouts (every control on
+// screen, the RACI matrix and the timeline legible), print, axe-core in both themes, no
+// console error, no CSP violation, no request leaving the site.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -31,39 +34,65 @@ function cliPlan(answers, format, lang, start) {
 }
 
 const form = ".wizard-form";
-const question = async (page) => page.locator(`${form} [data-question]`).getAttribute("data-question");
+/** The step's first question (a follow-up may come after it). */
+const question = async (page) => page.locator(`${form} [data-question]`).first().getAttribute("data-question");
+/** The step's questions on screen, in order. */
+const asked = (page) => page.locator(`${form} [data-question]:visible`).evaluateAll((els) => els.map((e) => e.dataset.question));
+/** "第 n 题，共 m 题" / "Question n of m" as [n, m]. */
+const progress = async (page) => (await page.textContent(".wizard-progress")).match(/\d+/g).map(Number);
 
-/** Answers the shown question (`value`: text, or option ids) and presses Next (or Make my plan). */
-async function answer(page, id, value) {
-  assert.equal(await question(page), id);
+/**
+ * Answers question `id`, which must be on screen (`value`: text, or option ids), and presses
+ * Next (or Make my plan) unless `next` is false.
+ */
+async function answer(page, id, value, next = true) {
+  const at = `${form} [data-question="${id}"]`;
+  assert.equal(await page.isVisible(at), true, `${id} is asked`);
   if (Array.isArray(value)) {
-    for (const option of value) await page.check(`${form} input[value="${option}"]`);
-  } else if (await page.locator(`${form} input[type=radio], ${form} input[type=checkbox]`).count()) {
-    await page.check(`${form} input[value="${value}"]`);
+    for (const option of value) await page.check(`${at} input[value="${option}"]`);
+  } else if (await page.locator(`${at} input[type=radio], ${at} input[type=checkbox]`).count()) {
+    await page.check(`${at} input[value="${value}"]`);
   } else {
-    await page.fill(`${form} input`, String(value));
+    await page.fill(`${at} input`, String(value));
   }
-  await page.click(`${form} .wizard-next`);
+  if (next) await page.click(`${form} .wizard-next`);
 }
 
 /** The milk-tea shop of tests/fixtures/merchants, answered on the page. */
 async function answerMilkTea(page) {
   await page.locator(form).waitFor();
+  const totals = new Set();
+  const count = async () => {
+    const [n, total] = await progress(page);
+    totals.add(total);
+    return n;
+  };
   assert.match(await page.textContent(".wizard-progress"), /第 1 题，共 10 题/);
   // Nothing typed: refused, with the reason said, and still the first question.
   await page.click(`${form} .wizard-next`);
   assert.equal(await page.textContent(".wizard-error"), "请先回答这个问题。");
   assert.equal(await question(page), "merchant_name");
   await answer(page, "merchant_name", "上海街角奶茶铺");
-  await answer(page, "counter", "till");
-  // A till brings the question about tills: eleven questions now.
-  assert.match(await page.textContent(".wizard-progress"), /第 3 题，共 11 题/);
+  // A till brings the question about tills, on the same step: the count stays at ten.
+  assert.deepEqual(await asked(page), ["counter"]);
+  await answer(page, "counter", "till", false);
+  assert.deepEqual(await asked(page), ["counter", "tills"]);
+  assert.equal(await count(), 2);
+  // It must be answered too: refused, said at that question, the focus in its field.
+  await page.click(`${form} .wizard-next`);
+  assert.equal(await page.textContent("#wizard-error-tills"), "请先回答这个问题。");
+  assert.equal(await page.evaluate(() => document.activeElement.name), "tills");
+  await answer(page, "tills", 2);
+  assert.equal(await count(), 3);
   assert.equal(await page.getAttribute(".wizard-progress progress", "value"), "3");
+  assert.equal(await page.getAttribute(".wizard-progress progress", "max"), "10");
   await page.click(`${form} .wizard-back`);
   assert.equal(await question(page), "counter");
   assert.equal(await page.isChecked(`${form} input[value=till]`), true, "Back keeps the answer");
+  assert.equal(await page.inputValue(`${form} input[name=tills]`), "2", "and the follow-up's");
   await page.click(`${form} .wizard-next`);
   await answer(page, "customers", ["local_young"]);
+  await count();
   await answer(page, "registered_in", "mainland");
   // A reload halfway keeps the answers and goes on where the merchant left off.
   await page.reload();
@@ -75,15 +104,16 @@ async function answerMilkTea(page) {
   await answer(page, "monthly_transactions", "-5");
   assert.match(await page.textContent(".wizard-error"), /不小于 0/);
   await answer(page, "monthly_transactions", 6000);
-  await answer(page, "average_ticket", 18);
-  await answer(page, "sales_system", "none");
-  await answer(page, "team", "none");
-  await answer(page, "tills", 2);
-  await answer(page, "launch_date", "2027-03-01");
+  for (const [id, value] of [["average_ticket", 18], ["sales_system", "none"], ["team", "none"], ["launch_date", "2027-03-01"]]) {
+    await count();
+    await answer(page, id, value);
+  }
   // Who prepares the plan may be left empty.
   assert.equal(await page.textContent(`${form} .wizard-next`), "生成我的计划");
+  assert.equal(await count(), 10);
   await answer(page, "prepared_by", "");
   await page.locator(".wizard-plan").waitFor();
+  assert.deepEqual([...totals], [10], "the number of questions never changed");
 }
 
 /** What a plan page says, without the ticks (ticks are this browser's). */
@@ -113,11 +143,11 @@ test("a merchant answers, ticks, reloads, downloads every export and shares the 
   // the fees, the owner answers for it, finance is asked.
   const raciHead = await page.locator(".wizard-raci thead th").allTextContents();
   assert.deepEqual(raciHead, ["任务", "店主", "顾问", "财务", "店长", "收银员"]);
-  const feesRow = await page.locator(".wizard-raci tbody tr").first().locator("td").allTextContents();
+  const feesRow = await page.locator(".wizard-raci tbody tr").first().locator("td").allInnerTexts();
   assert.deepEqual(feesRow, ["A", "R", "C", "", ""]);
   assert.match(await page.textContent(".wizard-summary"), /支付宝, 微信支付|Alipay, WeChat Pay/);
-  assert.equal(await page.locator(".wizard-timeline svg rect").count(), rust.items.length);
-  assert.equal(await page.locator(".wizard-timeline rect.critical").count(), rust.critical_path.length);
+  assert.equal(await page.locator(".wizard-timeline .wizard-bar").count(), rust.items.length);
+  assert.equal(await page.locator(".wizard-timeline .wizard-bar-critical").count(), rust.critical_path.length);
 
   // Every task's guide link leads to a page with that heading.
   const hrefs = new Set(await page.locator(".wizard-doc").evaluateAll((els) => els.map((a) => a.getAttribute("href"))));
