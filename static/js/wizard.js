@@ -425,7 +425,8 @@ class Wizard {
       const value = input.value;
       const problem = value === "" ? d.date_needed : startFits(value) ? null : fill(d.start_range, START);
       if (problem) {
-        if (say) error.textContent = problem;
+        // Said once the field is left, and kept true from then on.
+        if (say || error.textContent) error.textContent = problem;
         return;
       }
       error.textContent = "";
@@ -643,13 +644,13 @@ function timeline(plan, w, lang) {
   const at = (day) => String(day / days);
   const colon = exporter.colonFor(plan);
   const dateName = new Intl.DateTimeFormat(lang, { month: "short", day: "numeric", timeZone: "UTC" });
-  // The week starts (Mondays) and the first day, unless a Monday follows it within two days.
+  // The week starts (Mondays); the first day for a plan shorter than that.
+  const start = engine.parseDate(plan.schedule.start);
   const marks = [];
-  for (let day = 0, date = engine.parseDate(plan.schedule.start); day <= days; day++) {
-    if (day === 0 || date.getUTCDay() === 1) marks.push({ day, date });
-    date = engine.addBusinessDays(date, 1);
+  for (let day = 0, date = start; day <= days; day++, date = engine.addBusinessDays(date, 1)) {
+    if (date.getUTCDay() === 1) marks.push({ day, date });
   }
-  if (marks.length > 1 && marks[0].date.getUTCDay() !== 1 && marks[1].day < 3) marks.shift();
+  if (!marks.length) marks.push({ day: 0, date: start });
   // Which marks are named, for each width the bars may have (TRACKS): one mark in every 1, 2,
   // 4… (so what a wider chart names includes what a narrower one does), each a date's width
   // from the next and from the end. A mark named only on wider bars is hidden on narrower ones.
