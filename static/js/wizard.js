@@ -184,21 +184,21 @@ class Wizard {
       h("div", { class: "wizard-buttons" }, back, next));
     if (this.problem) this.errorOf(form, this.problem.question).textContent = this.problem.text;
     this.problem = null;
-    /** The step's questions shown for the answers so far (read from the form first). */
+    /**
+     * Reads the step's answers so far, then shows the questions they call for and hides (and
+     * silences) the others; returns those shown.
+     */
     const asked = () => {
-      for (const q of questions) if (!this.hidden(form, q)) this.read(q, form, false);
+      for (const q of questions) if (!this.block(form, q).hidden) this.read(q, form, false);
       const now = new Set(shownQuestions(this.answers).map((q) => q.id));
+      for (const q of questions) {
+        this.block(form, q).hidden = !now.has(q.id);
+        if (!now.has(q.id)) this.errorOf(form, q.id).textContent = "";
+      }
       return questions.filter((q) => now.has(q.id));
     };
     // An answer that makes a follow-up apply (or no longer apply) shows (or hides) it at once.
-    form.addEventListener("input", () => {
-      const now = asked();
-      for (const q of questions) {
-        const hide = !now.includes(q);
-        this.block(form, q).hidden = hide;
-        if (hide) this.errorOf(form, q.id).textContent = "";
-      }
-    });
+    form.addEventListener("input", asked);
     back.addEventListener("click", () => {
       asked();
       this.step -= 1;
@@ -234,10 +234,6 @@ class Wizard {
 
   block(form, q) {
     return form.querySelector(`[data-question="${q.id}"]`);
-  }
-
-  hidden(form, q) {
-    return this.block(form, q).hidden;
   }
 
   errorOf(form, id) {
