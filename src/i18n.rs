@@ -178,6 +178,20 @@ const EN: &[(&str, &str)] = &[
         "Ready, with risks: every go-live check is done, {left} other tasks are not.",
     ),
     ("wizard_ready", "Ready: every task in the plan is done."),
+    ("wizard_start", "Work starts on"),
+    (
+        "wizard_start_help",
+        "The plan is scheduled in business days from this day: today, unless you choose another. A start on a Saturday or Sunday moves to the Monday.",
+    ),
+    (
+        "wizard_start_range",
+        "Please enter a date from {min} to {max}.",
+    ),
+    (
+        "wizard_start_link_invalid",
+        "The link's start date is not a date a plan can start on, so the plan starts today.",
+    ),
+    ("wizard_start_replanned", "The plan now starts on {date}."),
 ];
 
 const ZH: &[(&str, &str)] = &[
@@ -331,6 +345,17 @@ const ZH: &[(&str, &str)] = &[
         "可以上线，但有风险：上线检查都已完成，另有 {left} 项任务未完成。",
     ),
     ("wizard_ready", "已就绪：计划中的任务全部完成。"),
+    ("wizard_start", "开工日期"),
+    (
+        "wizard_start_help",
+        "计划从这一天起按工作日排期，默认是今天；周六、周日开工顺延到下周一。",
+    ),
+    ("wizard_start_range", "请输入 {min} 到 {max} 之间的日期。"),
+    (
+        "wizard_start_link_invalid",
+        "链接中的开工日期不能用，计划改为从今天开始。",
+    ),
+    ("wizard_start_replanned", "计划已改为从 {date} 开始。"),
 ];
 
 pub type Strings = BTreeMap<String, String>;

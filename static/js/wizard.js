@@ -1,13 +1,17 @@
-// The wizard page, imported by site.js: the questions one at a time (back/next, a progress
-// bar, answers checked as they are given), then the plan worked out by js/wizard-engine.js,
-// the same plan `walletdesk plan` writes: providers and fees, a timeline, tasks and
-// checklists to tick, risks, go/no-go and the readiness verdict; downloads made by
-// js/wizard-export.js (the CLI's formats, byte for byte), print, and a share link.
+// The wizard page, imported by site.js: the questions a step at a time (back/next, a progress
+// bar, answers checked as they are given; a question asked only for some answers appears in
+// the step of the question it depends on, so the number of steps never changes), then the
+// plan worked out by js/wizard-engine.js from the start date chosen on it (today unless
+// changed), the same plan `walletdesk plan` writes: providers and fees, a timeline of dates,
+// tasks and checklists to tick, who does what, risks, go/no-go and the readiness verdict;
+// downloads made by js/wizard-export.js (the CLI's formats, byte for byte), print, and a
+// share link.
 //
 // Where things are kept, all in this browser:
 // - the answers and start date, in the page's #fragment once the plan is made (so reload and
 //   share links restore it; a fragment is never sent to a server) and, while answering, in
-//   localStorage under `walletdesk-wizard:v<version>:answers`;
+//   localStorage under `walletdesk-wizard:v<version>:answers` (the start date only once it
+//   was chosen: otherwise a plan starts on the day it is made);
 // - the ticks, in localStorage under `walletdesk-wizard:v<version>:ticks:<merchant>`, a list
 //   of item ids. A new wizard version starts with no ticks: its items may mean other things.
 // Everything is built with DOM calls and textContent: answers never go through innerHTML.
@@ -28,19 +32,15 @@ function h(tag, attrs, ...children) {
   return el;
 }
 
-const SVG = "http://www.w3.org/2000/svg";
-function svg(tag, attrs, ...children) {
-  const el = document.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attrs || {})) el.setAttribute(name, value);
-  el.append(...children);
-  return el;
-}
-
 /** "Question {n} of {total}" with the values filled in. */
 const fill = (text, values) => text.replace(/\{(\w+)\}/g, (all, key) => (key in values ? values[key] : all));
 
 /** A text of the definition (`{zh, en}`) in `lang` (the engine's rule). */
 const text = (texts, lang) => engine.text(texts, lang);
+
+/** The start dates a plan may have: those of `walletdesk plan --start` (src/cli.rs, `start_date`). */
+const START = { min: "1900-01-01", max: "9999-12-31" };
+const startFits = (date) => engine.parseDate(date) !== null && date >= START.min && date <= START.max;
 
 function today() {
   const now = new Date();
@@ -71,7 +71,7 @@ function toFragment(questions, answers, start) {
   return `#${params}`;
 }
 
-/** The answers and start date of a #fragment, or null when it holds no answers. */
+/** The answers and start date (as written, or null) of a #fragment, or null when it holds no answers. */
 function fromFragment(questions, hash) {
   const params = new URLSearchParams(hash.replace(/^#/, ""));
   const answers = {};
@@ -83,12 +83,35 @@ function fromFragment(questions, hash) {
     else answers[q.id] = raw;
   }
   if (!Object.keys(answers).length) return null;
-  const start = params.get("start");
-  return { answers, start: engine.parseDate(start) ? start : today() };
+  return { answers, start: params.get("start") };
 }
 
 /** The questions shown for `answers`: the engine's rule (conditions on the valid answers before). */
 const shownQuestions = (answers) => engine.checkAnswers(compiled.definition, answers).shown;
+
+/** The question ids a compiled condition (src/wizard/condition.rs, JSON form) reads. */
+const namesRead = (condition) => [condition.name, ...[condition.arg, ...(condition.args ?? [])]
+  .filter(Boolean).flatMap(namesRead)].filter(Boolean);
+
+/**
+ * The questionnaire's steps, the same whatever the answers: each question asked of everyone
+ * opens a step, and a question asked only for some answers (`show_if`) joins the step of the
+ * last question its condition reads, where it appears once the answer makes it apply.
+ */
+function stepsOf(questions) {
+  const steps = [];
+  const stepOf = new Map();
+  for (const q of questions) {
+    const read = namesRead(q.show_if).filter((id) => stepOf.has(id)).map((id) => stepOf.get(id));
+    let at;
+    if (read.length) at = Math.max(...read);
+    else if (q.show_if.op === "always" || !steps.length) at = steps.push([]) - 1;
+    else at = steps.length - 1;
+    steps[at].push(q);
+    stepOf.set(q.id, at);
+  }
+  return { steps, stepOf };
+}
 
 /** Only the answers to questions that are shown. */
 function prune(answers) {
@@ -108,67 +131,89 @@ class Wizard {
     const version = compiled.definition.version;
     this.keys = { answers: `walletdesk-wizard:v${version}:answers`, ticks: `walletdesk-wizard:v${version}:ticks:` };
     this.questions = compiled.definition.questions;
+    ({ steps: this.steps, stepOf: this.stepOf } = stepsOf(this.questions));
     this.answers = {};
     this.start = today();
+    // Whether the start date was chosen (on the plan, or by a link) rather than today's.
+    this.startChosen = false;
     this.step = 0;
   }
 
   /** The fragment's plan when there is one, else the questions (with a draft's answers). */
   begin() {
     const shared = fromFragment(this.questions, location.hash);
+    this.startProblem = null;
     if (shared) {
       this.answers = shared.answers;
-      this.start = shared.start;
+      this.startChosen = startFits(shared.start);
+      this.start = this.startChosen ? shared.start : today();
+      if (shared.start !== null && !this.startChosen) this.startProblem = this.d.start_link_invalid;
       if (this.finish(false)) return;
     } else {
       const draft = storage.get(this.keys.answers);
       if (draft && typeof draft === "object" && draft.answers) this.answers = draft.answers;
-      this.start = today();
-      // Back where the merchant left off: the first question shown without an answer.
-      const shown = shownQuestions(this.answers);
-      const open = shown.findIndex((q) => this.answers[q.id] === undefined);
-      this.step = open < 0 ? shown.length - 1 : open;
+      this.startChosen = startFits(draft?.start);
+      this.start = this.startChosen ? draft.start : today();
+      // Back where the merchant left off: the step of the first question shown without an answer.
+      const open = shownQuestions(this.answers).find((q) => this.answers[q.id] === undefined);
+      this.step = open ? this.stepOf.get(open.id) : this.steps.length - 1;
     }
     this.ask(false);
   }
 
   saveDraft() {
-    storage.set(this.keys.answers, { answers: this.answers });
+    storage.set(this.keys.answers, { answers: this.answers, start: this.startChosen ? this.start : undefined });
   }
 
   // ---- The questions ------------------------------------------------------------------
 
-  /** Shows question number `this.step` of those shown; `focus` moves the focus to it. */
+  /** Shows step number `this.step`; `focus` moves the focus to its first question. */
   ask(focus) {
-    const shown = shownQuestions(this.answers);
-    this.step = Math.max(0, Math.min(this.step, shown.length - 1));
-    const q = shown[this.step];
-    const last = this.step === shown.length - 1;
+    this.step = Math.max(0, Math.min(this.step, this.steps.length - 1));
+    const questions = this.steps[this.step];
+    const last = this.step === this.steps.length - 1;
     const d = this.d;
-    const title = `wizard-q-${q.id}`;
-    const help = text(q.help, this.lang);
-    const error = h("p", { class: "wizard-error", id: "wizard-error", role: "alert" }, this.problem);
-    this.problem = null;
-    const described = [help && "wizard-help", "wizard-error"].filter(Boolean).join(" ");
-    const field = this.field(q, title, described);
+    const shown = new Set(shownQuestions(this.answers).map((q) => q.id));
+    const blocks = questions.map((q, i) => this.field(q, i > 0, !shown.has(q.id)));
     const progress = h("div", { class: "wizard-progress" },
-      h("progress", { max: shown.length, value: this.step + 1, "aria-labelledby": "wizard-step" }),
-      h("span", { id: "wizard-step" }, fill(d.step, { n: this.step + 1, total: shown.length })));
+      h("progress", { max: this.steps.length, value: this.step + 1, "aria-labelledby": "wizard-step" }),
+      h("span", { id: "wizard-step" }, fill(d.step, { n: this.step + 1, total: this.steps.length })));
     const back = h("button", { type: "button", class: "wizard-back", disabled: this.step === 0 }, d.back);
     const next = h("button", { type: "submit", class: "wizard-next" }, last ? d.finish : d.next);
-    const form = h("form", { class: "wizard-form", novalidate: true, "aria-label": d.title }, progress, field, error,
+    const form = h("form", { class: "wizard-form", novalidate: true, "aria-label": d.title }, progress, ...blocks,
       h("div", { class: "wizard-buttons" }, back, next));
+    if (this.problem) this.errorOf(form, this.problem.question).textContent = this.problem.text;
+    this.problem = null;
+    /**
+     * Reads the step's answers so far, then shows the questions they call for and hides (and
+     * silences) the others; returns those shown.
+     */
+    const asked = () => {
+      for (const q of questions) if (!this.block(form, q).hidden) this.read(q, form, false);
+      const now = new Set(shownQuestions(this.answers).map((q) => q.id));
+      for (const q of questions) {
+        this.block(form, q).hidden = !now.has(q.id);
+        if (!now.has(q.id)) this.errorOf(form, q.id).textContent = "";
+      }
+      return questions.filter((q) => now.has(q.id));
+    };
+    // An answer that makes a follow-up apply (or no longer apply) shows (or hides) it at once.
+    form.addEventListener("input", asked);
     back.addEventListener("click", () => {
-      this.read(q, form, false);
+      asked();
       this.step -= 1;
       this.ask(true);
     });
     form.addEventListener("submit", (event) => {
       event.preventDefault();
-      const problem = this.read(q, form, true);
-      if (problem) {
-        error.textContent = problem;
-        form.querySelector("input")?.focus();
+      let wrong = null;
+      for (const q of asked()) {
+        const problem = this.read(q, form, true);
+        this.errorOf(form, q.id).textContent = problem ?? "";
+        if (problem) wrong ??= q;
+      }
+      if (wrong) {
+        this.focusIn(this.block(form, wrong));
         return;
       }
       if (last) {
@@ -179,15 +224,35 @@ class Wizard {
       }
     });
     this.stage.replaceChildren(form);
-    if (focus) (form.querySelector("input:checked") || form.querySelector("input")).focus();
+    if (focus) this.focusIn(blocks[0]);
   }
 
-  /** The inputs of question `q`, labelled by its title and described by its help. */
-  field(q, title, described) {
+  /** Focuses a question's chosen option, else its first input. */
+  focusIn(block) {
+    (block.querySelector("input:checked") || block.querySelector("input")).focus();
+  }
+
+  block(form, q) {
+    return form.querySelector(`[data-question="${q.id}"]`);
+  }
+
+  errorOf(form, id) {
+    return form.querySelector(`#wizard-error-${id}`);
+  }
+
+  /**
+   * Question `q`: its inputs, labelled by its title and described by its help and its alert
+   * (`follow`: it follows the step's first question; `hidden`: it does not apply yet).
+   */
+  field(q, follow, hidden) {
     const lang = this.lang;
     const answer = this.answers[q.id];
+    const title = `wizard-q-${q.id}`;
     const help = text(q.help, lang);
-    const helpEl = help ? h("p", { class: "wizard-help", id: "wizard-help" }, help) : null;
+    const helpEl = help ? h("p", { class: "wizard-help", id: `wizard-help-${q.id}` }, help) : null;
+    const error = h("p", { class: "wizard-error", id: `wizard-error-${q.id}`, role: "alert" });
+    const described = [help && `wizard-help-${q.id}`, `wizard-error-${q.id}`].filter(Boolean).join(" ");
+    const attrs = { class: follow ? "wizard-question wizard-follow-up" : "wizard-question", "data-question": q.id, hidden };
     if (q.kind === "choice" || q.kind === "multi") {
       const type = q.kind === "choice" ? "radio" : "checkbox";
       const chosen = Array.isArray(answer) ? answer : [answer];
@@ -196,10 +261,11 @@ class Wizard {
           "aria-describedby": described });
         return h("label", { class: "wizard-option" }, input, h("span", null, text(o, lang)));
       });
-      return h("fieldset", { class: "wizard-question", "data-question": q.id },
+      return h("fieldset", attrs,
         h("legend", { id: title, class: "wizard-label" }, text(q.label, lang)),
         helpEl,
-        h("div", { class: "wizard-options" }, ...options));
+        h("div", { class: "wizard-options" }, ...options),
+        error);
     }
     const type = { number: "number", date: "date", text: "text" }[q.kind] || "text";
     const input = h("input", {
@@ -208,9 +274,9 @@ class Wizard {
       min: q.min ?? null, max: q.max ?? null, step: type === "number" ? "any" : null,
       inputmode: type === "number" ? "decimal" : null, autocomplete: "off",
     });
-    return h("div", { class: "wizard-question", "data-question": q.id },
+    return h("div", attrs,
       h("label", { id: title, class: "wizard-label", for: `${title}-input` }, text(q.label, lang)),
-      helpEl, input);
+      helpEl, input, error);
   }
 
   /**
@@ -219,15 +285,16 @@ class Wizard {
    */
   read(q, form, strict) {
     const d = this.d;
+    const block = this.block(form, q);
     let value;
     let problem = null;
     if (q.kind === "choice" || q.kind === "multi") {
-      const chosen = [...form.querySelectorAll(`input[name="${q.id}"]:checked`)].map((i) => i.value);
+      const chosen = [...block.querySelectorAll(`input[name="${q.id}"]:checked`)].map((i) => i.value);
       value = q.kind === "choice" ? chosen[0] : chosen;
       if (!chosen.length) value = undefined;
       if (value === undefined && q.required) problem = d.answer_needed;
     } else {
-      const raw = form.querySelector("input").value.trim();
+      const raw = block.querySelector("input").value.trim();
       if (raw === "") {
         value = undefined;
         if (q.required) problem = q.kind === "date" ? d.date_needed : d.answer_needed;
@@ -252,33 +319,62 @@ class Wizard {
   }
 
   /**
-   * Works out the plan and shows it; returns false (on the first question the engine
-   * refused, when `this.answers` came from a link or a draft) when the answers do not fit.
+   * Works out the plan and shows it; returns false (on the step of the first question the
+   * engine refused, when `this.answers` came from a link or a draft) when the answers do not fit.
    */
   finish(fromForm) {
     this.answers = prune(this.answers);
-    let plan;
-    try {
-      plan = engine.plan(compiled, this.answers, this.start, this.lang);
-    } catch (e) {
-      if (!e.errors) throw e;
-      const shown = shownQuestions(this.answers);
-      const wrong = shown.findIndex((q) => e.errors.some((x) => x.question === q.id));
-      this.step = wrong < 0 ? 0 : wrong;
-      this.problem = fromForm ? this.d.answer_needed : this.d.link_invalid;
-      return false;
-    }
-    const fragment = toFragment(this.questions, this.answers, this.start);
-    if (location.hash !== fragment) history.replaceState(null, "", fragment);
+    const plan = this.planned(fromForm ? this.d.answer_needed : this.d.link_invalid);
+    if (!plan) return false;
     this.saveDraft();
     this.show(plan);
     if (fromForm) this.stage.querySelector(".wizard-plan-title").focus();
     return true;
   }
 
+  /**
+   * The plan for the answers from `this.start`, with both written into the #fragment; null
+   * when the answers do not fit, with the step and the `problem` to show at its question.
+   */
+  planned(problem) {
+    let plan;
+    try {
+      plan = engine.plan(compiled, this.answers, this.start, this.lang);
+    } catch (e) {
+      if (!e.errors) throw e;
+      const wrong = shownQuestions(this.answers).find((q) => e.errors.some((x) => x.question === q.id)) ?? this.questions[0];
+      this.step = this.stepOf.get(wrong.id);
+      this.problem = { question: wrong.id, text: problem };
+      return null;
+    }
+    const fragment = toFragment(this.questions, this.answers, this.start);
+    if (location.hash !== fragment) history.replaceState(null, "", fragment);
+    return plan;
+  }
+
   // ---- The plan -----------------------------------------------------------------------
 
+  /** The plan's page: its title, cover line, start date and actions, then `render`'s body. */
   show(plan) {
+    const w = this.words;
+    const title = h("h2", { class: "wizard-plan-title", tabindex: "-1" }, `${w.title}${exporter.colonFor(plan)}${plan.merchant}`);
+    this.metaEl = h("p", { class: "wizard-meta" });
+    this.bodyEl = h("div", { class: "wizard-plan-body" });
+    this.stage.replaceChildren(h("div", { class: "wizard-plan" },
+      title, this.metaEl, this.startField(), this.actions(), this.bodyEl));
+    this.stage.addEventListener("change", this.onTick ||= (event) => {
+      const box = event.target.closest("input[data-item]");
+      if (!box) return;
+      if (box.checked) this.done.add(box.dataset.item);
+      else this.done.delete(box.dataset.item);
+      storage.set(this.ticksKey, [...this.done]);
+      this.showTicks();
+    });
+    this.render(plan);
+  }
+
+  /** Everything the plan says below its actions (again when the start date changes). */
+  render(plan) {
     this.plan = plan;
     this.ticksKey = this.keys.ticks + plan.merchant;
     const ticked = storage.get(this.ticksKey);
@@ -288,17 +384,13 @@ class Wizard {
     const section = (heading, ...content) => h("section", { class: "wizard-section" }, h("h3", null, heading), ...content);
     this.verdictEl = h("p", { class: "wizard-verdict", role: "status" });
     this.countEl = h("p", { class: "wizard-count" });
-    const title = h("h2", { class: "wizard-plan-title", tabindex: "-1" }, `${w.title}${colon}${plan.merchant}`);
-    const meta = h("p", { class: "wizard-meta" }, exporter.coverLine(plan, w));
-    this.stage.replaceChildren(h("div", { class: "wizard-plan" },
-      title, meta, this.actions(plan),
+    this.metaEl.textContent = exporter.coverLine(plan, w);
+    this.bodyEl.replaceChildren(
       h("div", { class: "wizard-readiness" }, this.verdictEl, this.countEl),
       section(w.summary, this.summary(plan), this.answersList(plan)),
       section(w.assumptions, h("ul", { class: "wizard-assumptions" }, ...w.assume.map((a) => h("li", null, a)))),
       section(w.providers, ...this.providerTables(plan, colon)),
-      // Scrolls sideways on a phone: focusable, so it can be scrolled with the keyboard.
-      section(w.timeline, h("div", { class: "wizard-timeline", tabindex: "0", role: "region", "aria-label": w.timeline },
-        timeline(plan, w.timeline)),
+      section(w.timeline, timeline(plan, w, this.lang),
         h("h4", null, w.critical_path),
         h("ol", { class: "wizard-critical-path" }, ...plan.critical_path.map((id) => h("li", null, this.item(id).title)))),
       section(w.phases, ...plan.phases.filter((p) => p.items.length).map((p) =>
@@ -309,16 +401,53 @@ class Wizard {
       section(w.risks, h("ul", { class: "wizard-risks" }, ...plan.risks.map((r) =>
         h("li", null, h("a", { href: this.href(r.doc) }, r.title), ` — ${w.mitigation}${colon}${r.mitigation}`)))),
       section(w.go_no_go, h("p", null, w.go_no_go_note), this.taskList(plan.go_no_go, "gate", false)),
-    ));
-    this.stage.addEventListener("change", this.onTick ||= (event) => {
-      const box = event.target.closest("input[data-item]");
-      if (!box) return;
-      if (box.checked) this.done.add(box.dataset.item);
-      else this.done.delete(box.dataset.item);
-      storage.set(this.ticksKey, [...this.done]);
-      this.showTicks();
-    });
+    );
     this.showTicks();
+  }
+
+  /**
+   * The day the work starts: the plan is scheduled again as soon as the field holds a date it
+   * can start on. What is wrong with the field is said when it is left or Enter is pressed —
+   * not while a year is being typed, when it passes through 0002, 0020 and 0202.
+   */
+  startField() {
+    const d = this.d;
+    const input = h("input", { type: "date", id: "wizard-start", class: "wizard-start-input", value: this.start,
+      min: START.min, max: START.max, required: true, "aria-describedby": "wizard-start-help wizard-start-error" });
+    const error = h("p", { class: "wizard-error", id: "wizard-start-error", role: "alert" }, this.startProblem);
+    const status = h("p", { class: "wizard-start-status", role: "status" });
+    this.startProblem = null;
+    const take = (say) => {
+      const value = input.value;
+      const problem = value === "" ? d.date_needed : startFits(value) ? null : fill(d.start_range, START);
+      if (problem) {
+        // Said once the field is left, and kept true from then on.
+        if (say || error.textContent) error.textContent = problem;
+        return;
+      }
+      error.textContent = "";
+      if (value === this.start) return;
+      this.start = value;
+      this.startChosen = true;
+      const plan = this.planned(d.answer_needed);
+      if (!plan) {
+        this.ask(true);
+        return;
+      }
+      this.saveDraft();
+      this.render(plan);
+      status.textContent = fill(d.start_replanned, { date: plan.schedule.start });
+    };
+    input.addEventListener("change", () => take(false));
+    input.addEventListener("blur", () => take(true));
+    input.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter") return;
+      event.preventDefault();
+      take(true);
+    });
+    return h("div", { class: "wizard-start" },
+      h("label", { for: "wizard-start", class: "wizard-start-label" }, d.start), input,
+      h("p", { class: "wizard-help", id: "wizard-start-help" }, d.start_help), error, status);
   }
 
   item(id) {
@@ -348,7 +477,7 @@ class Wizard {
     this.countEl.textContent = fill(d.ticked, { done: plan.items.length - left, total: plan.items.length });
   }
 
-  actions(plan) {
+  actions() {
     const d = this.d;
     const change = h("button", { type: "button", class: "wizard-change" }, d.change);
     const over = h("button", { type: "button", class: "wizard-over" }, d.start_over);
@@ -361,6 +490,7 @@ class Wizard {
       history.replaceState(null, "", location.pathname + location.search);
       this.answers = {};
       this.start = today();
+      this.startChosen = false;
       this.step = 0;
       storage.remove(this.keys.answers);
       this.ask(true);
@@ -454,13 +584,17 @@ class Wizard {
       h("table", null, h("thead", null, head), h("tbody", null, ...rows)));
   }
 
-  /** Who does what: a task per row, a role per column, R/A/C/I in the cells. */
+  /**
+   * Who does what: a task per row, a role per column, R/A/C/I in the cells. On a phone each
+   * task is a card of its roles, so every filled cell names its role too (shown there only).
+   */
   raciTable(plan) {
     const { roles, rows } = exporter.raci(plan);
     const head = h("tr", null, h("th", { scope: "col" }, this.words.task),
       ...roles.map((r) => h("th", { scope: "col" }, r.name)));
     const body = rows.map(({ item, cells }) => h("tr", null, h("th", { scope: "row" }, item.title),
-      ...cells.map((c) => h("td", { class: "wizard-raci-cell" }, c))));
+      ...cells.map((c, i) => h("td", { class: "wizard-raci-cell" },
+        c && h("span", { class: "wizard-raci-role" }, roles[i].name), c || null))));
     return h("div", { class: "wizard-table wizard-raci", tabindex: "0", role: "region", "aria-label": this.words.raci },
       h("table", null, h("thead", null, head), h("tbody", null, ...body)));
   }
@@ -487,27 +621,63 @@ class Wizard {
   }
 }
 
-/** The timeline: one bar per item over business days, critical ones marked (as in the HTML plan). */
-function timeline(plan, label) {
+/**
+ * The narrowest widths (rem) of the timeline's bars in the layouts of site.css: a 320 px phone,
+ * a container of 22rem, the labels in a column beside the bars (from 44rem), from 57rem.
+ */
+const TRACKS = [17.5, 22, 27, 40];
+/** The room (rem) a date of the timeline's axis takes. */
+const DATE_ROOM = 4;
+
+/**
+ * The timeline: a row per item, its label (cut as in the HTML plan) and a bar over the business
+ * days it may take (red: the critical path), under the dates of the week starts. Boxes, not an
+ * SVG, so that its text keeps the page's size at any width: .wizard-timeline is a size
+ * container, and where it is narrow the labels go above the bars and fewer dates are named.
+ */
+function timeline(plan, w, lang) {
   const days = Math.max(plan.schedule.days[1], 1);
-  const [left, width, row] = [300, 640, 18];
-  const height = row * plan.items.length + 30;
-  const x = (day) => left + (width * day) / days;
-  const chart = svg("svg", { viewBox: `0 0 ${left + width + 20} ${height}`, role: "img", "aria-label": label },
-    svg("title", null, label));
-  const step = Math.max(Math.ceil(days / 10), 1);
-  for (let day = 0; day <= days; day += step) {
-    chart.append(svg("line", { class: "grid", x1: x(day), y1: 0, x2: x(day), y2: height - 18 }),
-      svg("text", { x: x(day), y: height - 4 }, String(day)));
+  const at = (day) => String(day / days);
+  const colon = exporter.colonFor(plan);
+  const dateName = new Intl.DateTimeFormat(lang, { month: "short", day: "numeric", timeZone: "UTC" });
+  // The week starts (Mondays); the first day for a plan shorter than that.
+  const start = engine.parseDate(plan.schedule.start);
+  const marks = [];
+  for (let day = 0, date = start; day <= days; day++, date = engine.addBusinessDays(date, 1)) {
+    if (date.getUTCDay() === 1) marks.push({ day, date });
   }
-  plan.items.forEach((item, i) => {
-    const y = row * i + 4;
-    chart.append(svg("text", { x: 0, y: y + 10 }, exporter.barLabel(item.title)),
-      svg("rect", { class: item.critical ? "bar critical" : "bar", x: x(item.start_day), y, height: 12,
-        width: Math.max(x(item.end_day) - x(item.start_day), 2) },
-      svg("title", null, `${item.title}: ${item.start_date} – ${item.due_date}`)));
+  if (!marks.length) marks.push({ day: 0, date: start });
+  // Which marks are named, for each width the bars may have (TRACKS): one mark in every 1, 2,
+  // 4… (so what a wider chart names includes what a narrower one does), each a date's width
+  // from the next and from the end. A mark named only on wider bars is hidden on narrower ones.
+  const fits = (track, mark) => ((days - mark.day) * track) / days >= DATE_ROOM;
+  const stepFor = (track) => {
+    let step = 1;
+    const apart = (i) => i + step >= marks.length || ((marks[i + step].day - marks[i].day) * track) / days >= DATE_ROOM;
+    while (!marks.every((_, i) => i % step !== 0 || apart(i))) step *= 2;
+    return step;
+  };
+  const steps = TRACKS.map(stepFor);
+  const ticks = marks.map((mark, i) => {
+    const tier = TRACKS.findIndex((track, t) => i % steps[t] === 0 && fits(track, mark));
+    const tick = h("span", { class: "wizard-tick" }, tier >= 0 &&
+      h("span", { class: "wizard-tick-date", "data-tier": tier }, dateName.format(mark.date)));
+    tick.style.setProperty("--at", at(mark.day));
+    return tick;
   });
-  return chart;
+  const rows = plan.items.map((item) => {
+    const bar = h("span", { class: item.critical ? "wizard-bar wizard-bar-critical" : "wizard-bar",
+      title: `${item.title}: ${item.start_date} – ${item.due_date}` });
+    bar.style.setProperty("--from", at(item.start_day));
+    bar.style.setProperty("--to", at(item.end_day));
+    return h("li", { class: item.critical ? "wizard-critical" : null, "data-task": item.id },
+      h("span", { class: "wizard-bar-label" }, exporter.barLabel(item.title),
+        h("span", { class: "visually-hidden" }, `${colon}${item.start_date} – ${item.due_date}${item.critical ? `, ${w.critical_path}` : ""}`)),
+      h("span", { class: "wizard-bar-track" }, bar));
+  });
+  return h("div", { class: "wizard-timeline" }, h("div", { class: "wizard-gantt" },
+    h("div", { class: "wizard-gantt-axis", "aria-hidden": "true" }, ...ticks),
+    h("ol", { class: "wizard-gantt-rows", "aria-label": w.timeline }, ...rows)));
 }
 
 /** Loads the engine, the exports and the compiled wizard, then starts on `root` (.wizard-page). */

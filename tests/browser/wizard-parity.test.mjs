@@ -75,14 +75,18 @@ function csv(sets) {
   return [ids.join(","), ...sets.map((a) => ids.map((id) => cell(a[id])).join(","))].join("\r\n") + "\r\n";
 }
 
-/** Runs `walletdesk plan --batch` on `sets`; its files, in row order (`001-slug.ext`). */
+/**
+ * Runs `walletdesk plan --batch` on `sets`; its files, in row order (`001-slug.ext`), without
+ * the output guard's `.walletdesk-output` marker.
+ */
 function batch(sets, name, format, lang) {
   const input = join(dir, `${name}.csv`);
   writeFileSync(input, csv(sets));
   const out = join(dir, `${name}-${format}-${lang}`);
   execFileSync(binary, ["--root", repo, "--quiet", "plan", "--batch", input, "--out-dir", out,
     "--format", format, "--lang", lang, "--start", START], { maxBuffer: 1 << 26 });
-  return readdirSync(out).sort().map((file) => ({ file, text: readFileSync(join(out, file), "utf8") }));
+  return readdirSync(out).filter((file) => !file.startsWith(".")).sort()
+    .map((file) => ({ file, text: readFileSync(join(out, file), "utf8") }));
 }
 
 /** tests/fixtures/merchants/*.yaml: `key: value` lines, `[a, b]` lists, numbers, comments. */

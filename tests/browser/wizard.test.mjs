@@ -1,10 +1,13 @@
 // The wizard page in a real browser, on the bundled site built into a temporary folder and
-// served by a static server: a merchant answers the questions one at a time (a missing answer
-// is refused, Back keeps answers), gets the plan `walletdesk plan` makes for the same answers,
-// ticks tasks and sees the verdict follow, reloads and finds the ticks kept, downloads each
-// export (byte for byte the CLI's), and a share link opened in a fresh browser shows the same
-// plan. Also: hostile merchant names stay text, the phone layout, print, axe-core in both
-// themes, no console error, no CSP violation, no request leaving the site.
+// served by a static server: a merchant answers the questions a step at a time (a missing
+// answer is refused, Back keeps answers, a follow-up question appears in the step of the
+// answer it depends on and the number of steps never changes), gets the plan `walletdesk plan`
+// makes for the same answers, ticks tasks and sees the verdict follow, reloads and finds the
+// ticks kept, downloads each export (byte for byte the CLI's), and a share link opened in a
+// fresh browser shows the same plan; the start date chosen on the plan schedules it. Also:
+// hostile merchant names stay text, the 360 and 390 px phone layouts (every control on
+// screen, the RACI matrix and the timeline legible), print, axe-core in both themes, no
+// console error, no CSP violation, no request leaving the site.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -31,39 +34,65 @@ function cliPlan(answers, format, lang, start) {
 }
 
 const form = ".wizard-form";
-const question = async (page) => page.locator(`${form} [data-question]`).getAttribute("data-question");
+/** The step's first question (a follow-up may come after it). */
+const question = async (page) => page.locator(`${form} [data-question]`).first().getAttribute("data-question");
+/** The step's questions on screen, in order. */
+const asked = (page) => page.locator(`${form} [data-question]:visible`).evaluateAll((els) => els.map((e) => e.dataset.question));
+/** "第 n 题，共 m 题" / "Question n of m" as [n, m]. */
+const progress = async (page) => (await page.textContent(".wizard-progress")).match(/\d+/g).map(Number);
 
-/** Answers the shown question (`value`: text, or option ids) and presses Next (or Make my plan). */
-async function answer(page, id, value) {
-  assert.equal(await question(page), id);
+/**
+ * Answers question `id`, which must be on screen (`value`: text, or option ids), and presses
+ * Next (or Make my plan) unless `next` is false.
+ */
+async function answer(page, id, value, next = true) {
+  const at = `${form} [data-question="${id}"]`;
+  assert.equal(await page.isVisible(at), true, `${id} is asked`);
   if (Array.isArray(value)) {
-    for (const option of value) await page.check(`${form} input[value="${option}"]`);
-  } else if (await page.locator(`${form} input[type=radio], ${form} input[type=checkbox]`).count()) {
-    await page.check(`${form} input[value="${value}"]`);
+    for (const option of value) await page.check(`${at} input[value="${option}"]`);
+  } else if (await page.locator(`${at} input[type=radio], ${at} input[type=checkbox]`).count()) {
+    await page.check(`${at} input[value="${value}"]`);
   } else {
-    await page.fill(`${form} input`, String(value));
+    await page.fill(`${at} input`, String(value));
   }
-  await page.click(`${form} .wizard-next`);
+  if (next) await page.click(`${form} .wizard-next`);
 }
 
 /** The milk-tea shop of tests/fixtures/merchants, answered on the page. */
 async function answerMilkTea(page) {
   await page.locator(form).waitFor();
+  const totals = new Set();
+  const count = async () => {
+    const [n, total] = await progress(page);
+    totals.add(total);
+    return n;
+  };
   assert.match(await page.textContent(".wizard-progress"), /第 1 题，共 10 题/);
   // Nothing typed: refused, with the reason said, and still the first question.
   await page.click(`${form} .wizard-next`);
   assert.equal(await page.textContent(".wizard-error"), "请先回答这个问题。");
   assert.equal(await question(page), "merchant_name");
   await answer(page, "merchant_name", "上海街角奶茶铺");
-  await answer(page, "counter", "till");
-  // A till brings the question about tills: eleven questions now.
-  assert.match(await page.textContent(".wizard-progress"), /第 3 题，共 11 题/);
+  // A till brings the question about tills, on the same step: the count stays at ten.
+  assert.deepEqual(await asked(page), ["counter"]);
+  await answer(page, "counter", "till", false);
+  assert.deepEqual(await asked(page), ["counter", "tills"]);
+  assert.equal(await count(), 2);
+  // It must be answered too: refused, said at that question, the focus in its field.
+  await page.click(`${form} .wizard-next`);
+  assert.equal(await page.textContent("#wizard-error-tills"), "请先回答这个问题。");
+  assert.equal(await page.evaluate(() => document.activeElement.name), "tills");
+  await answer(page, "tills", 2);
+  assert.equal(await count(), 3);
   assert.equal(await page.getAttribute(".wizard-progress progress", "value"), "3");
+  assert.equal(await page.getAttribute(".wizard-progress progress", "max"), "10");
   await page.click(`${form} .wizard-back`);
   assert.equal(await question(page), "counter");
   assert.equal(await page.isChecked(`${form} input[value=till]`), true, "Back keeps the answer");
+  assert.equal(await page.inputValue(`${form} input[name=tills]`), "2", "and the follow-up's");
   await page.click(`${form} .wizard-next`);
   await answer(page, "customers", ["local_young"]);
+  await count();
   await answer(page, "registered_in", "mainland");
   // A reload halfway keeps the answers and goes on where the merchant left off.
   await page.reload();
@@ -75,15 +104,16 @@ async function answerMilkTea(page) {
   await answer(page, "monthly_transactions", "-5");
   assert.match(await page.textContent(".wizard-error"), /不小于 0/);
   await answer(page, "monthly_transactions", 6000);
-  await answer(page, "average_ticket", 18);
-  await answer(page, "sales_system", "none");
-  await answer(page, "team", "none");
-  await answer(page, "tills", 2);
-  await answer(page, "launch_date", "2027-03-01");
+  for (const [id, value] of [["average_ticket", 18], ["sales_system", "none"], ["team", "none"], ["launch_date", "2027-03-01"]]) {
+    await count();
+    await answer(page, id, value);
+  }
   // Who prepares the plan may be left empty.
   assert.equal(await page.textContent(`${form} .wizard-next`), "生成我的计划");
+  assert.equal(await count(), 10);
   await answer(page, "prepared_by", "");
   await page.locator(".wizard-plan").waitFor();
+  assert.deepEqual([...totals], [10], "the number of questions never changed");
 }
 
 /** What a plan page says, without the ticks (ticks are this browser's). */
@@ -113,11 +143,11 @@ test("a merchant answers, ticks, reloads, downloads every export and shares the 
   // the fees, the owner answers for it, finance is asked.
   const raciHead = await page.locator(".wizard-raci thead th").allTextContents();
   assert.deepEqual(raciHead, ["任务", "店主", "顾问", "财务", "店长", "收银员"]);
-  const feesRow = await page.locator(".wizard-raci tbody tr").first().locator("td").allTextContents();
+  const feesRow = await page.locator(".wizard-raci tbody tr").first().locator("td").allInnerTexts();
   assert.deepEqual(feesRow, ["A", "R", "C", "", ""]);
   assert.match(await page.textContent(".wizard-summary"), /支付宝, 微信支付|Alipay, WeChat Pay/);
-  assert.equal(await page.locator(".wizard-timeline svg rect").count(), rust.items.length);
-  assert.equal(await page.locator(".wizard-timeline rect.critical").count(), rust.critical_path.length);
+  assert.equal(await page.locator(".wizard-timeline .wizard-bar").count(), rust.items.length);
+  assert.equal(await page.locator(".wizard-timeline .wizard-bar-critical").count(), rust.critical_path.length);
 
   // Every task's guide link leads to a page with that heading.
   const hrefs = new Set(await page.locator(".wizard-doc").evaluateAll((els) => els.map((a) => a.getAttribute("href"))));
@@ -284,4 +314,257 @@ test("on a 360 px phone the questions and the plan fit, and axe-core finds nothi
   writeFileSync(join(shots, "dom", "wizard-question.html"), await page.evaluate(() => `<!DOCTYPE html>\n${document.documentElement.outerHTML}`));
   assert.deepEqual(problems, []);
   await close();
+});
+
+test("the number of steps never changes: a follow-up comes and goes in the step of the answer it depends on", async () => {
+  const { page, problems, close } = await watchedPage(browser);
+  await page.goto(`${url}/en/wizard/`);
+  await page.locator(form).waitFor();
+  // The page's engine and wizard, to hold the questions asked to the questions the engine shows.
+  const shownByEngine = () => page.evaluate(async () => {
+    const root = document.querySelector(".wizard-page");
+    const [engine, compiled] = await Promise.all([import(root.dataset.engine), fetch(root.dataset.data).then((r) => r.json())]);
+    const { answers } = JSON.parse(localStorage.getItem(`walletdesk-wizard:v${compiled.definition.version}:answers`));
+    return engine.checkAnswers(compiled.definition, answers).shown.map((q) => q.id);
+  });
+  const totals = new Set();
+  const everAsked = [];
+  const step = async () => {
+    const [n, total] = await progress(page);
+    totals.add(total);
+    const ids = await asked(page);
+    everAsked.push(...ids.filter((id) => !everAsked.includes(id)));
+    return [n, ids];
+  };
+  assert.deepEqual(await step(), [1, ["merchant_name"]]);
+  await page.fill(`${form} input`, "Harbour Gifts");
+  await page.press(`${form} input`, "Enter");
+  await page.locator(`${form} [data-question=counter]`).waitFor();
+  // Each answer to the counter question: the tills question shown exactly when the engine shows it.
+  for (const [counter, tills] of [["website", false], ["till", true], ["app", false], ["several", true], ["till", true]]) {
+    await answer(page, "counter", counter, false);
+    assert.deepEqual(await step(), [2, tills ? ["counter", "tills"] : ["counter"]], counter);
+    assert.equal((await shownByEngine()).includes("tills"), tills, counter);
+  }
+  // Enter in the follow-up's field goes on, as Next does.
+  await page.fill(`${form} input[name=tills]`, "3");
+  await page.press(`${form} input[name=tills]`, "Enter");
+  for (const [id, value] of [["customers", ["overseas"]], ["registered_in", "hong_kong"], ["monthly_transactions", 900],
+    ["average_ticket", 250], ["sales_system", "pos_vendor"], ["team", "outsourced"], ["launch_date", "2027-06-01"]]) {
+    const [, ids] = await step();
+    assert.deepEqual(ids, [id]);
+    await answer(page, id, value);
+  }
+  assert.deepEqual(await step(), [10, ["prepared_by"]]);
+  assert.deepEqual(everAsked.sort(), (await shownByEngine()).sort(), "every question the engine shows, and only those, was asked");
+  // Back to the counter question: a shop online only, so no tills; the plan leaves them out.
+  while ((await progress(page))[0] > 2) await page.click(`${form} .wizard-back`);
+  assert.deepEqual(await asked(page), ["counter", "tills"]);
+  assert.equal(await page.inputValue(`${form} input[name=tills]`), "3");
+  await answer(page, "counter", "website", false);
+  assert.deepEqual(await step(), [2, ["counter"]]);
+  while (!(await page.locator(".wizard-plan").count())) {
+    await step();
+    await page.click(`${form} .wizard-next`);
+  }
+  assert.deepEqual([...totals], [10], "the total stayed the same on every step");
+  const fragment = new URLSearchParams(new URL(page.url()).hash.slice(1));
+  assert.equal(fragment.get("counter"), "website");
+  assert.equal(fragment.has("tills"), false);
+  assert.doesNotMatch(await page.textContent(".wizard-answers"), /How many tills/);
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test("the start date on the plan schedules it: today unless chosen, weekends moved, wrong dates said", async () => {
+  const { page, problems, close } = await watchedPage(browser);
+  const answers = new URLSearchParams({
+    start: "2026-11-30", merchant_name: "上海街角奶茶铺", counter: "till", customers: "local_young",
+    registered_in: "mainland", monthly_transactions: "6000", average_ticket: "18", sales_system: "none",
+    team: "none", tills: "2", launch_date: "2027-03-01",
+  });
+  await page.goto(`${url}/en/wizard/#${answers}`);
+  await page.locator(".wizard-plan").waitFor();
+  const field = page.getByLabel("Work starts on");
+  assert.equal(await field.inputValue(), "2026-11-30");
+  assert.equal(await field.getAttribute("type"), "date");
+  assert.match(await page.textContent(`#${(await field.getAttribute("aria-describedby")).split(" ")[0]}`), /business days from this day/);
+  const dates = () => page.locator(".wizard-tick-date:visible").allInnerTexts();
+  assert.equal((await dates())[0], "Nov 30", "a Monday start: the axis begins with it");
+  const shownDues = () => page.locator(".wizard-phase [data-task]").evaluateAll((els) =>
+    Object.fromEntries(els.map((e) => [e.dataset.task, e.querySelector(".wizard-task-meta").textContent.match(/due (\S+)/)[1]])));
+
+  // A Saturday: the plan starts on the Monday after, as `walletdesk plan --start` has it.
+  await field.fill("2027-01-09");
+  await page.locator(".wizard-start-status").filter({ hasText: "The plan now starts on 2027-01-11." }).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.id), "wizard-start", "the focus stays in the field");
+  const rust = JSON.parse(cliPlan(MILK_TEA, "json", "en", "2027-01-09"));
+  assert.deepEqual(await shownDues(), Object.fromEntries(rust.items.map((i) => [i.id, i.due_date])));
+  assert.match(await page.textContent(".wizard-meta"), /Start 2027-01-11/);
+  assert.equal((await dates())[0], "Jan 11", "a Monday");
+  assert.equal(new URLSearchParams(new URL(page.url()).hash.slice(1)).get("start"), "2027-01-09");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("button[data-format=ics]")]);
+  const saved = join(tmp, "start.ics");
+  await download.saveAs(saved);
+  assert.equal(readFileSync(saved, "utf8"), cliPlan(MILK_TEA, "ics", "en", "2027-01-09"));
+
+  // Out of range, or no date: said in an alert when the field is left or Enter pressed; the plan stays.
+  const plan = await page.textContent(".wizard-plan-body");
+  await field.fill("1899-12-31");
+  await field.press("Enter");
+  assert.equal(await page.textContent("#wizard-start-error"), "Please enter a date from 1900-01-01 to 9999-12-31.");
+  assert.equal(await page.getAttribute("#wizard-start-error", "role"), "alert");
+  await field.fill("");
+  await field.blur();
+  assert.equal(await page.textContent("#wizard-start-error"), "Please enter a date.");
+  assert.equal(await page.textContent(".wizard-plan-body"), plan);
+  assert.equal(new URLSearchParams(new URL(page.url()).hash.slice(1)).get("start"), "2027-01-09");
+  // A good date again clears the alert.
+  await field.fill("2027-01-04");
+  await page.locator(".wizard-start-status").filter({ hasText: "2027-01-04" }).waitFor();
+  assert.equal(await page.textContent("#wizard-start-error"), "");
+
+  // The chosen date survives a reload and Change answers.
+  await page.reload();
+  await page.locator(".wizard-plan").waitFor();
+  assert.equal(await page.getByLabel("Work starts on").inputValue(), "2027-01-04");
+  await page.click(".wizard-change");
+  while (!(await page.locator(".wizard-plan").count())) await page.click(`${form} .wizard-next`);
+  assert.match(await page.textContent(".wizard-meta"), /Start 2027-01-04/);
+
+  // A link whose start date is no date: the plan starts today, and says why.
+  answers.set("start", "2027-02-30");
+  await page.goto(`${url}/wizard/#${answers}`);
+  await page.locator(".wizard-plan").waitFor();
+  const today = await page.evaluate(() => new Date().toLocaleDateString("sv"));
+  assert.equal(await page.getByLabel("开工日期").inputValue(), today);
+  assert.equal(await page.textContent("#wizard-start-error"), "链接中的开工日期不能用，计划改为从今天开始。");
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+/**
+ * What does not fit a phone: controls outside the screen's width (unless in a box that scrolls
+ * sideways, itself on screen) or cut off by a box that clips; checkboxes covered; timeline text
+ * under 12 px as drawn; timeline dates overlapping or outside it; RACI cells narrower than their
+ * text (role names and letters on one line, a task at least 12 characters wide or its whole title).
+ */
+const phoneProblems = (page) => page.evaluate(() => {
+  const problems = [];
+  const name = (el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}.${el.classList[0] ?? ""} “${(el.textContent || el.value || el.getAttribute("aria-label") || "").trim().slice(0, 24)}”`;
+  const shown = (el) => {
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== "hidden";
+  };
+  const scrolls = (el) => ["auto", "scroll"].includes(getComputedStyle(el).overflowX) && el.scrollWidth > el.clientWidth;
+  for (const el of document.querySelectorAll("a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex='-1'])")) {
+    if (!shown(el)) continue;
+    const r = el.getBoundingClientRect();
+    let within = { left: 0, right: innerWidth };
+    for (let box = el.parentElement; box; box = box.parentElement) {
+      if (getComputedStyle(box).overflowX === "visible") continue;
+      if (scrolls(box)) {
+        within = box.getBoundingClientRect();
+        if (within.left < 0 || within.right > innerWidth) problems.push(`${name(box)} scrolls, but is off screen`);
+        break;
+      }
+      const b = box.getBoundingClientRect();
+      if (r.left < b.left - 0.5 || r.right > b.right + 0.5) problems.push(`${name(el)} is cut off by ${name(box)}`);
+    }
+    if (within === null || r.left < within.left - 0.5 || r.right > within.right + 0.5) {
+      problems.push(`${name(el)} at ${Math.round(r.left)}–${Math.round(r.right)} px is off screen`);
+    }
+  }
+  for (const box of document.querySelectorAll("input[type=checkbox]")) {
+    if (!shown(box)) continue;
+    box.scrollIntoView({ block: "center" });
+    const r = box.getBoundingClientRect();
+    for (const [x, y] of [[r.left + 1, r.top + 1], [r.right - 1, r.bottom - 1]]) {
+      if (document.elementFromPoint(x, y) !== box) problems.push(`${name(box)} is covered at ${Math.round(x)},${Math.round(y)}`);
+    }
+  }
+  const timeline = document.querySelector(".wizard-timeline");
+  if (timeline) {
+    const area = timeline.getBoundingClientRect();
+    const drawn = (el) => parseFloat(getComputedStyle(el).fontSize) * (el.getBoundingClientRect().width / el.offsetWidth);
+    const labels = [...timeline.querySelectorAll(".wizard-bar-label")];
+    const dates = [...timeline.querySelectorAll(".wizard-tick-date")].filter(shown);
+    if (dates.length < 2) problems.push(`the timeline names ${dates.length} dates`);
+    let last = -Infinity;
+    for (const el of [...labels, ...dates]) {
+      if (drawn(el) < 12) problems.push(`${name(el)}: ${drawn(el).toFixed(1)} px text`);
+      const range = document.createRange();
+      range.selectNodeContents(el.firstChild);
+      if (range.getBoundingClientRect().height < 12) problems.push(`${name(el)}: ${range.getBoundingClientRect().height} px high`);
+    }
+    for (const el of dates) {
+      const r = el.getBoundingClientRect();
+      if (r.left < last || r.left < area.left || r.right > area.right) problems.push(`${name(el)} overlaps or sticks out`);
+      last = r.right;
+    }
+  }
+  for (const cell of document.querySelectorAll(".wizard-raci th, .wizard-raci td")) {
+    if (!shown(cell) || !cell.textContent) continue;
+    const range = document.createRange();
+    range.selectNodeContents(cell);
+    const lines = [...range.getClientRects()].filter((r) => r.width > 0);
+    const size = parseFloat(getComputedStyle(cell).fontSize);
+    const natural = lines.reduce((sum, r) => sum + r.width, 0);
+    const c = cell.getBoundingClientRect();
+    if (cell.scrollWidth > cell.clientWidth || lines.some((r) => r.left < c.left - 0.5 || r.right > c.right + 0.5)) {
+      problems.push(`${name(cell)}: its text sticks out`);
+    }
+    if (cell.matches("th[scope=row]")) {
+      if (c.width < Math.min(natural, 12 * size)) problems.push(`${name(cell)}: ${Math.round(c.width)} px wide`);
+    } else if (Math.max(...lines.map((r) => r.top)) - Math.min(...lines.map((r) => r.top)) > size / 2) {
+      problems.push(`${name(cell)}: broken over ${lines.length} lines`);
+    }
+  }
+  return problems;
+});
+
+test("on 390 and 360 px phones every control is on screen, and the RACI matrix and the timeline are legible", async () => {
+  const milkTea = new URLSearchParams({
+    start: "2026-12-03", merchant_name: "上海街角奶茶铺", counter: "till", customers: "local_young",
+    registered_in: "mainland", monthly_transactions: "6000", average_ticket: "18", sales_system: "none",
+    team: "none", tills: "2", launch_date: "2027-03-01", prepared_by: "Li Wei",
+  });
+  for (const [width, height] of [[390, 844], [360, 740]]) {
+    const { page, problems, close } = await watchedPage(browser, { width, height });
+    // The step with the follow-up question open and an alert shown.
+    await page.goto(`${url}/wizard/`);
+    await page.locator(form).waitFor();
+    await answer(page, "merchant_name", "上海街角奶茶铺");
+    await answer(page, "counter", "till");
+    await page.locator("#wizard-error-tills:not(:empty)").waitFor();
+    assert.deepEqual(await phoneProblems(page), [], `${width} px, questions`);
+    await page.screenshot({ path: join(shots, `wizard-${width}-follow-up.png`), fullPage: true });
+    if (width === 390) {
+      assert.deepEqual(await axeViolations(page), []);
+      mkdirSync(join(shots, "dom"), { recursive: true });
+      writeFileSync(join(shots, "dom", "wizard-follow-up.html"), await page.evaluate(() => `<!DOCTYPE html>\n${document.documentElement.outerHTML}`));
+    }
+    for (const [lang, path] of [["zh", "/wizard/"], ["en", "/en/wizard/"]]) {
+      await page.goto("about:blank");
+      await page.goto(`${url}${path}#${milkTea}`);
+      await page.locator(".wizard-plan").waitFor();
+      assert.ok(await page.locator(".wizard-plan input[type=checkbox]").count() > await page.locator(".wizard-bar").count());
+      assert.deepEqual(await phoneProblems(page), [], `${width} px, plan (${lang})`);
+      // The axis names dates, not day numbers: week starts (a start on a Thursday: the Monday
+      // after it first), one in every 1, 2, 4… as there is room.
+      const dates = await page.locator(".wizard-tick-date:visible").allInnerTexts();
+      const name = new Intl.DateTimeFormat(lang, { month: "short", day: "numeric", timeZone: "UTC" });
+      const mondays = Array.from({ length: 20 }, (_, i) => name.format(Date.UTC(2026, 11, 7 + 7 * i)));
+      const step = mondays.indexOf(dates[1]);
+      assert.ok([1, 2, 4].includes(step), `${dates}`);
+      assert.deepEqual(dates, mondays.filter((_, i) => i % step === 0).slice(0, dates.length));
+      await page.evaluate(() => scrollTo(0, 0));
+      await page.screenshot({ path: join(shots, `wizard-${width}-plan-${lang}.png`), fullPage: true });
+      for (const part of ["timeline", "raci"]) {
+        await page.locator(`.wizard-${part}`).screenshot({ path: join(shots, `wizard-${width}-${part}-${lang}.png`) });
+      }
+    }
+    assert.deepEqual(problems, []);
+    await close();
+  }
 });
