@@ -29,10 +29,19 @@ pub struct Providers {
     /// When the figures were last reviewed as a whole.
     pub version: String,
     /// The merchant account regions that fees and facts name (`cn`, `hk`, `us`…), with their
-    /// names in every language.
+    /// currency and names in every language.
     #[serde(default)]
-    pub accounts: BTreeMap<String, Text>,
+    pub accounts: BTreeMap<String, Account>,
     pub providers: Vec<Provider>,
+}
+
+/// A merchant account region: its local currency (what its merchants charge and are paid
+/// in, and what a plan's estimates add up in) and its name in every language.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+pub struct Account {
+    pub currency: String,
+    #[serde(flatten)]
+    pub name: Text,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -88,7 +97,7 @@ pub struct Fact {
 }
 
 /// What a fee is charged for, which decides how it reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FeeKind {
     /// Per payment: `percent` and/or `fixed`.
@@ -206,7 +215,12 @@ impl Providers {
 
     /// The name of account region `code` in every language.
     pub fn account_name(&self, code: &str) -> Option<&Text> {
-        self.accounts.get(code)
+        self.accounts.get(code).map(|a| &a.name)
+    }
+
+    /// The currency of account region `code`.
+    pub fn account_currency(&self, code: &str) -> Option<&str> {
+        self.accounts.get(code).map(|a| a.currency.as_str())
     }
 }
 
@@ -261,10 +275,19 @@ pub fn parse(
     };
     let mut problems = Vec::new();
     let accounts_line = line_of("accounts:");
-    for (code, name) in &providers.accounts {
+    for (code, account) in &providers.accounts {
         let at = line_from(accounts_line, &format!("{code}:"));
+        let currency = &account.currency;
+        if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
+            problems.push(Diagnostic::error(
+                path,
+                at,
+                1,
+                format!("account region `{code}`: currency `{currency}` is not a code like CNY"),
+            ));
+        }
         for lang in languages {
-            if name.get(*lang).is_none_or(|t| t.trim().is_empty()) {
+            if account.name.get(*lang).is_none_or(|t| t.trim().is_empty()) {
                 problems.push(Diagnostic::error(
                     path,
                     at,
@@ -885,8 +908,8 @@ mod tests {
     const ACCOUNTS: &str = "\
 version: 2026-12-03
 accounts:
-  cn: {zh: 中国内地账户, en: mainland China accounts}
-  hk: {zh: 香港账户, en: Hong Kong accounts}
+  cn: {currency: CNY, zh: 中国内地账户, en: mainland China accounts}
+  hk: {currency: HKD, zh: 香港账户, en: Hong Kong accounts}
 providers:
   - id: paypal
     name: {zh: PayPal, en: PayPal}
@@ -942,8 +965,8 @@ providers:
                 "13:1: provider `paypal`: fact `Accounts`: unknown account region `us`",
             ),
             (
-                "  hk: {zh: 香港账户, en: Hong Kong accounts}",
-                "  hk: {zh: 香港账户}",
+                "  hk: {currency: HKD, zh: 香港账户, en: Hong Kong accounts}",
+                "  hk: {currency: HKD, zh: 香港账户}",
                 "4:1: account region `hk` has no `en` name",
             ),
             (

@@ -1418,7 +1418,7 @@ fn plan_writes_a_markdown_checklist_and_json() {
         md.starts_with("# Rollout plan: \\<script\\>alert\\(1\\)\\</script\\> \\*Tea\\*\n"),
         "{md}"
     );
-    assert!(md.contains("- [ ] **Keep the keys safe** — Developer, 2–3 business days, due 2026-11-30 · after: pick · [→](https://example.com/en/guide/keys/#rotation)"), "{md}");
+    assert!(md.contains("- [ ] **Keep the keys safe** — Developer, 2–3 business days, due 2026-11-27 · after: pick · [→](https://example.com/en/guide/keys/#rotation)"), "{md}");
     assert!(
         md.contains("| Alipay | 2 | Mainland customers use it |"),
         "{md}"
@@ -1441,9 +1441,11 @@ fn plan_writes_a_markdown_checklist_and_json() {
     assert_eq!(plan["lang"], "zh");
     assert_eq!(plan["providers"][0]["id"], "alipay");
     assert_eq!(plan["providers"][1]["score"], 1);
-    // 2 + 3 + 3 business days from Monday 2026-11-23: Thursday 2026-12-03, after the target.
+    // 2 + 3 + 3 working days from Monday 2026-11-23: the eighth is Wednesday 2026-12-02,
+    // after the target (a plan's due dates are the last day of work, not the day after).
     assert_eq!(plan["schedule"]["days"], serde_json::json!([5, 8]));
-    assert_eq!(plan["schedule"]["latest_finish"], "2026-12-03");
+    assert_eq!(plan["schedule"]["latest_finish"], "2026-12-02");
+    assert_eq!(plan["schedule"]["launch"], "2026-12-02");
     assert_eq!(plan["schedule"]["meets_target"], false);
     assert_eq!(plan["security_checklist"], serde_json::json!(["keys"]));
     assert_eq!(plan["risks"][0]["id"], "key-leak");
@@ -1817,8 +1819,37 @@ fn the_reference_merchants_get_plans_that_fit_them() {
     }
     assert_eq!(plan["schedule"]["meets_target"], true);
     assert!(!ids(&plan["risks"]).contains(&"launch-date-tight"));
-    // Only fees for the way it takes payments: at the till.
-    assert_eq!(fee_labels(&plan, "stripe"), ["Terminal 线下刷卡"]);
+    // A small shop: only the roles it has (the owner stands in for a consultant, finance and a
+    // store manager), no written rollback drill, and a short hypercare.
+    let roles: Vec<&str> = ids(&plan["roles"]);
+    assert_eq!(roles, ["owner", "cashiers"]);
+    assert!(!items.contains(&"rollback-plan"));
+    let hypercare = plan["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "hypercare-watch")
+        .unwrap();
+    assert_eq!(hypercare["days"], serde_json::json!([3, 5]));
+    // Mainland prices, the volume shared by the two wallets it needs: 6,000 payments of 18 a
+    // month, half each at 0.6 %.
+    assert_eq!(plan["prices"]["account"], "cn");
+    assert_eq!(plan["prices"]["currency"], "CNY");
+    for wallet in ["alipay", "wechat-pay"] {
+        let provider = plan["providers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == wallet)
+            .unwrap();
+        assert_eq!(provider["share"], 0.5);
+        assert_eq!(provider["monthly"], 324.0, "{wallet}");
+    }
+    // Stripe cannot take a mainland business, and mainland accounts have no Stripe prices.
+    assert!(fee_labels(&plan, "stripe").is_empty());
+    // The schedule skips the mainland's public holidays (2026 is in holidays.yaml): New Year's
+    // Day, 2027-01-01, is not a working day — and 2027 is not covered yet, which the plan says.
+    assert_eq!(plan["schedule"]["calendar"], "cn");
 
     // A Hangzhou online shop selling overseas: PayPal, cross-border work. Stripe does not open
     // accounts for businesses registered in mainland China, and its buyers abroad do not pay
@@ -1835,10 +1866,12 @@ fn the_reference_merchants_get_plans_that_fit_them() {
         .collect();
     assert_eq!(recommended, ["paypal"]);
     let stripe = &plan["providers"][providers.iter().position(|p| *p == "stripe").unwrap()];
+    assert_eq!(stripe["eligible"], false);
+    assert_eq!(stripe["recommended"], false);
     assert!(
         stripe["reasons"]
             .to_string()
-            .contains("Stripe 不为在中国内地注册的企业开户")
+            .contains("在中国内地注册的企业不能")
     );
     let items = ids(&plan["items"]);
     for wanted in [
@@ -1850,13 +1883,20 @@ fn the_reference_merchants_get_plans_that_fit_them() {
         assert!(items.contains(&wanted), "{wanted}: {items:?}");
     }
     assert!(ids(&plan["risks"]).contains(&"cross-border-settlement"));
-    // Only fees for the way it takes payments: online (which accounts' price lists apply is
-    // the engine's choice, from providers.yaml `accounts`).
-    let online = |provider| fee_labels(&plan, provider);
-    assert!(online("stripe").contains(&"美国国内银行卡"));
-    assert!(!online("stripe").contains(&"Terminal 线下刷卡"));
-    assert!(online("paypal").contains(&"PayPal Checkout"));
-    assert!(!online("paypal").iter().any(|l| l.starts_with("二维码收款")));
+    // What a mainland PayPal account pays for payments from abroad, all of its volume, and
+    // settling to a Chinese bank: 800 payments of 60 at 4.4 % + ¥2.2, and 1 % of the volume.
+    assert_eq!(plan["prices"]["cross_border_share"], 1.0);
+    let labels = fee_labels(&plan, "paypal");
+    assert!(
+        labels.contains(&"收取境外买家的商业付款（标准费率）"),
+        "{labels:?}"
+    );
+    assert!(
+        !labels.contains(&"PayPal Checkout"),
+        "no US prices: {labels:?}"
+    );
+    let paypal = &plan["providers"][0];
+    assert_eq!(paypal["monthly"], 2112.0 + 1760.0 + 480.0);
 
     // A Hong Kong retailer serving tourists from the mainland: Alipay+ and WeChat Pay
     // cross-border through a local acquirer.
@@ -1877,6 +1917,27 @@ fn the_reference_merchants_get_plans_that_fit_them() {
         !ids(&plan["items"]).contains(&"wechat-pay-review"),
         "no mainland merchant account"
     );
+    // Hong Kong prices: the wallets by an acquirer's quote, not the mainland's 0.6 %.
+    assert_eq!(plan["prices"]["account"], "hk");
+    for wallet in ["alipay", "wechat-pay"] {
+        let provider = plan["providers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == wallet)
+            .unwrap();
+        assert!(
+            provider["fees"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|f| f["quote"] == true)
+        );
+        assert_eq!(provider["monthly"], serde_json::Value::Null);
+    }
+    // Hong Kong's holidays: the Lunar New Year of 2027 is in holidays.yaml.
+    assert_eq!(plan["schedule"]["calendar"], "hk");
+    assert_eq!(plan["schedule"]["uncovered_years"], serde_json::json!([]));
 
     // A custom app with an in-house team: WeChat Pay APIv3 and Alipay integration, and the
     // risk that WeChat Pay has no sandbox; its target date is too early and the plan says so.
@@ -1920,6 +1981,194 @@ fn the_reference_merchants_get_plans_that_fit_them() {
     assert!(ids(&plan["risks"]).contains(&"launch-date-tight"));
     assert_eq!(plan["critical_path"][0], "compare-fees");
     assert!(plan["security_checklist"].as_array().unwrap().len() >= 4);
+}
+
+/// The reference merchant `merchant`'s plan from `start`, with answers changed by `edit`.
+fn plan_from(merchant: &str, start: &str, edit: &dyn Fn(&str) -> String) -> serde_json::Value {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = fs::read_to_string(repo.join("tests/fixtures/merchants").join(merchant)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let answers = dir.path().join("answers.yaml");
+    fs::write(&answers, edit(&text)).unwrap();
+    let run = walletdesk(
+        &[
+            "--root",
+            repo.to_str().unwrap(),
+            "plan",
+            "--answers",
+            answers.to_str().unwrap(),
+            "--format",
+            "json",
+            "--start",
+            start,
+        ],
+        repo,
+    )
+    .success();
+    serde_json::from_str(&run.stdout).unwrap()
+}
+
+/// Days off and working weekend days of `region` in holidays.yaml, read independently.
+fn holidays(region: &str) -> (Vec<chrono::NaiveDate>, Vec<chrono::NaiveDate>) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = fs::read_to_string(repo.join("content/data/holidays.yaml")).unwrap();
+    let data: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let date = |v: &serde_yaml::Value| {
+        chrono::NaiveDate::parse_from_str(v.as_str().unwrap(), "%Y-%m-%d").unwrap()
+    };
+    let (mut off, mut work) = (Vec::new(), Vec::new());
+    for (_, year) in data["regions"][region]["years"].as_mapping().unwrap() {
+        for day in year["days_off"].as_sequence().unwrap() {
+            if let Some(from) = day.get("from") {
+                let mut d = date(from);
+                while d <= date(&day["to"]) {
+                    off.push(d);
+                    d = d.succ_opt().unwrap();
+                }
+            } else {
+                off.push(date(&day["date"]));
+            }
+        }
+        for day in year["working_days"].as_sequence().into_iter().flatten() {
+            work.push(date(&day["date"]));
+        }
+    }
+    (off, work)
+}
+
+#[test]
+fn schedules_skip_the_regions_public_holidays_and_count_its_working_weekends() {
+    use chrono::Datelike;
+    let parse = |v: &serde_json::Value| {
+        chrono::NaiveDate::parse_from_str(v.as_str().unwrap(), "%Y-%m-%d").unwrap()
+    };
+    // A Shanghai shop starting before the Spring Festival of 2026, and a Hong Kong shop whose
+    // pilot would fall on the Lunar New Year of 2027.
+    for (merchant, start, region) in [
+        ("milk-tea-shanghai.yaml", "2026-01-26", "cn"),
+        ("retailer-hong-kong.yaml", "2026-12-21", "hk"),
+    ] {
+        let plan = plan_from(merchant, start, &|text| {
+            text.replace("launch_date: 2027-03-01", "launch_date: 2027-06-01")
+        });
+        assert_eq!(plan["schedule"]["calendar"], region);
+        let (off, work) = holidays(region);
+        let worked = |d: chrono::NaiveDate| {
+            work.contains(&d) || (!off.contains(&d) && d.weekday().number_from_monday() <= 5)
+        };
+        // Every item starts and is due on a working day, and takes as many working days as
+        // its longest estimate between the two.
+        for item in plan["items"].as_array().unwrap() {
+            let (from, due) = (parse(&item["start_date"]), parse(&item["due_date"]));
+            assert!(
+                worked(from) && worked(due),
+                "{}: {from} – {due}",
+                item["id"]
+            );
+            let mut counted = 0;
+            let mut d = from;
+            while d <= due {
+                counted += u32::from(worked(d));
+                d = d.succ_opt().unwrap();
+            }
+            let days = item["days"][1].as_u64().unwrap() as u32;
+            assert_eq!(counted, days.max(1), "{}: {from} – {due}", item["id"]);
+        }
+        assert_eq!(
+            plan["schedule"]["uncovered_years"],
+            serde_json::json!([]),
+            "{merchant}"
+        );
+    }
+    // The pilot of the Hong Kong shop goes around the Lunar New Year holidays of 2027.
+    let plan = plan_from("retailer-hong-kong.yaml", "2026-12-21", &|t| t.to_string());
+    let pilot = plan["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "pilot-one-till")
+        .unwrap();
+    let (from, due) = (parse(&pilot["start_date"]), parse(&pilot["due_date"]));
+    let new_year = chrono::NaiveDate::from_ymd_opt(2027, 2, 8).unwrap();
+    assert!(
+        from <= new_year && new_year <= due,
+        "the pilot spans the holidays: {from} – {due}"
+    );
+    // A year holidays.yaml does not list is said, not assumed.
+    let plan = plan_from("milk-tea-shanghai.yaml", "2026-11-30", &|t| t.to_string());
+    assert_eq!(
+        plan["schedule"]["uncovered_years"],
+        serde_json::json!([2027])
+    );
+}
+
+#[test]
+fn counts_are_whole_numbers_within_bounds() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text =
+        fs::read_to_string(repo.join("tests/fixtures/merchants/milk-tea-shanghai.yaml")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let answers = dir.path().join("answers.yaml");
+    for (from, to, message) in [
+        (
+            "monthly_transactions: 6000",
+            "monthly_transactions: 6000.5",
+            "`monthly_transactions` must be a whole number of at least 0 and at most 100000000, not 6000.5",
+        ),
+        (
+            "monthly_transactions: 6000",
+            "monthly_transactions: 1e12",
+            "`monthly_transactions` must be a whole number of at least 0 and at most 100000000, not 1000000000000.0",
+        ),
+        (
+            "tills: 2",
+            "tills: 2.5",
+            "`tills` must be a whole number of at least 1 and at most 10000, not 2.5",
+        ),
+    ] {
+        fs::write(&answers, text.replace(from, to)).unwrap();
+        let run = walletdesk(
+            &[
+                "--root",
+                repo.to_str().unwrap(),
+                "plan",
+                "--answers",
+                answers.to_str().unwrap(),
+            ],
+            repo,
+        )
+        .failure();
+        let line = text.lines().position(|l| l == from).unwrap() + 1;
+        run.expect_stderr(&format!("{}:{line}:1: {message}\n", answers.display()));
+    }
+}
+
+#[test]
+fn the_target_date_is_about_the_launch_not_the_end_of_hypercare() {
+    // Launch due before the target, hypercare after it: the target is met, and no "too close"
+    // risk is raised.
+    let plan = plan_from("milk-tea-shanghai.yaml", "2026-11-30", &|t| t.to_string());
+    let schedule = &plan["schedule"];
+    let target = schedule["target"].as_str().unwrap();
+    let launch = schedule["launch"].as_str().unwrap();
+    let finish = schedule["latest_finish"].as_str().unwrap();
+    assert!(launch < finish, "hypercare comes after the launch");
+    let on_launch = plan_from("milk-tea-shanghai.yaml", "2026-11-30", &|t| {
+        t.replace(
+            &format!("launch_date: {target}"),
+            &format!("launch_date: {launch}"),
+        )
+    });
+    assert_eq!(on_launch["schedule"]["meets_target"], true);
+    assert!(!ids(&on_launch["risks"]).contains(&"launch-date-tight"));
+    // The launch phase's last item is due on the launch day.
+    let full_launch = on_launch["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "full-launch")
+        .unwrap();
+    assert_eq!(full_launch["due_date"], launch);
 }
 
 #[test]
@@ -2012,7 +2261,8 @@ fn plan_csv_opens_in_a_spreadsheet_parser_and_defuses_formulas() {
     assert_eq!(&rows[1][col("task")], "Keep the keys safe");
     assert_eq!(&rows[1][col("owner")], "Developer");
     assert_eq!(&rows[1][col("accountable")], "Developer");
-    assert_eq!(&rows[1][col("due")], "2026-11-30");
+    // Two or three days from Wednesday: due on Friday, not the Monday after.
+    assert_eq!(&rows[1][col("due")], "2026-11-27");
     assert_eq!(
         &rows[1][col("guide")],
         "https://example.com/en/guide/keys/#rotation"
@@ -2056,9 +2306,9 @@ fn plan_ics_parses_with_events_and_to_dos() {
     assert_eq!(
         todos,
         [
-            ("Pick the providers".to_string(), "20261125".to_string()),
-            ("Keep the keys safe".to_string(), "20261130".to_string()),
-            ("Go live".to_string(), "20261201".to_string()),
+            ("Pick the providers".to_string(), "20261124".to_string()),
+            ("Keep the keys safe".to_string(), "20261127".to_string()),
+            ("Go live".to_string(), "20261130".to_string()),
         ]
     );
 }
@@ -2109,7 +2359,7 @@ fn a_site_may_write_its_own_plan_page_and_hears_of_its_mistakes_at_their_line() 
             "html",
         ])
         .failure();
-    run.expect_stderr_start("templates/plan.html:2:21: Field `finish` is not defined. Available fields: days, earliest_finish, latest_finish, meets_target, start, target\n");
+    run.expect_stderr_start("templates/plan.html:2:21: Field `finish` is not defined. Available fields: calendar, days, earliest_finish, earliest_launch, latest_finish, launch, meets_target, start, target, uncovered_years\n");
 }
 
 #[test]

@@ -22,6 +22,8 @@ pub fn compiled(site: &crate::site::Site) -> Option<serde_json::Value> {
     let (Some(definition), Some(providers)) = (&site.wizard, &site.providers) else {
         return None;
     };
+    // What both engines read of providers.yaml: names, the accounts' currencies, who may open
+    // an account (and the fact that says so), and every fee a plan lists.
     let providers_value: Vec<serde_json::Value> = providers
         .providers
         .iter()
@@ -29,18 +31,43 @@ pub fn compiled(site: &crate::site::Site) -> Option<serde_json::Value> {
             let fees: Vec<serde_json::Value> = p
                 .fees
                 .iter()
-                .filter(|f| engine::counts_in_estimates(f.kind))
+                .filter(|f| f.kind != crate::data::FeeKind::Dispute)
                 .map(|f| {
                     serde_json::json!({
-                        "per_transaction": f.kind == crate::data::FeeKind::Transaction,
-                        "channel": f.channel,
+                        "kind": f.kind, "channel": f.channel, "accounts": f.accounts,
+                        "applies_to": f.applies_to,
                         "label": f.label, "percent": f.percent, "fixed": f.fixed,
                         "currency": f.currency, "source": f.source, "as_of": f.as_of.0,
                         "estimate": f.estimate,
                     })
                 })
                 .collect();
-            serde_json::json!({"id": p.id, "name": p.name, "fees": fees})
+            let eligibility = p.facts.iter().find(|f| f.businesses_from.is_some()).map(
+                |f| serde_json::json!({"businesses_from": f.businesses_from, "text": f.text}),
+            );
+            serde_json::json!({"id": p.id, "name": p.name, "eligibility": eligibility, "fees": fees})
+        })
+        .collect();
+    // The public holidays of the regions the wizard names, as dates.
+    let holidays: BTreeMap<&str, serde_json::Value> = definition
+        .regions
+        .iter()
+        .flat_map(|r| r.options.values())
+        .filter_map(|code| {
+            let region = site.holidays.as_ref()?.region(code)?;
+            let years: Vec<i32> = region.years().map(|(year, _)| year).collect();
+            let off: Vec<String> = region
+                .years()
+                .flat_map(|(_, y)| y.days_off().map(|(d, _)| d.to_string()))
+                .collect();
+            let work: Vec<String> = region
+                .years()
+                .flat_map(|(_, y)| y.working_days().map(|(d, _)| d.to_string()))
+                .collect();
+            Some((
+                code.as_str(),
+                serde_json::json!({"years": years, "off": off, "work": work}),
+            ))
         })
         .collect();
     let docs: std::collections::BTreeSet<&str> = definition
@@ -67,7 +94,12 @@ pub fn compiled(site: &crate::site::Site) -> Option<serde_json::Value> {
         .collect();
     Some(serde_json::json!({
         "definition": definition,
-        "providers": {"version": providers.version, "providers": providers_value},
+        "providers": {
+            "version": providers.version,
+            "accounts": providers.accounts,
+            "providers": providers_value,
+        },
+        "holidays": holidays,
         "words": {"zh": export::words("zh"), "en": export::words("en")},
         "links": links,
     }))
@@ -160,6 +192,7 @@ impl Planner<'_> {
         let plan = engine::plan(
             self.definition,
             self.providers,
+            self.site.holidays.as_ref(),
             answers,
             request.start,
             &self.code,

@@ -6,8 +6,11 @@
 //! roles:                       # who does what (RACI)
 //!   - { id: owner, zh: 店主, en: Owner }
 //! accountable: owner           # accountable for every item that names no other (default: its owner)
+//! stand_ins:                   # roles a merchant may not have, and who does their part then
+//!   - { role: finance, by: owner, when: "small_business" }
 //! phases:
 //!   - { id: choose, zh: 选择服务商, en: Choose providers }
+//! launch_phase: go_live        # the phase whose end is the launch (what the target date is about)
 //! questions:
 //!   - id: counter
 //!     type: choice             # choice | multi | number | text | date
@@ -19,9 +22,16 @@
 //!     role: merchant_name      # optional: what the engine reads this answer for (see below)
 //!     required: true           # default true
 //!     min: 0                   # number: optional bounds
+//!     whole: true              # number: whole numbers only
 //! # Roles: merchant_name (text), monthly_transactions and average_ticket (numbers, for fee
 //! # estimates), launch_date (date, the target) — each on exactly one question — and
 //! # prepared_by (text), on one question at most.
+//! regions:                     # where the merchant is: price lists and public holidays
+//!   question: registered_in
+//!   options: { mainland: cn, hong_kong: hk }   # codes of providers.yaml accounts and holidays.yaml
+//!   example_prices: us         # the price list shown, as an example, for other regions
+//! cross_border_share:          # share of the volume paid from abroad (first that holds; none: 0)
+//!   - { when: "not local_customers", share: 1 }
 //! derived:                     # yes/no values for conditions
 //!   - { id: cross_border, when: "registered_in != 'mainland' or customers has 'overseas'" }
 //! fee_channels:                # when a plan counts fees of one way of paying (providers.yaml `channel`)
@@ -68,8 +78,22 @@ pub struct Wizard {
     pub roles: Vec<Named>,
     #[serde(default)]
     pub accountable: Option<String>,
+    /// Roles a merchant may not have, and who does their part then.
+    #[serde(default)]
+    pub stand_ins: Vec<StandIn>,
     pub phases: Vec<Named>,
+    /// The phase whose end is the launch: the target date is met when it ends by then
+    /// (default: the last phase).
+    #[serde(default)]
+    pub launch_phase: Option<String>,
     pub questions: Vec<Question>,
+    /// Where the merchant is: its price lists and public holidays.
+    #[serde(default)]
+    pub regions: Option<Regions>,
+    /// The share of the volume paid from abroad, for fees on cross-border payments: the
+    /// first whose condition holds (none: 0).
+    #[serde(default)]
+    pub cross_border_share: Vec<Share>,
     #[serde(default)]
     pub derived: Vec<Derived>,
     #[serde(default)]
@@ -79,6 +103,33 @@ pub struct Wizard {
     pub items: Vec<Item>,
     #[serde(default)]
     pub risks: Vec<Risk>,
+}
+
+/// A role a merchant may not have: `by` does its part when `when` holds.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StandIn {
+    pub role: String,
+    pub by: String,
+    pub when: String,
+}
+
+/// The question whose answer says where the merchant is, and the region code of each of its
+/// options: a price list of providers.yaml (`accounts`) and a calendar of holidays.yaml.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Regions {
+    pub question: String,
+    pub options: std::collections::BTreeMap<String, String>,
+    /// The price list shown, as an example, for a region that has none.
+    pub example_prices: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Share {
+    pub when: String,
+    pub share: f64,
 }
 
 /// Something with an id and a name in each language (`{ id: owner, zh: 店主, en: Owner }`).
@@ -118,6 +169,9 @@ pub struct Question {
     pub min: Option<f64>,
     #[serde(default)]
     pub max: Option<f64>,
+    /// A number: whole numbers only (payments, tills).
+    #[serde(default)]
+    pub whole: bool,
     /// What the engine reads the answer for (`definition::QuestionRole`), as written.
     #[serde(default)]
     pub role: Option<String>,

@@ -643,7 +643,11 @@ function timeline(plan, w, lang) {
   // The week starts (Mondays); the first day for a plan shorter than that.
   const start = engine.parseDate(plan.schedule.start);
   const marks = [];
-  for (let day = 0, date = start; day <= days; day++, date = engine.addBusinessDays(date, 1)) {
+  // The plan's working days (its region's holidays skipped), as the engine counted them.
+  const calendar = plan.schedule.calendar === null ? null : (compiled.holidays ?? {})[plan.schedule.calendar];
+  const working = engine.workingDays(calendar, start);
+  for (let day = 0; day <= days; day++) {
+    const date = working.date(day);
     if (date.getUTCDay() === 1) marks.push({ day, date });
   }
   if (!marks.length) marks.push({ day: 0, date: start });

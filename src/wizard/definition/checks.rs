@@ -152,6 +152,7 @@ impl<'a> Checker<'a> {
                 required: question.required,
                 min: question.min,
                 max: question.max,
+                whole: question.whole,
                 role,
             });
         }
@@ -246,7 +247,19 @@ impl<'a> Checker<'a> {
     }
 
     /// A choice has two options or more, named in every language; other questions none.
+    /// Only a number can ask for whole numbers.
     fn question_options(&mut self, line: usize, question: &schema::Question) {
+        if question.whole && question.kind != QuestionType::Number {
+            let (at, col) = self.at.text("whole:", line);
+            self.error(
+                at,
+                col,
+                format!(
+                    "question `{}` is not a number: `whole` is for numbers",
+                    question.id
+                ),
+            );
+        }
         let has_options = matches!(question.kind, QuestionType::Choice | QuestionType::Multi);
         if has_options && question.options.len() < 2 {
             self.error(
@@ -287,6 +300,148 @@ impl<'a> Checker<'a> {
             checked.push((value.id.clone(), when));
         }
         checked
+    }
+
+    /// The stand-ins: each for a known role, by a known role that is always there (no
+    /// chains), when a condition holds.
+    pub(super) fn stand_ins(&mut self, raw: &schema::Wizard, names: &Names) -> Vec<super::StandIn> {
+        let roles: Vec<&str> = raw.roles.iter().map(|r| r.id.as_str()).collect();
+        let standing_in: Vec<&str> = raw.stand_ins.iter().map(|s| s.role.as_str()).collect();
+        let mut checked = Vec::new();
+        for stand_in in &raw.stand_ins {
+            let line = self.at.id("role", &stand_in.role, 1);
+            for (key, role) in [("role", &stand_in.role), ("by", &stand_in.by)] {
+                if !roles.contains(&role.as_str()) {
+                    let hint = crate::error::nearest(role, roles.iter().copied())
+                        .map(|n| format!("did you mean `{n}`?"))
+                        .unwrap_or_else(|| format!("the roles: {}", roles.join(", ")));
+                    self.error(line, 1, format!("stand-in `{key}: {role}` is no role"))
+                        .hint = Some(hint);
+                }
+            }
+            if stand_in.by == stand_in.role || standing_in.contains(&stand_in.by.as_str()) {
+                self.error(
+                    line,
+                    1,
+                    format!(
+                        "`{}` cannot stand in for `{}`: it may be missing itself",
+                        stand_in.by, stand_in.role
+                    ),
+                )
+                .hint = Some("a stand-in is a role every merchant has, such as the owner".into());
+            }
+            checked.push(super::StandIn {
+                role: stand_in.role.clone(),
+                by: stand_in.by.clone(),
+                when: self.condition(line, &stand_in.when, names),
+            });
+        }
+        checked
+    }
+
+    /// The launch phase: a phase, the last one when the wizard names none.
+    pub(super) fn launch_phase(&mut self, raw: &schema::Wizard) -> String {
+        let Some(launch) = &raw.launch_phase else {
+            return raw.phases.last().map(|p| p.id.clone()).unwrap_or_default();
+        };
+        if !raw.phases.iter().any(|p| &p.id == launch) {
+            let (line, col) = self.at.text("launch_phase:", 1);
+            self.error(line, col, format!("`launch_phase: {launch}` is no phase"))
+                .hint = Some(format!(
+                "the phases: {}",
+                raw.phases
+                    .iter()
+                    .map(|p| p.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        launch.clone()
+    }
+
+    /// `regions:` names a choice question and region codes for its options.
+    pub(super) fn regions(
+        &mut self,
+        raw: &schema::Wizard,
+        questions: &[Question],
+    ) -> Option<super::Regions> {
+        let regions = raw.regions.as_ref()?;
+        let (line, col) = self.at.text("regions:", 1);
+        let Some(question) = questions.iter().find(|q| q.id == regions.question) else {
+            self.error(
+                line,
+                col,
+                format!(
+                    "`regions` reads `{}`, which is no question",
+                    regions.question
+                ),
+            );
+            return None;
+        };
+        if question.kind != QuestionType::Choice {
+            self.error(
+                line,
+                col,
+                format!("`regions` reads `{}`, which is not a choice", question.id),
+            );
+        }
+        let code = |c: &str| !c.is_empty() && c.chars().all(|c| c.is_ascii_lowercase());
+        for (option, region) in &regions.options {
+            if !question.options.iter().any(|o| &o.id == option) {
+                self.error(
+                    line,
+                    col,
+                    format!(
+                        "`regions` names `{option}`, which is no option of `{}`",
+                        question.id
+                    ),
+                );
+            }
+            if !code(region) {
+                self.error(
+                    line,
+                    col,
+                    format!("region `{region}` must be a code of lower-case letters, e.g. `cn`"),
+                );
+            }
+        }
+        if !code(&regions.example_prices) {
+            self.error(
+                line,
+                col,
+                format!(
+                    "`example_prices: {}` must be a region code, e.g. `us`",
+                    regions.example_prices
+                ),
+            );
+        }
+        Some(super::Regions {
+            question: regions.question.clone(),
+            options: regions.options.clone(),
+            example_prices: regions.example_prices.clone(),
+        })
+    }
+
+    /// The shares of the volume paid from abroad: between 0 and 1, each with its condition.
+    pub(super) fn cross_border_share(
+        &mut self,
+        shares: &[schema::Share],
+        names: &Names,
+    ) -> Vec<(Condition, f64)> {
+        let line = self.at.text("cross_border_share:", 1).0;
+        shares
+            .iter()
+            .map(|share| {
+                if !(0.0..=1.0).contains(&share.share) {
+                    self.error(
+                        line,
+                        1,
+                        format!("a share of {} is not between 0 and 1", share.share),
+                    );
+                }
+                (self.condition(line, &share.when, names), share.share)
+            })
+            .collect()
     }
 
     pub(super) fn fee_channels(

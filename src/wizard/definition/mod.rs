@@ -49,6 +49,8 @@ pub struct Question {
     pub required: bool,
     pub min: Option<f64>,
     pub max: Option<f64>,
+    /// Whole numbers only.
+    pub whole: bool,
     /// What the engine reads the answer for; both engines find these questions by role.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<QuestionRole>,
@@ -108,6 +110,24 @@ impl QuestionRole {
     }
 }
 
+/// A role a merchant may not have: `by` does its part when `when` holds.
+#[derive(Debug, Clone, Serialize)]
+pub struct StandIn {
+    pub role: String,
+    pub by: String,
+    pub when: Condition,
+}
+
+/// Where the merchant is: the answer to `question` gives a region code (`options`), which
+/// chooses the price list of providers.yaml and the calendar of holidays.yaml; a region
+/// without a price list sees `example_prices`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Regions {
+    pub question: String,
+    pub options: BTreeMap<String, String>,
+    pub example_prices: String,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Rule {
     pub when: Condition,
@@ -159,9 +179,15 @@ pub struct Risk {
 pub struct Definition {
     pub version: u32,
     pub roles: Vec<Named>,
+    pub stand_ins: Vec<StandIn>,
     pub phases: Vec<Named>,
+    /// The phase whose end is the launch.
+    pub launch_phase: String,
     pub questions: Vec<Question>,
+    pub regions: Option<Regions>,
     pub derived: Vec<(String, Condition)>,
+    /// The share of the volume paid from abroad: the first whose condition holds (none: 0).
+    pub cross_border_share: Vec<(Condition, f64)>,
     /// When a fee of one way of paying counts in a plan's estimates (none: always).
     pub fee_channels: BTreeMap<crate::data::Channel, Condition>,
     pub providers: Vec<ProviderRules>,
@@ -196,6 +222,10 @@ pub fn parse(
     let questions = check.questions(&raw.questions, &mut names);
     check.roles_once_each(&questions);
     let derived = check.derived(&raw.derived, &mut names);
+    let stand_ins = check.stand_ins(&raw, &names);
+    let launch_phase = check.launch_phase(&raw);
+    let regions = check.regions(&raw, &questions);
+    let cross_border_share = check.cross_border_share(&raw.cross_border_share, &names);
     let fee_channels = check.fee_channels(&raw.fee_channels, &names);
     let provider_rules = check.provider_rules(&raw.providers, &names, providers);
     let items = check.items(&raw, &names);
@@ -204,9 +234,13 @@ pub fn parse(
     let definition = Definition {
         version: raw.version,
         roles: raw.roles,
+        stand_ins,
         phases: raw.phases,
+        launch_phase,
         questions,
+        regions,
         derived,
+        cross_border_share,
         fee_channels,
         providers: provider_rules,
         items,
