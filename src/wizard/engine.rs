@@ -344,10 +344,15 @@ pub fn check_answers(
                 None
             }
         };
+        // A multiple choice is kept as a list, however it was written.
+        let kept_answer = match (&value, question.kind) {
+            (Some(Value::Multi(chosen)), QuestionType::Multi) => serde_json::json!(chosen),
+            _ => answer.clone(),
+        };
         if let Some(value) = value {
             values.insert(question.id.clone(), value);
         }
-        kept.insert(question.id.clone(), answer.clone());
+        kept.insert(question.id.clone(), kept_answer);
     }
     if errors.is_empty() {
         Ok((with_derived(definition, values), kept))

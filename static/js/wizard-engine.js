@@ -159,7 +159,8 @@ export function checkAnswers(definition, answers) {
         if (typeof answer !== "string") errors.push({ question: question.id });
     }
     if (value !== undefined) values[question.id] = value;
-    kept[question.id] = answer;
+    // A multiple choice is kept as a list, however it was written.
+    kept[question.id] = question.kind === "multi" && Array.isArray(value) ? value : answer;
   }
   if (errors.length) return { errors, shown: shownQuestions };
   for (const [name, when] of definition.derived) values[name] = holds(when, values);
