@@ -2063,6 +2063,77 @@ fn plan_ics_parses_with_events_and_to_dos() {
     );
 }
 
+/// The UIDs of an iCalendar text, in order.
+fn uids(ics: &str) -> Vec<&str> {
+    ics.lines().filter_map(|l| l.strip_prefix("UID:")).collect()
+}
+
+#[test]
+fn each_merchant_has_its_own_calendar_uids_and_file_names_in_its_own_letters() {
+    let site = wizard_site();
+    let answers = |name: &str| {
+        format!(
+            "merchant_name: {name}\nteam: in_house\nmonthly_transactions: 10\naverage_ticket: 5\n"
+        )
+    };
+    let tea = plan_for(&site, &answers("上海街角奶茶铺"), &["--format", "ics"]);
+    let coffee = plan_for(&site, &answers("北京胡同咖啡馆"), &["--format", "ics"]);
+    // Within one calendar every entry has its own UID (the test wizard has an item `launch`,
+    // as the launch milestone is called), of the documented shape.
+    let mut distinct = uids(&tea);
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), uids(&tea).len(), "{tea}");
+    assert!(
+        uids(&tea).iter().all(|uid| {
+            let rest = uid.strip_prefix("20261123-merchant-").unwrap_or("");
+            rest.len() > 9
+                && rest[..8].bytes().all(|b| b.is_ascii_hexdigit())
+                && rest.ends_with("@walletdesk")
+        }),
+        "{tea}"
+    );
+    // Another merchant whose name has no ASCII letters either: none of the same UIDs, so a
+    // consultant's second client does not replace the first in their calendar.
+    assert!(
+        uids(&coffee).iter().all(|uid| !uids(&tea).contains(uid)),
+        "{coffee}"
+    );
+    // The same merchant and start again: the same UIDs, so importing it again updates.
+    let again = plan_for(&site, &answers("上海街角奶茶铺"), &["--format", "ics"]);
+    assert_eq!(uids(&again), uids(&tea));
+
+    site.write(
+        "merchants.csv",
+        "merchant_name,team,monthly_transactions,average_ticket\r\n上海街角奶茶铺,none,100,10\r\n北京胡同咖啡馆,none,100,10\r\n\"a/b\\\\c:d*e?f<g>|. \",none,100,10\r\n",
+    );
+    let csv = site.path("merchants.csv");
+    site.run(&[
+        "plan",
+        "--batch",
+        csv.to_str().unwrap(),
+        "--out-dir",
+        "plans",
+        "--format",
+        "ics",
+    ])
+    .success();
+    let mut names: Vec<String> = fs::read_dir(site.path("plans"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| !name.starts_with('.'))
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "001-上海街角奶茶铺.ics",
+            "002-北京胡同咖啡馆.ics",
+            "003-a-b-c-d-e-f-g.ics"
+        ]
+    );
+}
+
 #[test]
 fn plan_html_is_one_printable_page_with_a_timeline_and_escaped_text() {
     let site = wizard_site();

@@ -16,15 +16,35 @@ const itemsById = (plan) => new Map(plan.items.map((i) => [i.id, i]));
 /** The colon between a label and its text: full-width in Chinese (Rust's `colon`). */
 export const colonFor = (plan) => (plan.lang === "zh" ? "：" : ": ");
 
-/** A file-name-safe form of a merchant's name (Rust's `slug` in src/wizard/mod.rs). */
-export function slug(name) {
+/** Letters and digits of any script (Rust's `char::is_alphanumeric`). */
+const ALPHANUMERIC = /^[\p{Alphabetic}\p{N}]$/u;
+const ASCII_ALPHANUMERIC = /^[A-Za-z0-9]$/;
+
+/** Characters `keep` keeps (ASCII lowercased), a dash for each run of others, at most 40, `merchant` if none. */
+function stem(name, keep) {
   let out = "";
   for (const c of name) {
-    if (/^[A-Za-z0-9]$/.test(c)) out += c.toLowerCase();
+    if (keep.test(c)) out += c.replace(/[A-Z]/, (x) => x.toLowerCase());
     else if (out && !out.endsWith("-")) out += "-";
   }
-  out = out.slice(0, 40).replace(/-+$/, "");
+  out = [...out].slice(0, 40).join("").replace(/-+$/, "");
   return out || "merchant";
+}
+
+/**
+ * The merchant's name as part of a file name: its letters and digits of any script, dashes
+ * between, at most 40 characters (Rust's `file_stem` in src/wizard/export/names.rs).
+ */
+export const fileStem = (name) => stem(name, ALPHANUMERIC);
+
+/** The merchant's name in ASCII letters and digits, for calendar UIDs (Rust's `slug`). */
+export const slug = (name) => stem(name, ASCII_ALPHANUMERIC);
+
+/** 8 hex digits of the 32-bit FNV-1a hash of the name's UTF-8 bytes (Rust's `name_hash`). */
+export function nameHash(name) {
+  let hash = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(name)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  return hash.toString(16).padStart(8, "0");
 }
 
 /**
@@ -217,7 +237,7 @@ export function ics(plan, compiled) {
   const colon = colonFor(plan);
   const link = linker(plan, compiled);
   const start = compact(plan.schedule.start);
-  const uidBase = `${start}-${slug(plan.merchant)}`;
+  const uidBase = `${start}-${slug(plan.merchant)}-${nameHash(plan.merchant)}`;
   const stamp = `DTSTAMP:${start}T000000Z`;
   const lines = [
     "BEGIN:VCALENDAR",
@@ -231,7 +251,7 @@ export function ics(plan, compiled) {
   for (const [id, name, date] of milestones) {
     lines.push(
       "BEGIN:VEVENT",
-      `UID:${id}-${uidBase}@walletdesk`,
+      `UID:${uidBase}-${id}@walletdesk`,
       stamp,
       `DTSTART;VALUE=DATE:${compact(date)}`,
       `DTEND;VALUE=DATE:${nextDay(date)}`,
@@ -243,7 +263,7 @@ export function ics(plan, compiled) {
   for (const i of plan.items) {
     lines.push(
       "BEGIN:VTODO",
-      `UID:${i.id}-${uidBase}@walletdesk`,
+      `UID:${uidBase}-task-${i.id}@walletdesk`,
       stamp,
       `DTSTART;VALUE=DATE:${compact(i.start_date)}`,
       `DUE;VALUE=DATE:${compact(i.due_date)}`,
@@ -274,7 +294,7 @@ export const formats = {
   json: { make: json, type: "application/json" },
 };
 
-/** The download's file name: `rollout-plan-harbour-gifts.md`. */
+/** The download's file name: `rollout-plan-harbour-gifts.md`, `rollout-plan-上海街角奶茶铺.ics`. */
 export function fileName(plan, ext) {
-  return `rollout-plan-${slug(plan.merchant)}.${ext}`;
+  return `rollout-plan-${fileStem(plan.merchant)}.${ext}`;
 }

@@ -202,7 +202,7 @@ for (const lang of ["zh", "en"]) {
       files.forEach(({ file, text }, i) => {
         const plan = engine.plan(compiled, sets[i], START, lang);
         const js = exporter.formats[format].make(plan, compiled);
-        assert.equal(file, `${String(i + 1).padStart(3, "0")}-${exporter.slug(plan.merchant)}.${format}`);
+        assert.equal(file, `${String(i + 1).padStart(3, "0")}-${exporter.fileStem(plan.merchant)}.${format}`);
         // serde writes a whole f64 as 648.0 and JavaScript as 648: JSON compares parsed.
         if (format === "json") assert.deepStrictEqual(JSON.parse(js), JSON.parse(text), file);
         else assert.equal(js, text, `${file}: ${JSON.stringify(sets[i])}`);
@@ -225,16 +225,36 @@ test("the page's timeline labels are cut as the HTML plan cuts them (zh, en)", (
   }
 });
 
-test("a merchant's name makes the same file name in the browser as in walletdesk plan", () => {
+test("a merchant's name makes the same file name in the browser as in walletdesk plan, in the name's own letters", () => {
   const base = answerSets()[0];
-  const names = [...NAMES, ...TRICKY_NAMES];
+  const names = [...NAMES, ...TRICKY_NAMES, "a/b\\c:d*e?f\"g<h>|. ", "İstanbul Çay", "हिन्दी दुकान"];
   const sets = names.map((name) => ({ ...base, merchant_name: name }));
   const files = batch(sets, "names", "md", "en").map((f) => f.file);
-  const expected = names.map((name, i) => `${String(i + 1).padStart(3, "0")}-${exporter.slug(name)}.md`);
+  const expected = names.map((name, i) => `${String(i + 1).padStart(3, "0")}-${exporter.fileStem(name)}.md`);
   assert.deepEqual(files, expected);
-  assert.equal(exporter.slug(""), "merchant");
-  assert.equal(exporter.slug("a".repeat(39) + " b"), "a".repeat(39), "a cut name does not end with a dash");
+  assert.equal(exporter.fileStem("上海街角奶茶铺"), "上海街角奶茶铺");
+  assert.equal(exporter.fileStem(""), "merchant");
+  assert.equal(exporter.fileStem("a".repeat(39) + " b"), "a".repeat(39), "a cut name does not end with a dash");
+  assert.equal(exporter.fileStem("奶".repeat(60)), "奶".repeat(40), "at most 40 characters");
+  for (const file of files) assert.doesNotMatch(file, /[/\\:*?"<>|\p{Cc}]|[. ]\.md$/u, file);
   assert.equal(exporter.fileName({ merchant: "Harbour Gifts, \"HK\"" }, "ics"), "rollout-plan-harbour-gifts-hk.ics");
+  assert.equal(exporter.fileName({ merchant: "上海街角奶茶铺" }, "ics"), "rollout-plan-上海街角奶茶铺.ics");
+});
+
+test("calendar UIDs tell merchants apart, even with no ASCII letters, and stay the same for the same merchant", () => {
+  // FNV-1a's published test vectors: the hash Rust's `name_hash` computes.
+  assert.deepEqual(["", "a", "foobar"].map(exporter.nameHash), ["811c9dc5", "e40c292c", "bf9cf968"]);
+  const base = answerSets()[0];
+  const uids = (name) => {
+    const ics = exporter.ics(engine.plan(compiled, { ...base, merchant_name: name }, START, "zh"), compiled);
+    return [...ics.matchAll(/^UID:(.*)\r$/gm)].map((m) => m[1]);
+  };
+  const tea = uids("上海街角奶茶铺");
+  assert.equal(new Set(tea).size, tea.length, "one UID per entry");
+  assert.ok(tea.every((uid) => /^20261130-merchant-[0-9a-f]{8}-(phase-|task-|launch@)/.test(uid)), tea.join("\n"));
+  const coffee = uids("北京胡同咖啡馆");
+  assert.deepEqual(coffee.filter((uid) => tea.includes(uid)), [], "another merchant's plan replaces nothing");
+  assert.deepEqual(uids("上海街角奶茶铺"), tea, "the same merchant again updates its entries");
 });
 
 test("a name that starts with a tab or a line break (which a batch trims) is written alike", () => {

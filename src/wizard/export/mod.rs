@@ -9,6 +9,7 @@ pub mod html;
 mod ics;
 mod json;
 mod markdown;
+mod names;
 
 use super::engine::{FeeEstimate, Plan, PlannedItem, RoleName};
 
@@ -16,6 +17,7 @@ pub use self::csv::{csv, csv_cell};
 pub use self::ics::{ics, ics_text};
 pub use self::json::json;
 pub use self::markdown::{markdown, markdown_text};
+pub use self::names::file_stem;
 
 /// The words of the exports, by language (Chinese first, English otherwise). The browser's
 /// exports (static/js/wizard-export.js) read the same words from the compiled wizard.
