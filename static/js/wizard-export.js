@@ -184,7 +184,7 @@ const csvField = (text) => (/[,"\r\n]/.test(text) ? `"${text.replaceAll('"', '""
 const CSV_HEADER = ["merchant", "phase", "id", "task", "owner", "accountable", "consulted", "informed", "days_low", "days_high", "start", "due",
   "after", "go_live_gate", "checklist", "critical", "guide", "done_when"];
 
-/** The plan's items as CSV (RFC 4180, CRLF), one row per item. */
+/** The plan's items as CSV (RFC 4180, CRLF), one row per item, after a byte-order mark (for Excel). */
 export function csv(plan, compiled) {
   const link = linker(plan, compiled);
   const phaseName = (id) => plan.phases.find((p) => p.id === id)?.name ?? id;
@@ -195,7 +195,7 @@ export function csv(plan, compiled) {
     String(i.days[0]), String(i.days[1]), i.start_date, i.due_date, i.after.join(" "), String(i.gate),
     i.checklist ?? "", String(i.critical), link(i.doc), csvCell(i.evidence),
   ])];
-  return rows.map((row) => row.map(csvField).join(",") + "\r\n").join("");
+  return "\uFEFF" + rows.map((row) => row.map(csvField).join(",") + "\r\n").join("");
 }
 
 /** Text for an iCalendar TEXT value (Rust's `ics_text`). */

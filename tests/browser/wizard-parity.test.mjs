@@ -211,6 +211,13 @@ for (const lang of ["zh", "en"]) {
   }
 }
 
+test("the browser's CSV starts with a UTF-8 byte-order mark, as walletdesk plan's does, for Excel", () => {
+  const plan = engine.plan(compiled, referenceMerchants()[0], START, "zh");
+  const bytes = new TextEncoder().encode(exporter.csv(plan, compiled));
+  assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
+  assert.equal(new TextDecoder().decode(bytes).slice(0, 9), "merchant,", "the header follows; a parser skips the mark");
+});
+
 test("the page's timeline labels are cut as the HTML plan cuts them (zh, en)", () => {
   const html = (t) => t.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;").replaceAll("'", "&#39;");
   for (const lang of ["zh", "en"]) {

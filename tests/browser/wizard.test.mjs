@@ -262,6 +262,7 @@ test("answers from a link are checked, and a hostile merchant name stays text ev
   const saved = join(tmp, "hostile.csv");
   await download.saveAs(saved);
   assert.ok(readFileSync(saved, "utf8").includes(`"'=HYPERLINK(""http://x"")<img`), "the formula is defused");
+  assert.deepEqual([...readFileSync(saved).subarray(0, 3)], [0xef, 0xbb, 0xbf], "a byte-order mark for Excel");
   // The same answers through the CLI give the same file.
   const file = join(tmp, "hostile.json");
   writeFileSync(file, JSON.stringify({ ...Object.fromEntries(answers), customers: ["overseas"],
