@@ -1418,12 +1418,15 @@ fn plan_writes_a_markdown_checklist_and_json() {
         md.starts_with("# Rollout plan: \\<script\\>alert\\(1\\)\\</script\\> \\*Tea\\*\n"),
         "{md}"
     );
-    assert!(md.contains("- [ ] **Keep the keys safe** — Developer, 2–3 business days, due 2026-11-30 · after: pick · [→](https://example.com/en/guide/keys/#rotation)"), "{md}");
+    assert!(md.contains("- [ ] **Keep the keys safe** — Developer, 2–3 business days, due 2026-11-30 · after: Pick the providers · [→](https://example.com/en/guide/keys/#rotation)"), "{md}");
     assert!(
         md.contains("| Alipay | 2 | Mainland customers use it |"),
         "{md}"
     );
-    assert!(md.contains("pick → keys → launch"), "{md}");
+    assert!(
+        md.contains("\nPick the providers → Keep the keys safe → Go live\n"),
+        "{md}"
+    );
 
     let json = site
         .run(&[
@@ -1773,6 +1776,127 @@ fn who_prepared_the_plan_goes_on_its_cover_escaped() {
     assert!(html.contains(" · 制定人 李*顾问* &lt;b&gt;</p>"), "{html}");
 }
 
+/// The bundled site's plan for one of tests/fixtures/merchants/ in `format` and `lang`.
+fn bundled_export(merchant: &str, format: &str, lang: &str) -> String {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let answers = repo.join("tests/fixtures/merchants").join(merchant);
+    let args = [
+        "--root",
+        repo.to_str().unwrap(),
+        "plan",
+        "--answers",
+        answers.to_str().unwrap(),
+        "--format",
+        format,
+        "--lang",
+        lang,
+        "--start",
+        "2026-11-30",
+    ];
+    walletdesk(&args, repo).success().stdout
+}
+
+#[test]
+fn dependencies_and_the_critical_path_are_printed_by_title_never_by_id() {
+    let plan = bundled_plan("milk-tea-shanghai.yaml");
+    let items = plan["items"].as_array().unwrap();
+    let title = |id: &serde_json::Value| {
+        items.iter().find(|i| i["id"] == *id).unwrap()["title"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let ids = ids(&plan["items"]);
+    // The JSON is data: its `after` lists ids.
+    assert!(
+        items
+            .iter()
+            .any(|i| !i["after"].as_array().unwrap().is_empty())
+    );
+    let md = bundled_export("milk-tea-shanghai.yaml", "md", "zh");
+    let html = bundled_export("milk-tea-shanghai.yaml", "html", "zh");
+    let csv = bundled_export("milk-tea-shanghai.yaml", "csv", "zh");
+    for item in items {
+        let after: Vec<String> = item["after"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(title)
+            .collect();
+        if after.is_empty() {
+            continue;
+        }
+        let line = md
+            .lines()
+            .find(|l| l.starts_with(&format!("- [ ] **{}**", item["title"].as_str().unwrap())))
+            .unwrap();
+        let shown = line
+            .split(" · ")
+            .find_map(|part| part.strip_prefix("前置任务："))
+            .unwrap_or_else(|| panic!("{line}"));
+        assert_eq!(shown, after.join("；"), "{line}");
+        assert!(
+            html.contains(&format!("前置任务：{}", html_text(&after.join("；")))),
+            "{}: {html}",
+            item["id"]
+        );
+    }
+    // No id in any text a merchant reads (the guide links' anchors aside).
+    for (format, text) in [("md", &md), ("html", &html)] {
+        let text = without_urls(text);
+        let words: Vec<&str> = text
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+            .collect();
+        for id in &ids {
+            assert!(!words.contains(id), "{format}: `{id}` printed");
+        }
+    }
+    let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let after = reader.headers().unwrap().iter().position(|h| h == "after");
+    for (row, item) in reader.records().zip(items) {
+        let titles: Vec<String> = item["after"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(title)
+            .collect();
+        assert_eq!(&row.unwrap()[after.unwrap()], titles.join("；"));
+    }
+    let path: Vec<String> = plan["critical_path"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(title)
+        .collect();
+    assert!(md.contains(&format!("\n{}\n", path.join(" → "))), "{md}");
+    assert!(html.contains(&html_text(&path.join(" → "))), "{html}");
+}
+
+/// `text` without its URLs (from `http` to the next `)`, `"` or white space).
+fn without_urls(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("http") {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let end = rest
+            .find(|c: char| c == ')' || c == '"' || c.is_whitespace())
+            .unwrap_or(rest.len());
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Text as Tera's autoescape writes it.
+fn html_text(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
 /// The labels of the fees a plan estimates for `provider`.
 fn fee_labels<'a>(plan: &'a serde_json::Value, provider: &str) -> Vec<&'a str> {
     let provider = plan["providers"]
@@ -2016,6 +2140,7 @@ fn plan_csv_opens_in_a_spreadsheet_parser_and_defuses_formulas() {
     let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
     assert_eq!(&rows[1][col("task")], "Keep the keys safe");
     assert_eq!(&rows[1][col("owner")], "Developer");
+    assert_eq!(&rows[1][col("after")], "Pick the providers");
     assert_eq!(&rows[1][col("accountable")], "Developer");
     assert_eq!(&rows[1][col("due")], "2026-11-30");
     assert_eq!(

@@ -13,6 +13,17 @@ const linker = (plan, compiled) => (doc) => compiled.links[plan.lang]?.[doc]?.ur
 /** The plan's items by id (Rust's `Plan::item`). */
 const itemsById = (plan) => new Map(plan.items.map((i) => [i.id, i]));
 
+/**
+ * The titles of the items `item` waits for (its `after`), in the plan's language: exports
+ * print titles, never ids (Rust's `predecessors`).
+ */
+export const predecessors = (plan, item) =>
+  item.after.map((id) => plan.items.find((i) => i.id === id)).filter(Boolean).map((i) => i.title);
+
+/** The titles of the critical path's items, in order (Rust's `critical_path`). */
+export const criticalPath = (plan) =>
+  plan.critical_path.map((id) => plan.items.find((i) => i.id === id)).filter(Boolean).map((i) => i.title);
+
 /** The colon between a label and its text: full-width in Chinese (Rust's `colon`). */
 export const colonFor = (plan) => (plan.lang === "zh" ? "：" : ": ");
 
@@ -152,7 +163,7 @@ export function markdown(plan, compiled) {
     if (!phase.items.length) continue;
     out += `\n### ${phase.name}\n\n`;
     for (const i of phase.items.map((id) => item.get(id))) {
-      const after = i.after.length ? ` · ${w.after}${colon}${i.after.join(", ")}` : "";
+      const after = predecessors(plan, i).length ? ` · ${w.after}${colon}${predecessors(plan, i).join(w.title_sep)}` : "";
       out += `- [ ] **${i.title}** — ${i.owner_name}, ${i.days[0]}–${i.days[1]} ${w.days}, ` +
         `${w.due} ${i.due_date}${after} · [→](${link(i.doc)})\n  ${w.evidence}${colon}${i.evidence}\n`;
     }
@@ -161,7 +172,7 @@ export function markdown(plan, compiled) {
   out += `\n## ${w.raci}\n\n${w.raci_legend}\n\n| ${w.task} | ${matrix.roles.map((r) => r.name).join(" | ")} |\n` +
     `|---|${":-:|".repeat(matrix.roles.length)}\n`;
   for (const { item: i, cells } of matrix.rows) out += `| ${i.title.replaceAll("|", "\\|")} | ${cells.join(" | ")} |\n`;
-  out += `\n## ${w.critical_path}\n\n${plan.critical_path.join(" → ")}\n`;
+  out += `\n## ${w.critical_path}\n\n${criticalPath(plan).join(" → ")}\n`;
   for (const [title, ids] of [[w.security, plan.security_checklist], [w.data, plan.data_checklist]]) {
     out += `\n## ${title}\n\n`;
     for (const i of ids.map((id) => item.get(id))) out += `- [ ] ${i.title} ([→](${link(i.doc)}))\n`;
@@ -186,13 +197,14 @@ const CSV_HEADER = ["merchant", "phase", "id", "task", "owner", "accountable", "
 
 /** The plan's items as CSV (RFC 4180, CRLF), one row per item, after a byte-order mark (for Excel). */
 export function csv(plan, compiled) {
+  const w = wordsFor(plan, compiled);
   const link = linker(plan, compiled);
   const phaseName = (id) => plan.phases.find((p) => p.id === id)?.name ?? id;
   const roleNames = (ids) => ids.map((id) => plan.roles.find((r) => r.id === id)?.name ?? id).join("; ");
   const rows = [CSV_HEADER, ...plan.items.map((i) => [
     csvCell(plan.merchant), csvCell(phaseName(i.phase)), i.id, csvCell(i.title), csvCell(i.owner_name),
     csvCell(roleNames([i.accountable])), csvCell(roleNames(i.consulted)), csvCell(roleNames(i.informed)),
-    String(i.days[0]), String(i.days[1]), i.start_date, i.due_date, i.after.join(" "), String(i.gate),
+    String(i.days[0]), String(i.days[1]), i.start_date, i.due_date, csvCell(predecessors(plan, i).join(w.title_sep)), String(i.gate),
     i.checklist ?? "", String(i.critical), link(i.doc), csvCell(i.evidence),
   ])];
   return "\uFEFF" + rows.map((row) => row.map(csvField).join(",") + "\r\n").join("");

@@ -392,7 +392,7 @@ class Wizard {
       section(w.providers, ...this.providerTables(plan, colon)),
       section(w.timeline, timeline(plan, w, this.lang),
         h("h4", null, w.critical_path),
-        h("ol", { class: "wizard-critical-path" }, ...plan.critical_path.map((id) => h("li", null, this.item(id).title)))),
+        h("ol", { class: "wizard-critical-path" }, ...exporter.criticalPath(plan).map((title) => h("li", null, title)))),
       section(w.phases, ...plan.phases.filter((p) => p.items.length).map((p) =>
         h("div", { class: "wizard-phase" }, h("h4", null, p.name), this.taskList(p.items, "phase", true)))),
       section(w.raci, h("p", { class: "wizard-meta" }, w.raci_legend), this.raciTable(plan)),
@@ -606,9 +606,10 @@ class Wizard {
     return h("ul", { class: "wizard-tasks" }, ...ids.map((id) => {
       const item = this.item(id);
       const box = `tick-${place}-${id}`;
+      const after = exporter.predecessors(this.plan, item);
       const details = full && h("p", { class: "wizard-task-meta" },
         `${item.owner_name} · ${item.days[0]}–${item.days[1]} ${w.days} · ${w.due} ${item.due_date}`,
-        item.after.length ? ` · ${w.after}: ${item.after.map((a) => this.item(a).title).join(", ")}` : "",
+        after.length ? ` · ${w.after}${exporter.colonFor(this.plan)}${after.join(w.title_sep)}` : "",
         item.gate ? h("strong", { class: "wizard-gate" }, ` · ${d.gate}`) : null);
       return h("li", { class: item.critical && full ? "wizard-critical" : null, "data-task": id },
         h("input", { type: "checkbox", id: box, "data-item": id }),

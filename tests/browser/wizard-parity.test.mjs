@@ -211,6 +211,30 @@ for (const lang of ["zh", "en"]) {
   }
 }
 
+test("the browser's files name dependencies and the critical path by title, never by id (zh, en)", () => {
+  for (const lang of ["zh", "en"]) {
+    for (const answers of referenceMerchants()) {
+      const plan = engine.plan(compiled, answers, START, lang);
+      const w = exporter.wordsFor(plan, compiled);
+      const title = (id) => plan.items.find((i) => i.id === id).title;
+      const md = exporter.markdown(plan, compiled);
+      const words = new Set(md.replace(/\(https?:[^)]*\)/g, "").split(/[^A-Za-z0-9-]+/));
+      // (In English an id such as `backups` is also a word of the text.)
+      if (lang === "zh") assert.deepEqual(plan.items.map((i) => i.id).filter((id) => words.has(id)), [], "ids printed");
+      for (const item of plan.items.filter((i) => i.after.length)) {
+        assert.ok(md.includes(` · ${w.after}${exporter.colonFor(plan)}${item.after.map(title).join(w.title_sep)} · `), `${lang} ${item.id}`);
+      }
+      assert.ok(md.includes(`\n${plan.critical_path.map(title).join(" → ")}\n`), lang);
+      // A CSV line's fields (none of these holds a line break).
+      const fields = (line) => [...line.matchAll(/(?:^|,)("(?:[^"]|"")*"|[^,]*)/g)]
+        .map((m) => (m[1].startsWith('"') ? m[1].slice(1, -1).replaceAll('""', '"') : m[1]));
+      const rows = exporter.csv(plan, compiled).replace("\uFEFF", "").split("\r\n").map(fields);
+      const column = rows[0].indexOf("after");
+      plan.items.forEach((item, i) => assert.equal(rows[i + 1][column], item.after.map(title).join(w.title_sep), `${lang} ${item.id}`));
+    }
+  }
+});
+
 test("the browser's CSV starts with a UTF-8 byte-order mark, as walletdesk plan's does, for Excel", () => {
   const plan = engine.plan(compiled, referenceMerchants()[0], START, "zh");
   const bytes = new TextEncoder().encode(exporter.csv(plan, compiled));

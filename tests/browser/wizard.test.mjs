@@ -146,6 +146,12 @@ test("a merchant answers, ticks, reloads, downloads every export and shares the 
   const feesRow = await page.locator(".wizard-raci tbody tr").first().locator("td").allInnerTexts();
   assert.deepEqual(feesRow, ["A", "R", "C", "", ""]);
   assert.match(await page.textContent(".wizard-summary"), /支付宝, 微信支付|Alipay, WeChat Pay/);
+  // Dependencies by title, with the full-width colon of Chinese.
+  const waits = rust.items.find((i) => i.after.length);
+  const titleOf = (id) => rust.items.find((i) => i.id === id).title;
+  assert.match(await page.textContent(`.wizard-phase [data-task="${waits.id}"] .wizard-task-meta`),
+    new RegExp(` · 前置任务：${waits.after.map(titleOf).join("；")}`));
+  assert.deepEqual(await page.locator(".wizard-critical-path li").allTextContents(), rust.critical_path.map(titleOf));
   assert.equal(await page.locator(".wizard-timeline .wizard-bar").count(), rust.items.length);
   assert.equal(await page.locator(".wizard-timeline .wizard-bar-critical").count(), rust.critical_path.length);
 

@@ -21,6 +21,7 @@ pub fn csv_cell(text: &str) -> String {
 /// byte-order mark: without one Excel reads a CSV file in the system's code page, and Chinese
 /// becomes mojibake.
 pub fn csv(plan: &Plan, link: &dyn Fn(&str) -> String) -> String {
+    let w = super::words(&plan.lang);
     let mut writer = ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::CRLF)
         .from_writer(Vec::new());
@@ -76,7 +77,7 @@ pub fn csv(plan: &Plan, link: &dyn Fn(&str) -> String) -> String {
             item.days[1].to_string(),
             item.start_date.to_string(),
             item.due_date.to_string(),
-            item.after.join(" "),
+            csv_cell(&super::predecessors(plan, item).join(w.title_sep)),
             item.gate.to_string(),
             item.checklist
                 .map_or("", |c| match c {

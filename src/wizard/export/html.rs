@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{Words, colon, estimate_note, fee_amount, raci, words};
+use super::{Words, colon, critical_path, estimate_note, fee_amount, predecessors, raci, words};
 use crate::wizard::engine::{Plan, PlannedItem, RankedProvider};
 
 /// The plan's template among the theme's.
@@ -38,7 +38,9 @@ pub struct PlanPage<'a> {
     /// The security and the data checklist: a title and the items.
     pub checklists: [PhaseItems<'a>; 2],
     /// The items that must be done to go live.
-    pub go_no_go: Vec<&'a PlannedItem>,
+    pub go_no_go: Vec<Task<'a>>,
+    /// The titles of the critical path's items, in order.
+    pub critical_path: Vec<&'a str>,
     pub timeline: Timeline<'a>,
 }
 
@@ -69,7 +71,17 @@ pub struct FeeLine<'a> {
 #[derive(Debug, Serialize)]
 pub struct PhaseItems<'a> {
     pub name: &'a str,
-    pub items: Vec<&'a PlannedItem>,
+    pub items: Vec<Task<'a>>,
+}
+
+/// An item of the plan as the page lists it: the item's own fields, and what a template
+/// cannot work out from them.
+#[derive(Debug, Serialize)]
+pub struct Task<'a> {
+    #[serde(flatten)]
+    pub item: &'a PlannedItem,
+    /// The titles of the items it waits for (its `after` holds their ids).
+    pub predecessors: Vec<&'a str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -129,9 +141,17 @@ pub fn page<'a>(plan: &'a Plan, link: &dyn Fn(&str) -> String, locale: &'a str) 
         .chain(plan.risks.iter().map(|r| r.doc.as_str()))
         .map(|doc| (doc, link(doc)))
         .collect();
+    let tasks = |ids: &'a [String]| {
+        plan.items_in(ids)
+            .map(|item| Task {
+                item,
+                predecessors: predecessors(plan, item),
+            })
+            .collect()
+    };
     let named = |name: &'a str, ids: &'a [String]| PhaseItems {
         name,
-        items: plan.items_in(ids).collect(),
+        items: tasks(ids),
     };
     let (roles, rows) = raci(plan);
     PlanPage {
@@ -167,7 +187,8 @@ pub fn page<'a>(plan: &'a Plan, link: &dyn Fn(&str) -> String, locale: &'a str) 
             named(w.security, &plan.security_checklist),
             named(w.data, &plan.data_checklist),
         ],
-        go_no_go: plan.items_in(&plan.go_no_go).collect(),
+        go_no_go: tasks(&plan.go_no_go),
+        critical_path: critical_path(plan),
         timeline: timeline(plan),
     }
 }

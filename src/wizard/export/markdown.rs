@@ -1,6 +1,6 @@
 //! The plan as a Markdown checklist, with the merchant's text escaped so that it stays text.
 
-use super::{Words, colon, estimate_note, fee_amount, raci, words};
+use super::{Words, colon, critical_path, estimate_note, fee_amount, predecessors, raci, words};
 use crate::wizard::engine::Plan;
 
 /// Text from a merchant made safe inside Markdown: one line, with Markdown's punctuation and
@@ -154,10 +154,11 @@ impl Sheet<'_> {
             }
             out.push_str(&format!("\n### {}\n\n", phase.name));
             for item in plan.items_in(&phase.items) {
-                let after = if item.after.is_empty() {
+                let after = predecessors(plan, item);
+                let after = if after.is_empty() {
                     String::new()
                 } else {
-                    format!(" · {}{colon}{}", w.after, item.after.join(", "))
+                    format!(" · {}{colon}{}", w.after, after.join(w.title_sep))
                 };
                 out.push_str(&format!(
                     "- [ ] **{}** — {}, {}–{} {}, {} {}{after} · [{}]({})\n  {}{colon}{}\n",
@@ -203,7 +204,7 @@ impl Sheet<'_> {
         out.push_str(&format!(
             "\n## {}\n\n{}\n",
             self.w.critical_path,
-            self.plan.critical_path.join(" → ")
+            critical_path(self.plan).join(" → ")
         ));
     }
 

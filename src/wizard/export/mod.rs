@@ -34,6 +34,8 @@ pub struct Words {
     days: &'static str,
     due: &'static str,
     after: &'static str,
+    /// Between titles in a list (titles may hold `、` or `,` themselves).
+    title_sep: &'static str,
     evidence: &'static str,
     critical_path: &'static str,
     prepared_by: &'static str,
@@ -72,6 +74,7 @@ const ZH: Words = Words {
     days: "个工作日",
     due: "截止",
     after: "前置任务",
+    title_sep: "；",
     evidence: "完成的依据",
     critical_path: "关键路径",
     prepared_by: "制定人",
@@ -114,6 +117,7 @@ const EN: Words = Words {
     days: "business days",
     due: "due",
     after: "after",
+    title_sep: "; ",
     evidence: "Done when",
     critical_path: "Critical path",
     prepared_by: "prepared by",
@@ -181,6 +185,21 @@ pub(super) fn estimate_note(fee: &FeeEstimate, w: &Words) -> String {
     } else {
         String::new()
     }
+}
+
+/// The titles of the items `item` waits for (its `after`), in the plan's language: exports
+/// print titles, never ids (the JSON keeps the ids: it is data).
+pub(super) fn predecessors<'a>(plan: &'a Plan, item: &'a PlannedItem) -> Vec<&'a str> {
+    plan.items_in(&item.after)
+        .map(|i| i.title.as_str())
+        .collect()
+}
+
+/// The titles of the critical path's items, in order.
+pub(super) fn critical_path(plan: &Plan) -> Vec<&str> {
+    plan.items_in(&plan.critical_path)
+        .map(|i| i.title.as_str())
+        .collect()
 }
 
 /// The RACI matrix: the roles with a part in any item (in the wizard's order), and for each
@@ -291,7 +310,7 @@ mod tests {
         // The items each list of the HTML page shows.
         let listed = |plan: &Plan| {
             let page = html::page(plan, &link, "en");
-            let ids = |items: &[&PlannedItem]| items.iter().map(|i| i.id.clone()).collect();
+            let ids = |tasks: &[html::Task]| tasks.iter().map(|t| t.item.id.clone()).collect();
             let mut lists: Vec<Vec<String>> = page.phases.iter().map(|p| ids(&p.items)).collect();
             lists.extend(page.checklists.iter().map(|c| ids(&c.items)));
             lists.push(ids(&page.go_no_go));
