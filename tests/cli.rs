@@ -1420,7 +1420,7 @@ fn plan_writes_a_markdown_checklist_and_json() {
     );
     assert!(md.contains("- [ ] **Keep the keys safe** — Developer, 2–3 business days, due 2026-11-30 · after: Pick the providers · [→](https://example.com/en/guide/keys/#rotation)"), "{md}");
     assert!(
-        md.contains("| Alipay | 2 | Mainland customers use it |"),
+        md.contains("| Alipay | 2 points | Mainland customers use it |"),
         "{md}"
     );
     assert!(
@@ -1895,6 +1895,188 @@ fn html_text(text: &str) -> String {
         .replace('>', "&gt;")
         .replace('"', "&quot;")
         .replace('\'', "&#39;")
+}
+
+/// Half-width `, : ; ( )` next to a Chinese character (one space between allowed), with
+/// some text around each.
+fn half_width_next_to_chinese(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let han = |c: Option<&char>| c.is_some_and(|c| ('\u{3400}'..='\u{9fff}').contains(c));
+    let near = |at: usize, step: isize| {
+        let mut i = at as isize + step;
+        if chars.get(i as usize) == Some(&' ') {
+            i += step;
+        }
+        if i < 0 { None } else { chars.get(i as usize) }
+    };
+    (0..chars.len())
+        .filter(|&i| [',', ':', ';', '(', ')'].contains(&chars[i]))
+        .filter(|&i| han(near(i, -1)) || han(near(i, 1)))
+        .map(|i| {
+            chars[i.saturating_sub(12)..(i + 12).min(chars.len())]
+                .iter()
+                .collect()
+        })
+        .collect()
+}
+
+/// The text a reader sees in an export: Markdown without its links' targets, HTML without
+/// tags and the style sheet, CSV's cells, iCalendar's values unfolded and unescaped.
+fn readable(format: &str, text: &str) -> String {
+    let mut out = String::new();
+    match format {
+        "md" => {
+            for (i, part) in text.split("](").enumerate() {
+                // Each part after the first starts with a link's target, up to `)`.
+                out.push_str(if i == 0 {
+                    part
+                } else {
+                    part.split_once(')').map_or("", |(_, rest)| rest)
+                });
+            }
+        }
+        "html" => {
+            let body = &text[text.find("</style>").unwrap()..];
+            let mut in_tag = false;
+            for c in body.chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' => {
+                        in_tag = false;
+                        out.push('\n');
+                    }
+                    c if !in_tag => out.push(c),
+                    _ => {}
+                }
+            }
+            out = out
+                .replace("&amp;", "&")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'");
+        }
+        "csv" => {
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+            for row in reader.records() {
+                for cell in row.unwrap().iter() {
+                    out.push_str(cell);
+                    out.push('\n');
+                }
+            }
+        }
+        _ => {
+            for line in text.replace("\r\n ", "").lines() {
+                let value = line.split_once(':').map_or("", |(_, v)| v);
+                out.push_str(
+                    &value
+                        .replace("\\,", ",")
+                        .replace("\\;", ";")
+                        .replace("\\n", "\n"),
+                );
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn chinese_plans_use_full_width_punctuation_and_say_what_durations_and_scores_mean() {
+    let merchants = [
+        "custom-app.yaml",
+        "milk-tea-shanghai.yaml",
+        "online-shop-hangzhou.yaml",
+        "retailer-hong-kong.yaml",
+    ];
+    for merchant in merchants {
+        for format in ["md", "html", "csv", "ics"] {
+            let text = bundled_export(merchant, format, "zh");
+            assert_eq!(
+                half_width_next_to_chinese(&readable(format, &text)),
+                Vec::<String>::new(),
+                "{merchant} {format}"
+            );
+            assert!(!text.contains("1–1 "), "{merchant} {format}");
+        }
+    }
+    let plan = bundled_plan("milk-tea-shanghai.yaml");
+    let md = bundled_export("milk-tea-shanghai.yaml", "md", "zh");
+    let html = bundled_export("milk-tea-shanghai.yaml", "html", "zh");
+    let recommended: Vec<&str> = plan["providers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["recommended"] == true)
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert!(recommended.len() > 1);
+    assert!(
+        md.contains(&format!("\n- 推荐的服务商：{}\n", recommended.join("、"))),
+        "{md}"
+    );
+    let days = &plan["schedule"]["days"];
+    assert!(
+        md.contains(&format!(
+            "\n- 工期：{}–{} 个工作日（{} – {}）\n",
+            days[0],
+            days[1],
+            plan["schedule"]["earliest_finish"].as_str().unwrap(),
+            plan["schedule"]["latest_finish"].as_str().unwrap()
+        )),
+        "{md}"
+    );
+    // A task of one business day says so once.
+    let items = plan["items"].as_array().unwrap();
+    let one_day = items
+        .iter()
+        .find(|i| i["days"] == serde_json::json!([1, 1]))
+        .unwrap();
+    let title = one_day["title"].as_str().unwrap();
+    let owner = one_day["owner_name"].as_str().unwrap();
+    assert!(
+        md.contains(&format!("**{title}** — {owner}，1 个工作日，截止 ")),
+        "{md}"
+    );
+    assert!(
+        html.contains(&format!("{title}</a> — {owner}，1 个工作日，截止 ")),
+        "{html}"
+    );
+    // The score is explained, and has its unit.
+    let first = &plan["providers"][0];
+    let (name, score) = (first["name"].as_str().unwrap(), &first["score"]);
+    assert!(md.contains("\n匹配度是服务商各条理由的分数之和，越高越合适；高于 0 分的才推荐。\n\n| 服务商 | 匹配度 | 理由 |"), "{md}");
+    assert!(md.contains(&format!("\n| {name} | {score} 分 | ")), "{md}");
+    assert!(
+        html.contains(&format!("<tr><td>{name}</td><td>{score} 分</td>")),
+        "{html}"
+    );
+
+    // English: one business day, and two or more.
+    let md = bundled_export("milk-tea-shanghai.yaml", "md", "en");
+    let plan: serde_json::Value =
+        serde_json::from_str(&bundled_export("milk-tea-shanghai.yaml", "json", "en")).unwrap();
+    let items = plan["items"].as_array().unwrap();
+    let one_day = items
+        .iter()
+        .find(|i| i["days"] == serde_json::json!([1, 1]))
+        .unwrap();
+    assert!(
+        md.contains(&format!(
+            "**{}** — {}, 1 business day, due ",
+            one_day["title"].as_str().unwrap(),
+            one_day["owner_name"].as_str().unwrap()
+        )),
+        "{md}"
+    );
+    assert!(
+        !md.contains("1 business days") && !md.contains("1–1 "),
+        "{md}"
+    );
+    assert!(
+        md.contains("| Fit | Why |") && md.contains(" points | "),
+        "{md}"
+    );
 }
 
 /// The labels of the fees a plan estimates for `provider`.

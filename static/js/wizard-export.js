@@ -85,6 +85,18 @@ export function feeAmount(fee, w) {
   return parts.join(" + ");
 }
 
+/** A duration in business days: "1–3 business days", "1 business day", "2 个工作日" (Rust's `duration`). */
+export function duration([low, high], w) {
+  if (low === 1 && high === 1) return `1 ${w.day}`;
+  return low === high ? `${low} ${w.days}` : `${low}–${high} ${w.days}`;
+}
+
+/** A provider's score with its unit: "4 points", "1 point", "4 分" (Rust's `points`). */
+export const points = (score, w) => `${score} ${score === 1 ? w.point : w.points}`;
+
+/** ", estimate" ("，估计值") for a figure that is an estimate (Rust's `estimate_note`). */
+export const estimateNote = (fee, w) => (fee.estimate ? `${w.comma}${w.estimate}` : "");
+
 /** Text from a merchant made safe inside Markdown (Rust's `markdown_text`). */
 function markdownText(text) {
   return text.replace(/[\n\r\t]/g, " ").replace(/[\\`*_[\]<>#|!(){}~&]/g, "\\$&");
@@ -115,8 +127,8 @@ export function summaryLines(plan, w) {
   const colon = colonFor(plan);
   const s = plan.schedule;
   const lines = [
-    `${w.providers}${colon}${plan.providers.filter((p) => p.recommended).map((p) => p.name).join(", ")}`,
-    `${w.duration}${colon}${s.days[0]}–${s.days[1]} ${w.days} (${s.earliest_finish} – ${s.latest_finish})`,
+    `${w.providers}${colon}${plan.providers.filter((p) => p.recommended).map((p) => p.name).join(w.list_sep)}`,
+    `${w.duration}${colon}${duration(s.days, w)}${w.open}${s.earliest_finish} – ${s.latest_finish}${w.close}`,
   ];
   if (s.target != null && s.meets_target != null) lines.push(`${s.target}${colon}${s.meets_target ? w.meets : w.misses}`);
   return lines;
@@ -151,12 +163,12 @@ export function markdown(plan, compiled) {
   out += `## ${w.summary}\n\n`;
   out += summaryLines(plan, w).map((line) => `- ${line}\n`).join("");
   out += `\n## ${w.assumptions}\n\n${w.assume.map((a) => `- ${a}\n`).join("")}`;
-  out += `\n## ${w.providers}\n\n| ${w.provider} | ${w.score} | ${w.why} | ${w.fees} |\n|---|---:|---|---|\n`;
+  out += `\n## ${w.providers}\n\n${w.score_note}\n\n| ${w.provider} | ${w.score} | ${w.why} | ${w.fees} |\n|---|---:|---|---|\n`;
   for (const provider of plan.providers) {
     const fees = provider.fees.map((f) =>
-      `${f.label}${colon}${feeAmount(f, w)} (${w.as_of} ${f.as_of}${f.estimate ? `, ${w.estimate}` : ""})`);
-    const reasons = provider.reasons.join("; ").replaceAll("|", "\\|");
-    out += `| ${provider.name} | ${provider.score} | ${reasons} | ${fees.join("<br>").replaceAll("|", "\\|")} |\n`;
+      `${f.label}${colon}${feeAmount(f, w)}${w.open}${w.as_of} ${f.as_of}${estimateNote(f, w)}${w.close}`);
+    const reasons = provider.reasons.join("<br>").replaceAll("|", "\\|");
+    out += `| ${provider.name} | ${points(provider.score, w)} | ${reasons} | ${fees.join("<br>").replaceAll("|", "\\|")} |\n`;
   }
   out += `\n## ${w.phases}\n`;
   for (const phase of plan.phases) {
@@ -164,7 +176,7 @@ export function markdown(plan, compiled) {
     out += `\n### ${phase.name}\n\n`;
     for (const i of phase.items.map((id) => item.get(id))) {
       const after = predecessors(plan, i).length ? ` · ${w.after}${colon}${predecessors(plan, i).join(w.title_sep)}` : "";
-      out += `- [ ] **${i.title}** — ${i.owner_name}, ${i.days[0]}–${i.days[1]} ${w.days}, ` +
+      out += `- [ ] **${i.title}** — ${i.owner_name}${w.comma}${duration(i.days, w)}${w.comma}` +
         `${w.due} ${i.due_date}${after} · [→](${link(i.doc)})\n  ${w.evidence}${colon}${i.evidence}\n`;
     }
   }
@@ -175,11 +187,11 @@ export function markdown(plan, compiled) {
   out += `\n## ${w.critical_path}\n\n${criticalPath(plan).join(" → ")}\n`;
   for (const [title, ids] of [[w.security, plan.security_checklist], [w.data, plan.data_checklist]]) {
     out += `\n## ${title}\n\n`;
-    for (const i of ids.map((id) => item.get(id))) out += `- [ ] ${i.title} ([→](${link(i.doc)}))\n`;
+    for (const i of ids.map((id) => item.get(id))) out += `- [ ] ${i.title}${w.open}[→](${link(i.doc)})${w.close}\n`;
   }
   out += `\n## ${w.risks}\n\n`;
   for (const risk of plan.risks) {
-    out += `- **${risk.title}** — ${w.mitigation}${colon}${risk.mitigation} ([→](${link(risk.doc)}))\n`;
+    out += `- **${risk.title}** — ${w.mitigation}${colon}${risk.mitigation}${w.open}[→](${link(risk.doc)})${w.close}\n`;
   }
   out += `\n## ${w.go_no_go}\n\n${w.go_no_go_note}\n\n`;
   for (const id of plan.go_no_go) out += `- [ ] ${item.get(id).title}\n`;
@@ -200,7 +212,7 @@ export function csv(plan, compiled) {
   const w = wordsFor(plan, compiled);
   const link = linker(plan, compiled);
   const phaseName = (id) => plan.phases.find((p) => p.id === id)?.name ?? id;
-  const roleNames = (ids) => ids.map((id) => plan.roles.find((r) => r.id === id)?.name ?? id).join("; ");
+  const roleNames = (ids) => ids.map((id) => plan.roles.find((r) => r.id === id)?.name ?? id).join(w.list_sep);
   const rows = [CSV_HEADER, ...plan.items.map((i) => [
     csvCell(plan.merchant), csvCell(phaseName(i.phase)), i.id, csvCell(i.title), csvCell(i.owner_name),
     csvCell(roleNames([i.accountable])), csvCell(roleNames(i.consulted)), csvCell(roleNames(i.informed)),

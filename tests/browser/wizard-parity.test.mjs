@@ -9,7 +9,7 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { binary, random, repo } from "./harness.mjs";
+import { binary, halfWidthNextToChinese, random, repo } from "./harness.mjs";
 
 const engine = await import(pathToFileURL(join(repo, "static", "js", "wizard-engine.js")).href);
 const exporter = await import(pathToFileURL(join(repo, "static", "js", "wizard-export.js")).href);
@@ -233,6 +233,33 @@ test("the browser's files name dependencies and the critical path by title, neve
       plan.items.forEach((item, i) => assert.equal(rows[i + 1][column], item.after.map(title).join(w.title_sep), `${lang} ${item.id}`));
     }
   }
+});
+
+test("the browser's Chinese files use full-width punctuation, say durations plainly and explain the score", () => {
+  // What a reader sees: Markdown without link targets, CSV cells, iCalendar values.
+  const readable = {
+    md: (text) => text.replace(/\]\([^)]*\)/g, "]"),
+    csv: (text) => [...text.replace(/^\uFEFF/, "").matchAll(/(?:^|,|\r\n)("(?:[^"]|"")*"|[^,\r\n]*)/g)]
+      .map((m) => (m[1].startsWith('"') ? m[1].slice(1, -1).replaceAll('""', '"') : m[1])).join("\n"),
+    ics: (text) => text.replaceAll("\r\n ", "").split("\r\n").map((l) => l.slice(l.indexOf(":") + 1).replace(/\\([,;])/g, "$1")).join("\n"),
+  };
+  for (const answers of referenceMerchants()) {
+    const plan = engine.plan(compiled, answers, START, "zh");
+    for (const format of ["md", "csv", "ics"]) {
+      const text = exporter.formats[format].make(plan, compiled);
+      assert.deepEqual(halfWidthNextToChinese(readable[format](text)), [], `${answers.merchant_name} ${format}`);
+      assert.doesNotMatch(text, /\b1–1 /, format);
+    }
+  }
+  const [zh, en] = [compiled.words.zh, compiled.words.en];
+  assert.deepEqual([[1, 1], [3, 3], [1, 2]].map((days) => exporter.duration(days, zh)), ["1 个工作日", "3 个工作日", "1–2 个工作日"]);
+  assert.deepEqual([[1, 1], [3, 3], [2, 5]].map((days) => exporter.duration(days, en)), ["1 business day", "3 business days", "2–5 business days"]);
+  assert.deepEqual([exporter.points(8, zh), exporter.points(1, en), exporter.points(-3, en)], ["8 分", "1 point", "-3 points"]);
+  const plan = engine.plan(compiled, referenceMerchants()[0], START, "zh");
+  const md = exporter.markdown(plan, compiled);
+  const [first] = plan.providers;
+  assert.ok(md.includes(`\n${zh.score_note}\n\n| 服务商 | 匹配度 | 理由 |`), md);
+  assert.ok(md.includes(`\n| ${first.name} | ${first.score} 分 | `), md);
 });
 
 test("the browser's CSV starts with a UTF-8 byte-order mark, as walletdesk plan's does, for Excel", () => {

@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { axeViolations, binary, bundledSite, repo, shots, watchedPage } from "./harness.mjs";
+import { axeViolations, binary, bundledSite, halfWidthNextToChinese, repo, shots, watchedPage } from "./harness.mjs";
 
 const MILK_TEA = join(repo, "tests", "fixtures", "merchants", "milk-tea-shanghai.yaml");
 let site, tmp, url, browser;
@@ -145,7 +145,7 @@ test("a merchant answers, ticks, reloads, downloads every export and shares the 
   assert.deepEqual(raciHead, ["任务", "店主", "顾问", "财务", "店长", "收银员"]);
   const feesRow = await page.locator(".wizard-raci tbody tr").first().locator("td").allInnerTexts();
   assert.deepEqual(feesRow, ["A", "R", "C", "", ""]);
-  assert.match(await page.textContent(".wizard-summary"), /支付宝, 微信支付|Alipay, WeChat Pay/);
+  assert.match(await page.textContent(".wizard-summary"), /推荐的服务商：(支付宝、微信支付|微信支付、支付宝)/);
   // Dependencies by title, with the full-width colon of Chinese.
   const waits = rust.items.find((i) => i.after.length);
   const titleOf = (id) => rust.items.find((i) => i.id === id).title;
@@ -175,6 +175,13 @@ test("a merchant answers, ticks, reloads, downloads every export and shares the 
   const ticked = async () => page.locator(".wizard-phase input:checked").evaluateAll((els) => els.map((e) => e.dataset.item).sort());
   const before = await ticked();
   const text = await planText(page);
+  // Chinese text with Chinese punctuation; a duration of one day said once; the score explained.
+  assert.deepEqual(halfWidthNextToChinese(text), []);
+  assert.doesNotMatch(text, /\b1–1 /);
+  assert.match(text, /· 1 个工作日 ·/);
+  assert.match(text, /匹配度是服务商各条理由的分数之和/);
+  assert.equal(await page.textContent(".wizard-providers tbody tr .wizard-score"), `${rust.providers[0].score} 分`);
+  assert.match(await page.textContent(`.wizard-phase [data-task="${rust.items[0].id}"] .wizard-evidence`), /^完成的依据：/);
 
   // Reload: the same plan (from the link's fragment), the same ticks, the same verdict.
   await page.reload();

@@ -55,7 +55,7 @@ pub fn csv(plan: &Plan, link: &dyn Fn(&str) -> String) -> String {
                     .map_or(id.as_str(), |r| r.name.as_str())
             })
             .collect::<Vec<_>>()
-            .join("; ")
+            .join(w.list_sep)
     };
     let phase_name = |id: &str| {
         plan.phases

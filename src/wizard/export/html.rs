@@ -9,7 +9,10 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{Words, colon, critical_path, estimate_note, fee_amount, predecessors, raci, words};
+use super::{
+    Words, colon, critical_path, duration, estimate_note, fee_amount, points, predecessors, raci,
+    words,
+};
 use crate::wizard::engine::{Plan, PlannedItem, RankedProvider};
 
 /// The plan's template among the theme's.
@@ -29,6 +32,8 @@ pub struct PlanPage<'a> {
     pub links: BTreeMap<&'a str, String>,
     /// The names of the recommended providers.
     pub recommended: Vec<&'a str>,
+    /// How long the whole plan may take (`24–47 business days`).
+    pub duration: String,
     /// The providers' table: every provider, best first.
     pub providers: Vec<ProviderRow<'a>>,
     /// The phases that have items, with their items.
@@ -48,6 +53,8 @@ pub struct PlanPage<'a> {
 pub struct ProviderRow<'a> {
     pub name: &'a str,
     pub score: i32,
+    /// The score with its unit (`4 points`, `4 分`).
+    pub points: String,
     pub reasons: &'a [String],
     pub fees: Vec<FeeLine<'a>>,
 }
@@ -82,6 +89,8 @@ pub struct Task<'a> {
     pub item: &'a PlannedItem,
     /// The titles of the items it waits for (its `after` holds their ids).
     pub predecessors: Vec<&'a str>,
+    /// How long it may take (`1–2 business days`, `1 business day`).
+    pub duration: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -146,6 +155,7 @@ pub fn page<'a>(plan: &'a Plan, link: &dyn Fn(&str) -> String, locale: &'a str) 
             .map(|item| Task {
                 item,
                 predecessors: predecessors(plan, item),
+                duration: duration(item.days, w),
             })
             .collect()
     };
@@ -166,6 +176,7 @@ pub fn page<'a>(plan: &'a Plan, link: &dyn Fn(&str) -> String, locale: &'a str) 
             .filter(|p| p.recommended)
             .map(|p| p.name.as_str())
             .collect(),
+        duration: duration(plan.schedule.days, w),
         providers: plan.providers.iter().map(|p| provider_row(p, w)).collect(),
         phases: plan
             .phases
@@ -197,6 +208,7 @@ fn provider_row<'a>(provider: &'a RankedProvider, w: &Words) -> ProviderRow<'a> 
     ProviderRow {
         name: &provider.name,
         score: provider.score,
+        points: points(provider.score, w),
         reasons: &provider.reasons,
         fees: provider
             .fees
