@@ -1418,12 +1418,15 @@ fn plan_writes_a_markdown_checklist_and_json() {
         md.starts_with("# Rollout plan: \\<script\\>alert\\(1\\)\\</script\\> \\*Tea\\*\n"),
         "{md}"
     );
-    assert!(md.contains("- [ ] **Keep the keys safe** — Developer, 2–3 business days, due 2026-11-27 · after: pick · [→](https://example.com/en/guide/keys/#rotation)"), "{md}");
+    assert!(md.contains("- [ ] **Keep the keys safe** — Developer, 2–3 business days, due 2026-11-27 · after: Pick the providers · [→](https://example.com/en/guide/keys/#rotation)"), "{md}");
     assert!(
-        md.contains("| Alipay | 2 | Mainland customers use it |"),
+        md.contains("| Alipay | 2 points | Mainland customers use it |"),
         "{md}"
     );
-    assert!(md.contains("pick → keys → launch"), "{md}");
+    assert!(
+        md.contains("\nPick the providers → Keep the keys safe → Go live\n"),
+        "{md}"
+    );
 
     let json = site
         .run(&[
@@ -1773,6 +1776,309 @@ fn who_prepared_the_plan_goes_on_its_cover_escaped() {
     );
     let html = plan("html");
     assert!(html.contains(" · 制定人 李*顾问* &lt;b&gt;</p>"), "{html}");
+}
+
+/// The bundled site's plan for one of tests/fixtures/merchants/ in `format` and `lang`.
+fn bundled_export(merchant: &str, format: &str, lang: &str) -> String {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let answers = repo.join("tests/fixtures/merchants").join(merchant);
+    let args = [
+        "--root",
+        repo.to_str().unwrap(),
+        "plan",
+        "--answers",
+        answers.to_str().unwrap(),
+        "--format",
+        format,
+        "--lang",
+        lang,
+        "--start",
+        "2026-11-30",
+    ];
+    walletdesk(&args, repo).success().stdout
+}
+
+#[test]
+fn dependencies_and_the_critical_path_are_printed_by_title_never_by_id() {
+    let plan = bundled_plan("milk-tea-shanghai.yaml");
+    let items = plan["items"].as_array().unwrap();
+    let title = |id: &serde_json::Value| {
+        items.iter().find(|i| i["id"] == *id).unwrap()["title"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let ids = ids(&plan["items"]);
+    // The JSON is data: its `after` lists ids.
+    assert!(
+        items
+            .iter()
+            .any(|i| !i["after"].as_array().unwrap().is_empty())
+    );
+    let md = bundled_export("milk-tea-shanghai.yaml", "md", "zh");
+    let html = bundled_export("milk-tea-shanghai.yaml", "html", "zh");
+    let csv = bundled_export("milk-tea-shanghai.yaml", "csv", "zh");
+    for item in items {
+        let after: Vec<String> = item["after"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(title)
+            .collect();
+        if after.is_empty() {
+            continue;
+        }
+        let line = md
+            .lines()
+            .find(|l| l.starts_with(&format!("- [ ] **{}**", item["title"].as_str().unwrap())))
+            .unwrap();
+        let shown = line
+            .split(" · ")
+            .find_map(|part| part.strip_prefix("前置任务："))
+            .unwrap_or_else(|| panic!("{line}"));
+        assert_eq!(shown, after.join("；"), "{line}");
+        assert!(
+            html.contains(&format!("前置任务：{}", html_text(&after.join("；")))),
+            "{}: {html}",
+            item["id"]
+        );
+    }
+    // No id in any text a merchant reads (the guide links' anchors aside).
+    for (format, text) in [("md", &md), ("html", &html)] {
+        let text = without_urls(text);
+        let words: Vec<&str> = text
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+            .collect();
+        for id in &ids {
+            assert!(!words.contains(id), "{format}: `{id}` printed");
+        }
+    }
+    let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let after = reader.headers().unwrap().iter().position(|h| h == "after");
+    for (row, item) in reader.records().zip(items) {
+        let titles: Vec<String> = item["after"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(title)
+            .collect();
+        assert_eq!(&row.unwrap()[after.unwrap()], titles.join("；"));
+    }
+    let path: Vec<String> = plan["critical_path"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(title)
+        .collect();
+    assert!(md.contains(&format!("\n{}\n", path.join(" → "))), "{md}");
+    assert!(html.contains(&html_text(&path.join(" → "))), "{html}");
+}
+
+/// `text` without its URLs (from `http` to the next `)`, `"` or white space).
+fn without_urls(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("http") {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let end = rest
+            .find(|c: char| c == ')' || c == '"' || c.is_whitespace())
+            .unwrap_or(rest.len());
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Text as Tera's autoescape writes it.
+fn html_text(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// Half-width `, : ; ( )` next to a Chinese character (one space between allowed), with
+/// some text around each.
+fn half_width_next_to_chinese(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let han = |c: Option<&char>| c.is_some_and(|c| ('\u{3400}'..='\u{9fff}').contains(c));
+    let near = |at: usize, step: isize| {
+        let mut i = at as isize + step;
+        if chars.get(i as usize) == Some(&' ') {
+            i += step;
+        }
+        if i < 0 { None } else { chars.get(i as usize) }
+    };
+    (0..chars.len())
+        .filter(|&i| [',', ':', ';', '(', ')'].contains(&chars[i]))
+        .filter(|&i| han(near(i, -1)) || han(near(i, 1)))
+        .map(|i| {
+            chars[i.saturating_sub(12)..(i + 12).min(chars.len())]
+                .iter()
+                .collect()
+        })
+        .collect()
+}
+
+/// The text a reader sees in an export: Markdown without its links' targets, HTML without
+/// tags and the style sheet, CSV's cells, iCalendar's values unfolded and unescaped.
+fn readable(format: &str, text: &str) -> String {
+    let mut out = String::new();
+    match format {
+        "md" => {
+            for (i, part) in text.split("](").enumerate() {
+                // Each part after the first starts with a link's target, up to `)`.
+                out.push_str(if i == 0 {
+                    part
+                } else {
+                    part.split_once(')').map_or("", |(_, rest)| rest)
+                });
+            }
+        }
+        "html" => {
+            let body = &text[text.find("</style>").unwrap()..];
+            let mut in_tag = false;
+            for c in body.chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' => {
+                        in_tag = false;
+                        out.push('\n');
+                    }
+                    c if !in_tag => out.push(c),
+                    _ => {}
+                }
+            }
+            out = out
+                .replace("&amp;", "&")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'");
+        }
+        "csv" => {
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+            for row in reader.records() {
+                for cell in row.unwrap().iter() {
+                    out.push_str(cell);
+                    out.push('\n');
+                }
+            }
+        }
+        _ => {
+            for line in text.replace("\r\n ", "").lines() {
+                let value = line.split_once(':').map_or("", |(_, v)| v);
+                out.push_str(
+                    &value
+                        .replace("\\,", ",")
+                        .replace("\\;", ";")
+                        .replace("\\n", "\n"),
+                );
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn chinese_plans_use_full_width_punctuation_and_say_what_durations_and_scores_mean() {
+    let merchants = [
+        "custom-app.yaml",
+        "milk-tea-shanghai.yaml",
+        "online-shop-hangzhou.yaml",
+        "retailer-hong-kong.yaml",
+    ];
+    for merchant in merchants {
+        for format in ["md", "html", "csv", "ics"] {
+            let text = bundled_export(merchant, format, "zh");
+            assert_eq!(
+                half_width_next_to_chinese(&readable(format, &text)),
+                Vec::<String>::new(),
+                "{merchant} {format}"
+            );
+            assert!(!text.contains("1–1 "), "{merchant} {format}");
+        }
+    }
+    let plan = bundled_plan("milk-tea-shanghai.yaml");
+    let md = bundled_export("milk-tea-shanghai.yaml", "md", "zh");
+    let html = bundled_export("milk-tea-shanghai.yaml", "html", "zh");
+    let recommended: Vec<&str> = plan["providers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["recommended"] == true)
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert!(recommended.len() > 1);
+    assert!(
+        md.contains(&format!("\n- 推荐的服务商：{}\n", recommended.join("、"))),
+        "{md}"
+    );
+    let days = &plan["schedule"]["days"];
+    assert!(
+        md.contains(&format!(
+            "\n- 工期：{}–{} 个工作日（{} – {}）\n",
+            days[0],
+            days[1],
+            plan["schedule"]["earliest_finish"].as_str().unwrap(),
+            plan["schedule"]["latest_finish"].as_str().unwrap()
+        )),
+        "{md}"
+    );
+    // A task of one business day says so once.
+    let items = plan["items"].as_array().unwrap();
+    let one_day = items
+        .iter()
+        .find(|i| i["days"] == serde_json::json!([1, 1]))
+        .unwrap();
+    let title = one_day["title"].as_str().unwrap();
+    let owner = one_day["owner_name"].as_str().unwrap();
+    assert!(
+        md.contains(&format!("**{title}** — {owner}，1 个工作日，截止 ")),
+        "{md}"
+    );
+    assert!(
+        html.contains(&format!("{title}</a> — {owner}，1 个工作日，截止 ")),
+        "{html}"
+    );
+    // The score is explained, and has its unit.
+    let first = &plan["providers"][0];
+    let (name, score) = (first["name"].as_str().unwrap(), &first["score"]);
+    assert!(md.contains("\n匹配度是服务商各条理由的分数之和，越高越合适；高于 0 分的才推荐。\n\n| 服务商 | 匹配度 | 理由 |"), "{md}");
+    assert!(md.contains(&format!("\n| {name} | {score} 分 | ")), "{md}");
+    assert!(
+        html.contains(&format!("<tr><td>{name}</td><td>{score} 分</td>")),
+        "{html}"
+    );
+
+    // English: one business day, and two or more.
+    let md = bundled_export("milk-tea-shanghai.yaml", "md", "en");
+    let plan: serde_json::Value =
+        serde_json::from_str(&bundled_export("milk-tea-shanghai.yaml", "json", "en")).unwrap();
+    let items = plan["items"].as_array().unwrap();
+    let one_day = items
+        .iter()
+        .find(|i| i["days"] == serde_json::json!([1, 1]))
+        .unwrap();
+    assert!(
+        md.contains(&format!(
+            "**{}** — {}, 1 business day, due ",
+            one_day["title"].as_str().unwrap(),
+            one_day["owner_name"].as_str().unwrap()
+        )),
+        "{md}"
+    );
+    assert!(
+        !md.contains("1 business days") && !md.contains("1–1 "),
+        "{md}"
+    );
+    assert!(
+        md.contains("| Fit | Why |") && md.contains(" points | "),
+        "{md}"
+    );
 }
 
 /// The labels of the fees a plan estimates for `provider`.
@@ -2248,6 +2554,11 @@ fn plan_csv_opens_in_a_spreadsheet_parser_and_defuses_formulas() {
         &["--format", "csv", "--lang", "en"],
     );
     assert!(csv.contains("\r\n"));
+    // A UTF-8 byte-order mark first, so that Excel reads the file as UTF-8 (not as the
+    // system's code page, which turns Chinese into mojibake); parsers skip it.
+    let csv = csv
+        .strip_prefix('\u{feff}')
+        .expect("the CSV starts with a byte-order mark");
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     let headers = reader.headers().unwrap().clone();
     assert_eq!(&headers[0], "merchant");
@@ -2260,6 +2571,7 @@ fn plan_csv_opens_in_a_spreadsheet_parser_and_defuses_formulas() {
     let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
     assert_eq!(&rows[1][col("task")], "Keep the keys safe");
     assert_eq!(&rows[1][col("owner")], "Developer");
+    assert_eq!(&rows[1][col("after")], "Pick the providers");
     assert_eq!(&rows[1][col("accountable")], "Developer");
     // Two or three days from Wednesday: due on Friday, not the Monday after.
     assert_eq!(&rows[1][col("due")], "2026-11-27");
@@ -2309,6 +2621,77 @@ fn plan_ics_parses_with_events_and_to_dos() {
             ("Pick the providers".to_string(), "20261124".to_string()),
             ("Keep the keys safe".to_string(), "20261127".to_string()),
             ("Go live".to_string(), "20261130".to_string()),
+        ]
+    );
+}
+
+/// The UIDs of an iCalendar text, in order.
+fn uids(ics: &str) -> Vec<&str> {
+    ics.lines().filter_map(|l| l.strip_prefix("UID:")).collect()
+}
+
+#[test]
+fn each_merchant_has_its_own_calendar_uids_and_file_names_in_its_own_letters() {
+    let site = wizard_site();
+    let answers = |name: &str| {
+        format!(
+            "merchant_name: {name}\nteam: in_house\nmonthly_transactions: 10\naverage_ticket: 5\n"
+        )
+    };
+    let tea = plan_for(&site, &answers("上海街角奶茶铺"), &["--format", "ics"]);
+    let coffee = plan_for(&site, &answers("北京胡同咖啡馆"), &["--format", "ics"]);
+    // Within one calendar every entry has its own UID (the test wizard has an item `launch`,
+    // as the launch milestone is called), of the documented shape.
+    let mut distinct = uids(&tea);
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), uids(&tea).len(), "{tea}");
+    assert!(
+        uids(&tea).iter().all(|uid| {
+            let rest = uid.strip_prefix("20261123-merchant-").unwrap_or("");
+            rest.len() > 9
+                && rest[..8].bytes().all(|b| b.is_ascii_hexdigit())
+                && rest.ends_with("@walletdesk")
+        }),
+        "{tea}"
+    );
+    // Another merchant whose name has no ASCII letters either: none of the same UIDs, so a
+    // consultant's second client does not replace the first in their calendar.
+    assert!(
+        uids(&coffee).iter().all(|uid| !uids(&tea).contains(uid)),
+        "{coffee}"
+    );
+    // The same merchant and start again: the same UIDs, so importing it again updates.
+    let again = plan_for(&site, &answers("上海街角奶茶铺"), &["--format", "ics"]);
+    assert_eq!(uids(&again), uids(&tea));
+
+    site.write(
+        "merchants.csv",
+        "merchant_name,team,monthly_transactions,average_ticket\r\n上海街角奶茶铺,none,100,10\r\n北京胡同咖啡馆,none,100,10\r\n\"a/b\\\\c:d*e?f<g>|. \",none,100,10\r\n",
+    );
+    let csv = site.path("merchants.csv");
+    site.run(&[
+        "plan",
+        "--batch",
+        csv.to_str().unwrap(),
+        "--out-dir",
+        "plans",
+        "--format",
+        "ics",
+    ])
+    .success();
+    let mut names: Vec<String> = fs::read_dir(site.path("plans"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| !name.starts_with('.'))
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "001-上海街角奶茶铺.ics",
+            "002-北京胡同咖啡馆.ics",
+            "003-a-b-c-d-e-f-g.ics"
         ]
     );
 }

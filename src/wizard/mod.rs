@@ -463,23 +463,6 @@ pub fn ask(
     Ok(answers)
 }
 
-/// A file-name-safe form of a merchant's name: ASCII letters and digits, dashes between.
-pub fn slug(name: &str) -> String {
-    let mut slug = String::new();
-    for c in name.chars() {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c.to_ascii_lowercase());
-        } else if !slug.is_empty() && !slug.ends_with('-') {
-            slug.push('-');
-        }
-    }
-    let slug: String = slug.chars().take(40).collect();
-    match slug.trim_end_matches('-') {
-        "" => "merchant".to_string(),
-        slug => slug.to_string(),
-    }
-}
-
 /// One plan per row of a CSV file whose header names the questions. A multiple choice lists
 /// its options separated by `;`; an empty cell is no answer.
 fn batch(
@@ -564,7 +547,7 @@ fn batch(
             answers.insert(name.to_string(), value);
         }
         match planner.write(&answers, request) {
-            Ok((plan, text)) => plans.push((slug(&plan.merchant), text)),
+            Ok((plan, text)) => plans.push((export::file_stem(&plan.merchant), text)),
             Err(Unwritten::Answers(errors)) => problems.extend(errors.into_iter().map(|e| {
                 let column = headers
                     .iter()
@@ -585,19 +568,6 @@ fn batch(
     Ok(plans
         .into_iter()
         .enumerate()
-        .map(|(i, (slug, text))| (format!("{:0width$}-{slug}.{ext}", i + 1), text))
+        .map(|(i, (stem, text))| (format!("{:0width$}-{stem}.{ext}", i + 1), text))
         .collect())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::slug;
-
-    #[test]
-    fn slugs_are_short_ascii_names_that_never_end_with_a_dash() {
-        assert_eq!(slug("Harbour Gifts, \"HK\""), "harbour-gifts-hk");
-        assert_eq!(slug("上海街角奶茶铺"), "merchant");
-        assert_eq!(slug(&format!("{} b", "a".repeat(39))), "a".repeat(39));
-        assert_eq!(slug(&"x".repeat(60)).len(), 40);
-    }
 }

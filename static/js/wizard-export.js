@@ -13,18 +13,49 @@ const linker = (plan, compiled) => (doc) => compiled.links[plan.lang]?.[doc]?.ur
 /** The plan's items by id (Rust's `Plan::item`). */
 const itemsById = (plan) => new Map(plan.items.map((i) => [i.id, i]));
 
+/**
+ * The titles of the items `item` waits for (its `after`), in the plan's language: exports
+ * print titles, never ids (Rust's `predecessors`).
+ */
+export const predecessors = (plan, item) =>
+  item.after.map((id) => plan.items.find((i) => i.id === id)).filter(Boolean).map((i) => i.title);
+
+/** The titles of the critical path's items, in order (Rust's `critical_path`). */
+export const criticalPath = (plan) =>
+  plan.critical_path.map((id) => plan.items.find((i) => i.id === id)).filter(Boolean).map((i) => i.title);
+
 /** The colon between a label and its text: full-width in Chinese (Rust's `colon`). */
 export const colonFor = (plan) => (plan.lang === "zh" ? "：" : ": ");
 
-/** A file-name-safe form of a merchant's name (Rust's `slug` in src/wizard/mod.rs). */
-export function slug(name) {
+/** Letters and digits of any script (Rust's `char::is_alphanumeric`). */
+const ALPHANUMERIC = /^[\p{Alphabetic}\p{N}]$/u;
+const ASCII_ALPHANUMERIC = /^[A-Za-z0-9]$/;
+
+/** Characters `keep` keeps (ASCII lowercased), a dash for each run of others, at most 40, `merchant` if none. */
+function stem(name, keep) {
   let out = "";
   for (const c of name) {
-    if (/^[A-Za-z0-9]$/.test(c)) out += c.toLowerCase();
+    if (keep.test(c)) out += c.replace(/[A-Z]/, (x) => x.toLowerCase());
     else if (out && !out.endsWith("-")) out += "-";
   }
-  out = out.slice(0, 40).replace(/-+$/, "");
+  out = [...out].slice(0, 40).join("").replace(/-+$/, "");
   return out || "merchant";
+}
+
+/**
+ * The merchant's name as part of a file name: its letters and digits of any script, dashes
+ * between, at most 40 characters (Rust's `file_stem` in src/wizard/export/names.rs).
+ */
+export const fileStem = (name) => stem(name, ALPHANUMERIC);
+
+/** The merchant's name in ASCII letters and digits, for calendar UIDs (Rust's `slug`). */
+export const slug = (name) => stem(name, ASCII_ALPHANUMERIC);
+
+/** 8 hex digits of the 32-bit FNV-1a hash of the name's UTF-8 bytes (Rust's `name_hash`). */
+export function nameHash(name) {
+  let hash = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(name)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  return hash.toString(16).padStart(8, "0");
 }
 
 /**
@@ -53,6 +84,18 @@ export function feeAmount(fee, w) {
   if (fee.fixed_part != null) parts.push(`${money(fee.fixed_part)} ${fee.currency ?? ""}`);
   return parts.join(" + ");
 }
+
+/** A duration in business days: "1–3 business days", "1 business day", "2 个工作日" (Rust's `duration`). */
+export function duration([low, high], w) {
+  if (low === 1 && high === 1) return `1 ${w.day}`;
+  return low === high ? `${low} ${w.days}` : `${low}–${high} ${w.days}`;
+}
+
+/** A provider's score with its unit: "4 points", "1 point", "4 分" (Rust's `points`). */
+export const points = (score, w) => `${score} ${score === 1 ? w.point : w.points}`;
+
+/** ", estimate" ("，估计值") for a figure that is an estimate (Rust's `estimate_note`). */
+export const estimateNote = (fee, w) => (fee.estimate ? `${w.comma}${w.estimate}` : "");
 
 /** Text from a merchant made safe inside Markdown (Rust's `markdown_text`). */
 function markdownText(text) {
@@ -84,8 +127,8 @@ export function summaryLines(plan, w) {
   const colon = colonFor(plan);
   const s = plan.schedule;
   const lines = [
-    `${w.providers}${colon}${plan.providers.filter((p) => p.recommended).map((p) => p.name).join(", ")}`,
-    `${w.duration}${colon}${s.days[0]}–${s.days[1]} ${w.days} (${s.earliest_finish} – ${s.latest_finish})`,
+    `${w.providers}${colon}${plan.providers.filter((p) => p.recommended).map((p) => p.name).join(w.list_sep)}`,
+    `${w.duration}${colon}${duration(s.days, w)}${w.open}${s.earliest_finish} – ${s.latest_finish}${w.close}`,
   ];
   if (s.target != null && s.meets_target != null) lines.push(`${s.target}${colon}${s.meets_target ? w.meets : w.misses}`);
   return lines;
@@ -120,20 +163,20 @@ export function markdown(plan, compiled) {
   out += `## ${w.summary}\n\n`;
   out += summaryLines(plan, w).map((line) => `- ${line}\n`).join("");
   out += `\n## ${w.assumptions}\n\n${w.assume.map((a) => `- ${a}\n`).join("")}`;
-  out += `\n## ${w.providers}\n\n| ${w.provider} | ${w.score} | ${w.why} | ${w.fees} |\n|---|---:|---|---|\n`;
+  out += `\n## ${w.providers}\n\n${w.score_note}\n\n| ${w.provider} | ${w.score} | ${w.why} | ${w.fees} |\n|---|---:|---|---|\n`;
   for (const provider of plan.providers) {
     const fees = provider.fees.map((f) =>
-      `${f.label}${colon}${feeAmount(f, w)} (${w.as_of} ${f.as_of}${f.estimate ? `, ${w.estimate}` : ""})`);
-    const reasons = provider.reasons.join("; ").replaceAll("|", "\\|");
-    out += `| ${provider.name} | ${provider.score} | ${reasons} | ${fees.join("<br>").replaceAll("|", "\\|")} |\n`;
+      `${f.label}${colon}${feeAmount(f, w)}${w.open}${w.as_of} ${f.as_of}${estimateNote(f, w)}${w.close}`);
+    const reasons = provider.reasons.join("<br>").replaceAll("|", "\\|");
+    out += `| ${provider.name} | ${points(provider.score, w)} | ${reasons} | ${fees.join("<br>").replaceAll("|", "\\|")} |\n`;
   }
   out += `\n## ${w.phases}\n`;
   for (const phase of plan.phases) {
     if (!phase.items.length) continue;
     out += `\n### ${phase.name}\n\n`;
     for (const i of phase.items.map((id) => item.get(id))) {
-      const after = i.after.length ? ` · ${w.after}${colon}${i.after.join(", ")}` : "";
-      out += `- [ ] **${i.title}** — ${i.owner_name}, ${i.days[0]}–${i.days[1]} ${w.days}, ` +
+      const after = predecessors(plan, i).length ? ` · ${w.after}${colon}${predecessors(plan, i).join(w.title_sep)}` : "";
+      out += `- [ ] **${i.title}** — ${i.owner_name}${w.comma}${duration(i.days, w)}${w.comma}` +
         `${w.due} ${i.due_date}${after} · [→](${link(i.doc)})\n  ${w.evidence}${colon}${i.evidence}\n`;
     }
   }
@@ -141,14 +184,14 @@ export function markdown(plan, compiled) {
   out += `\n## ${w.raci}\n\n${w.raci_legend}\n\n| ${w.task} | ${matrix.roles.map((r) => r.name).join(" | ")} |\n` +
     `|---|${":-:|".repeat(matrix.roles.length)}\n`;
   for (const { item: i, cells } of matrix.rows) out += `| ${i.title.replaceAll("|", "\\|")} | ${cells.join(" | ")} |\n`;
-  out += `\n## ${w.critical_path}\n\n${plan.critical_path.join(" → ")}\n`;
+  out += `\n## ${w.critical_path}\n\n${criticalPath(plan).join(" → ")}\n`;
   for (const [title, ids] of [[w.security, plan.security_checklist], [w.data, plan.data_checklist]]) {
     out += `\n## ${title}\n\n`;
-    for (const i of ids.map((id) => item.get(id))) out += `- [ ] ${i.title} ([→](${link(i.doc)}))\n`;
+    for (const i of ids.map((id) => item.get(id))) out += `- [ ] ${i.title}${w.open}[→](${link(i.doc)})${w.close}\n`;
   }
   out += `\n## ${w.risks}\n\n`;
   for (const risk of plan.risks) {
-    out += `- **${risk.title}** — ${w.mitigation}${colon}${risk.mitigation} ([→](${link(risk.doc)}))\n`;
+    out += `- **${risk.title}** — ${w.mitigation}${colon}${risk.mitigation}${w.open}[→](${link(risk.doc)})${w.close}\n`;
   }
   out += `\n## ${w.go_no_go}\n\n${w.go_no_go_note}\n\n`;
   for (const id of plan.go_no_go) out += `- [ ] ${item.get(id).title}\n`;
@@ -164,18 +207,19 @@ const csvField = (text) => (/[,"\r\n]/.test(text) ? `"${text.replaceAll('"', '""
 const CSV_HEADER = ["merchant", "phase", "id", "task", "owner", "accountable", "consulted", "informed", "days_low", "days_high", "start", "due",
   "after", "go_live_gate", "checklist", "critical", "guide", "done_when"];
 
-/** The plan's items as CSV (RFC 4180, CRLF), one row per item. */
+/** The plan's items as CSV (RFC 4180, CRLF), one row per item, after a byte-order mark (for Excel). */
 export function csv(plan, compiled) {
+  const w = wordsFor(plan, compiled);
   const link = linker(plan, compiled);
   const phaseName = (id) => plan.phases.find((p) => p.id === id)?.name ?? id;
-  const roleNames = (ids) => ids.map((id) => plan.roles.find((r) => r.id === id)?.name ?? id).join("; ");
+  const roleNames = (ids) => ids.map((id) => plan.roles.find((r) => r.id === id)?.name ?? id).join(w.list_sep);
   const rows = [CSV_HEADER, ...plan.items.map((i) => [
     csvCell(plan.merchant), csvCell(phaseName(i.phase)), i.id, csvCell(i.title), csvCell(i.owner_name),
     csvCell(roleNames([i.accountable])), csvCell(roleNames(i.consulted)), csvCell(roleNames(i.informed)),
-    String(i.days[0]), String(i.days[1]), i.start_date, i.due_date, i.after.join(" "), String(i.gate),
+    String(i.days[0]), String(i.days[1]), i.start_date, i.due_date, csvCell(predecessors(plan, i).join(w.title_sep)), String(i.gate),
     i.checklist ?? "", String(i.critical), link(i.doc), csvCell(i.evidence),
   ])];
-  return rows.map((row) => row.map(csvField).join(",") + "\r\n").join("");
+  return "\uFEFF" + rows.map((row) => row.map(csvField).join(",") + "\r\n").join("");
 }
 
 /** Text for an iCalendar TEXT value (Rust's `ics_text`). */
@@ -217,7 +261,7 @@ export function ics(plan, compiled) {
   const colon = colonFor(plan);
   const link = linker(plan, compiled);
   const start = compact(plan.schedule.start);
-  const uidBase = `${start}-${slug(plan.merchant)}`;
+  const uidBase = `${start}-${slug(plan.merchant)}-${nameHash(plan.merchant)}`;
   const stamp = `DTSTAMP:${start}T000000Z`;
   const lines = [
     "BEGIN:VCALENDAR",
@@ -231,7 +275,7 @@ export function ics(plan, compiled) {
   for (const [id, name, date] of milestones) {
     lines.push(
       "BEGIN:VEVENT",
-      `UID:${id}-${uidBase}@walletdesk`,
+      `UID:${uidBase}-${id}@walletdesk`,
       stamp,
       `DTSTART;VALUE=DATE:${compact(date)}`,
       `DTEND;VALUE=DATE:${nextDay(date)}`,
@@ -243,7 +287,7 @@ export function ics(plan, compiled) {
   for (const i of plan.items) {
     lines.push(
       "BEGIN:VTODO",
-      `UID:${i.id}-${uidBase}@walletdesk`,
+      `UID:${uidBase}-task-${i.id}@walletdesk`,
       stamp,
       `DTSTART;VALUE=DATE:${compact(i.start_date)}`,
       `DUE;VALUE=DATE:${compact(i.due_date)}`,
@@ -274,7 +318,7 @@ export const formats = {
   json: { make: json, type: "application/json" },
 };
 
-/** The download's file name: `rollout-plan-harbour-gifts.md`. */
+/** The download's file name: `rollout-plan-harbour-gifts.md`, `rollout-plan-上海街角奶茶铺.ics`. */
 export function fileName(plan, ext) {
-  return `rollout-plan-${slug(plan.merchant)}.${ext}`;
+  return `rollout-plan-${fileStem(plan.merchant)}.${ext}`;
 }

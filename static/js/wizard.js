@@ -389,10 +389,10 @@ class Wizard {
       h("div", { class: "wizard-readiness" }, this.verdictEl, this.countEl),
       section(w.summary, this.summary(plan), this.answersList(plan)),
       section(w.assumptions, h("ul", { class: "wizard-assumptions" }, ...w.assume.map((a) => h("li", null, a)))),
-      section(w.providers, ...this.providerTables(plan, colon)),
+      section(w.providers, h("p", { class: "wizard-meta" }, w.score_note), ...this.providerTables(plan, colon)),
       section(w.timeline, timeline(plan, w, this.lang),
         h("h4", null, w.critical_path),
-        h("ol", { class: "wizard-critical-path" }, ...plan.critical_path.map((id) => h("li", null, this.item(id).title)))),
+        h("ol", { class: "wizard-critical-path" }, ...exporter.criticalPath(plan).map((title) => h("li", null, title)))),
       section(w.phases, ...plan.phases.filter((p) => p.items.length).map((p) =>
         h("div", { class: "wizard-phase" }, h("h4", null, p.name), this.taskList(p.items, "phase", true)))),
       section(w.raci, h("p", { class: "wizard-meta" }, w.raci_legend), this.raciTable(plan)),
@@ -473,7 +473,7 @@ class Wizard {
     }[verdict];
     this.verdictEl.className = `wizard-verdict wizard-verdict-${verdict}`;
     this.verdictEl.dataset.verdict = verdict;
-    this.verdictEl.replaceChildren(h("strong", null, d.verdict), " ", says);
+    this.verdictEl.replaceChildren(h("strong", null, d.verdict), exporter.colonFor(plan), says);
     this.countEl.textContent = fill(d.ticked, { done: plan.items.length - left, total: plan.items.length });
   }
 
@@ -550,7 +550,7 @@ class Wizard {
       const value = plan.answers[q.id];
       if (value === undefined) continue;
       const shown = (v) => text(q.options.find((o) => o.id === v), lang) || String(v);
-      const answer = Array.isArray(value) ? value.map(shown).join(lang === "zh" ? "、" : ", ") : shown(value);
+      const answer = Array.isArray(value) ? value.map(shown).join(this.words.list_sep) : shown(value);
       rows.push(h("dt", null, text(q.label, lang)), h("dd", null, answer));
     }
     return h("details", { class: "wizard-answers" }, h("summary", null, this.d.answers), h("dl", null, ...rows));
@@ -572,12 +572,12 @@ class Wizard {
     const head = h("tr", null, ...[w.provider, w.score, w.why, w.fees].map((t) => h("th", { scope: "col" }, t)));
     const rows = providers.map((p) => h("tr", { class: p.recommended ? "wizard-recommended" : null },
       h("th", { scope: "row" }, p.name),
-      h("td", { class: "wizard-score", "data-label": w.score }, String(p.score)),
+      h("td", { class: "wizard-score", "data-label": w.score }, exporter.points(p.score, w)),
       h("td", { "data-label": w.why }, ...p.reasons.flatMap((r, i) => (i ? [h("br"), r] : [r]))),
       h("td", { "data-label": w.fees }, ...p.fees.flatMap((f, i) => {
         const dated = `${w.as_of} ${f.as_of}`;
-        const source = /^https?:\/\//.test(f.source) ? h("a", { href: f.source }, dated) : `${f.source}, ${dated}`;
-        const line = [`${f.label}${colon}${exporter.feeAmount(f, w)} (`, source, f.estimate ? `, ${w.estimate})` : ")"];
+        const source = /^https?:\/\//.test(f.source) ? h("a", { href: f.source }, dated) : `${f.source}${w.comma}${dated}`;
+        const line = [`${f.label}${colon}${exporter.feeAmount(f, w)}${w.open}`, source, `${exporter.estimateNote(f, w)}${w.close}`];
         return i ? [h("br"), ...line] : line;
       }))));
     return h("div", { class: "wizard-table wizard-providers", tabindex: "0", role: "region", "aria-label": label },
@@ -606,9 +606,10 @@ class Wizard {
     return h("ul", { class: "wizard-tasks" }, ...ids.map((id) => {
       const item = this.item(id);
       const box = `tick-${place}-${id}`;
+      const after = exporter.predecessors(this.plan, item);
       const details = full && h("p", { class: "wizard-task-meta" },
-        `${item.owner_name} · ${item.days[0]}–${item.days[1]} ${w.days} · ${w.due} ${item.due_date}`,
-        item.after.length ? ` · ${w.after}: ${item.after.map((a) => this.item(a).title).join(", ")}` : "",
+        `${item.owner_name} · ${exporter.duration(item.days, w)} · ${w.due} ${item.due_date}`,
+        after.length ? ` · ${w.after}${exporter.colonFor(this.plan)}${after.join(w.title_sep)}` : "",
         item.gate ? h("strong", { class: "wizard-gate" }, ` · ${d.gate}`) : null);
       return h("li", { class: item.critical && full ? "wizard-critical" : null, "data-task": id },
         h("input", { type: "checkbox", id: box, "data-item": id }),
@@ -616,7 +617,7 @@ class Wizard {
           h("label", { for: box }, item.title), " ",
           h("a", { href: this.href(item.doc), class: "wizard-doc" }, d.guide),
           details,
-          full && h("p", { class: "wizard-evidence" }, `${w.evidence}: ${item.evidence}`)));
+          full && h("p", { class: "wizard-evidence" }, `${w.evidence}${exporter.colonFor(this.plan)}${item.evidence}`)));
     }));
   }
 }
@@ -671,12 +672,12 @@ function timeline(plan, w, lang) {
   });
   const rows = plan.items.map((item) => {
     const bar = h("span", { class: item.critical ? "wizard-bar wizard-bar-critical" : "wizard-bar",
-      title: `${item.title}: ${item.start_date} – ${item.due_date}` });
+      title: `${item.title}${colon}${item.start_date} – ${item.due_date}` });
     bar.style.setProperty("--from", at(item.start_day));
     bar.style.setProperty("--to", at(item.end_day));
     return h("li", { class: item.critical ? "wizard-critical" : null, "data-task": item.id },
       h("span", { class: "wizard-bar-label" }, exporter.barLabel(item.title),
-        h("span", { class: "visually-hidden" }, `${colon}${item.start_date} – ${item.due_date}${item.critical ? `, ${w.critical_path}` : ""}`)),
+        h("span", { class: "visually-hidden" }, `${colon}${item.start_date} – ${item.due_date}${item.critical ? `${w.comma}${w.critical_path}` : ""}`)),
       h("span", { class: "wizard-bar-track" }, bar));
   });
   return h("div", { class: "wizard-timeline" }, h("div", { class: "wizard-gantt" },

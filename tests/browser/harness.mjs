@@ -31,6 +31,15 @@ export function random(seed) {
   };
 }
 
+/**
+ * Half-width `, : ; ( )` next to a Chinese character (one space between allowed), each with
+ * some text around it: Chinese text takes full-width punctuation.
+ */
+export function halfWidthNextToChinese(text) {
+  return [...text.matchAll(/[\u3400-\u9fff] ?[,:;()]|[,:;()] ?[\u3400-\u9fff]/g)]
+    .map((m) => text.slice(Math.max(0, m.index - 12), m.index + 14));
+}
+
 /** Debian's Chromium with a fresh profile (Playwright gives each launch a new temporary one). */
 export async function launchBrowser() {
   const browser = await chromium.launch({

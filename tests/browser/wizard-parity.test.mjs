@@ -9,7 +9,7 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { binary, random, repo } from "./harness.mjs";
+import { binary, halfWidthNextToChinese, random, repo } from "./harness.mjs";
 
 const engine = await import(pathToFileURL(join(repo, "static", "js", "wizard-engine.js")).href);
 const exporter = await import(pathToFileURL(join(repo, "static", "js", "wizard-export.js")).href);
@@ -223,7 +223,7 @@ for (const lang of ["zh", "en"]) {
       files.forEach(({ file, text }, i) => {
         const plan = engine.plan(compiled, sets[i], START, lang);
         const js = exporter.formats[format].make(plan, compiled);
-        assert.equal(file, `${String(i + 1).padStart(3, "0")}-${exporter.slug(plan.merchant)}.${format}`);
+        assert.equal(file, `${String(i + 1).padStart(3, "0")}-${exporter.fileStem(plan.merchant)}.${format}`);
         // serde writes a whole f64 as 648.0 and JavaScript as 648: JSON compares parsed.
         if (format === "json") assert.deepStrictEqual(JSON.parse(js), JSON.parse(text), file);
         else assert.equal(js, text, `${file}: ${JSON.stringify(sets[i])}`);
@@ -231,6 +231,64 @@ for (const lang of ["zh", "en"]) {
     });
   }
 }
+
+test("the browser's files name dependencies and the critical path by title, never by id (zh, en)", () => {
+  for (const lang of ["zh", "en"]) {
+    for (const answers of referenceMerchants()) {
+      const plan = engine.plan(compiled, answers, START, lang);
+      const w = exporter.wordsFor(plan, compiled);
+      const title = (id) => plan.items.find((i) => i.id === id).title;
+      const md = exporter.markdown(plan, compiled);
+      const words = new Set(md.replace(/\(https?:[^)]*\)/g, "").split(/[^A-Za-z0-9-]+/));
+      // (In English an id such as `backups` is also a word of the text.)
+      if (lang === "zh") assert.deepEqual(plan.items.map((i) => i.id).filter((id) => words.has(id)), [], "ids printed");
+      for (const item of plan.items.filter((i) => i.after.length)) {
+        assert.ok(md.includes(` · ${w.after}${exporter.colonFor(plan)}${item.after.map(title).join(w.title_sep)} · `), `${lang} ${item.id}`);
+      }
+      assert.ok(md.includes(`\n${plan.critical_path.map(title).join(" → ")}\n`), lang);
+      // A CSV line's fields (none of these holds a line break).
+      const fields = (line) => [...line.matchAll(/(?:^|,)("(?:[^"]|"")*"|[^,]*)/g)]
+        .map((m) => (m[1].startsWith('"') ? m[1].slice(1, -1).replaceAll('""', '"') : m[1]));
+      const rows = exporter.csv(plan, compiled).replace("\uFEFF", "").split("\r\n").map(fields);
+      const column = rows[0].indexOf("after");
+      plan.items.forEach((item, i) => assert.equal(rows[i + 1][column], item.after.map(title).join(w.title_sep), `${lang} ${item.id}`));
+    }
+  }
+});
+
+test("the browser's Chinese files use full-width punctuation, say durations plainly and explain the score", () => {
+  // What a reader sees: Markdown without link targets, CSV cells, iCalendar values.
+  const readable = {
+    md: (text) => text.replace(/\]\([^)]*\)/g, "]"),
+    csv: (text) => [...text.replace(/^\uFEFF/, "").matchAll(/(?:^|,|\r\n)("(?:[^"]|"")*"|[^,\r\n]*)/g)]
+      .map((m) => (m[1].startsWith('"') ? m[1].slice(1, -1).replaceAll('""', '"') : m[1])).join("\n"),
+    ics: (text) => text.replaceAll("\r\n ", "").split("\r\n").map((l) => l.slice(l.indexOf(":") + 1).replace(/\\([,;])/g, "$1")).join("\n"),
+  };
+  for (const answers of referenceMerchants()) {
+    const plan = engine.plan(compiled, answers, START, "zh");
+    for (const format of ["md", "csv", "ics"]) {
+      const text = exporter.formats[format].make(plan, compiled);
+      assert.deepEqual(halfWidthNextToChinese(readable[format](text)), [], `${answers.merchant_name} ${format}`);
+      assert.doesNotMatch(text, /\b1–1 /, format);
+    }
+  }
+  const [zh, en] = [compiled.words.zh, compiled.words.en];
+  assert.deepEqual([[1, 1], [3, 3], [1, 2]].map((days) => exporter.duration(days, zh)), ["1 个工作日", "3 个工作日", "1–2 个工作日"]);
+  assert.deepEqual([[1, 1], [3, 3], [2, 5]].map((days) => exporter.duration(days, en)), ["1 business day", "3 business days", "2–5 business days"]);
+  assert.deepEqual([exporter.points(8, zh), exporter.points(1, en), exporter.points(-3, en)], ["8 分", "1 point", "-3 points"]);
+  const plan = engine.plan(compiled, referenceMerchants()[0], START, "zh");
+  const md = exporter.markdown(plan, compiled);
+  const [first] = plan.providers;
+  assert.ok(md.includes(`\n${zh.score_note}\n\n| 服务商 | 匹配度 | 理由 |`), md);
+  assert.ok(md.includes(`\n| ${first.name} | ${first.score} 分 | `), md);
+});
+
+test("the browser's CSV starts with a UTF-8 byte-order mark, as walletdesk plan's does, for Excel", () => {
+  const plan = engine.plan(compiled, referenceMerchants()[0], START, "zh");
+  const bytes = new TextEncoder().encode(exporter.csv(plan, compiled));
+  assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
+  assert.equal(new TextDecoder().decode(bytes).slice(0, 9), "merchant,", "the header follows; a parser skips the mark");
+});
 
 test("the page's timeline labels are cut as the HTML plan cuts them (zh, en)", () => {
   const html = (t) => t.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;").replaceAll("'", "&#39;");
@@ -246,16 +304,36 @@ test("the page's timeline labels are cut as the HTML plan cuts them (zh, en)", (
   }
 });
 
-test("a merchant's name makes the same file name in the browser as in walletdesk plan", () => {
+test("a merchant's name makes the same file name in the browser as in walletdesk plan, in the name's own letters", () => {
   const base = answerSets()[0];
-  const names = [...NAMES, ...TRICKY_NAMES];
+  const names = [...NAMES, ...TRICKY_NAMES, "a/b\\c:d*e?f\"g<h>|. ", "İstanbul Çay", "हिन्दी दुकान"];
   const sets = names.map((name) => ({ ...base, merchant_name: name }));
   const files = batch(sets, "names", "md", "en").map((f) => f.file);
-  const expected = names.map((name, i) => `${String(i + 1).padStart(3, "0")}-${exporter.slug(name)}.md`);
+  const expected = names.map((name, i) => `${String(i + 1).padStart(3, "0")}-${exporter.fileStem(name)}.md`);
   assert.deepEqual(files, expected);
-  assert.equal(exporter.slug(""), "merchant");
-  assert.equal(exporter.slug("a".repeat(39) + " b"), "a".repeat(39), "a cut name does not end with a dash");
+  assert.equal(exporter.fileStem("上海街角奶茶铺"), "上海街角奶茶铺");
+  assert.equal(exporter.fileStem(""), "merchant");
+  assert.equal(exporter.fileStem("a".repeat(39) + " b"), "a".repeat(39), "a cut name does not end with a dash");
+  assert.equal(exporter.fileStem("奶".repeat(60)), "奶".repeat(40), "at most 40 characters");
+  for (const file of files) assert.doesNotMatch(file, /[/\\:*?"<>|\p{Cc}]|[. ]\.md$/u, file);
   assert.equal(exporter.fileName({ merchant: "Harbour Gifts, \"HK\"" }, "ics"), "rollout-plan-harbour-gifts-hk.ics");
+  assert.equal(exporter.fileName({ merchant: "上海街角奶茶铺" }, "ics"), "rollout-plan-上海街角奶茶铺.ics");
+});
+
+test("calendar UIDs tell merchants apart, even with no ASCII letters, and stay the same for the same merchant", () => {
+  // FNV-1a's published test vectors: the hash Rust's `name_hash` computes.
+  assert.deepEqual(["", "a", "foobar"].map(exporter.nameHash), ["811c9dc5", "e40c292c", "bf9cf968"]);
+  const base = answerSets()[0];
+  const uids = (name) => {
+    const ics = exporter.ics(engine.plan(compiled, { ...base, merchant_name: name }, START, "zh"), compiled);
+    return [...ics.matchAll(/^UID:(.*)\r$/gm)].map((m) => m[1]);
+  };
+  const tea = uids("上海街角奶茶铺");
+  assert.equal(new Set(tea).size, tea.length, "one UID per entry");
+  assert.ok(tea.every((uid) => /^20261130-merchant-[0-9a-f]{8}-(phase-|task-|launch@)/.test(uid)), tea.join("\n"));
+  const coffee = uids("北京胡同咖啡馆");
+  assert.deepEqual(coffee.filter((uid) => tea.includes(uid)), [], "another merchant's plan replaces nothing");
+  assert.deepEqual(uids("上海街角奶茶铺"), tea, "the same merchant again updates its entries");
 });
 
 test("a name that starts with a tab or a line break (which a batch trims) is written alike", () => {

@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { axeViolations, binary, bundledSite, repo, shots, watchedPage } from "./harness.mjs";
+import { axeViolations, binary, bundledSite, halfWidthNextToChinese, repo, shots, watchedPage } from "./harness.mjs";
 
 const MILK_TEA = join(repo, "tests", "fixtures", "merchants", "milk-tea-shanghai.yaml");
 let site, tmp, url, browser;
@@ -150,7 +150,13 @@ test("a merchant answers, ticks, reloads, downloads every export and shares the 
   assert.deepEqual(rust.roles.map((r) => r.name), ["店主", "收银员"]);
   const feesRow = await page.locator(".wizard-raci tbody tr").first().locator("td").allInnerTexts();
   assert.deepEqual(feesRow, ["R/A", ""]);
-  assert.match(await page.textContent(".wizard-summary"), /支付宝, 微信支付|Alipay, WeChat Pay/);
+  assert.match(await page.textContent(".wizard-summary"), /推荐的服务商：(支付宝、微信支付|微信支付、支付宝)/);
+  // Dependencies by title, with the full-width colon of Chinese.
+  const waits = rust.items.find((i) => i.after.length);
+  const titleOf = (id) => rust.items.find((i) => i.id === id).title;
+  assert.match(await page.textContent(`.wizard-phase [data-task="${waits.id}"] .wizard-task-meta`),
+    new RegExp(` · 前置任务：${waits.after.map(titleOf).join("；")}`));
+  assert.deepEqual(await page.locator(".wizard-critical-path li").allTextContents(), rust.critical_path.map(titleOf));
   assert.equal(await page.locator(".wizard-timeline .wizard-bar").count(), rust.items.length);
   assert.equal(await page.locator(".wizard-timeline .wizard-bar-critical").count(), rust.critical_path.length);
 
@@ -174,6 +180,13 @@ test("a merchant answers, ticks, reloads, downloads every export and shares the 
   const ticked = async () => page.locator(".wizard-phase input:checked").evaluateAll((els) => els.map((e) => e.dataset.item).sort());
   const before = await ticked();
   const text = await planText(page);
+  // Chinese text with Chinese punctuation; a duration of one day said once; the score explained.
+  assert.deepEqual(halfWidthNextToChinese(text), []);
+  assert.doesNotMatch(text, /\b1–1 /);
+  assert.match(text, /· 1 个工作日 ·/);
+  assert.match(text, /匹配度是服务商各条理由的分数之和/);
+  assert.equal(await page.textContent(".wizard-providers tbody tr .wizard-score"), `${rust.providers[0].score} 分`);
+  assert.match(await page.textContent(`.wizard-phase [data-task="${rust.items[0].id}"] .wizard-evidence`), /^完成的依据：/);
 
   // Reload: the same plan (from the link's fragment), the same ticks, the same verdict.
   await page.reload();
@@ -185,7 +198,7 @@ test("a merchant answers, ticks, reloads, downloads every export and shares the 
   // Downloads: byte for byte what `walletdesk plan` writes (JSON: the same data).
   for (const format of ["md", "csv", "ics", "json"]) {
     const [download] = await Promise.all([page.waitForEvent("download"), page.click(`button[data-format=${format}]`)]);
-    assert.match(download.suggestedFilename(), new RegExp(`^rollout-plan-merchant\\.${format}$`));
+    assert.equal(download.suggestedFilename(), `rollout-plan-上海街角奶茶铺.${format}`);
     const saved = join(tmp, `download.${format}`);
     await download.saveAs(saved);
     const got = readFileSync(saved, "utf8");
@@ -267,6 +280,7 @@ test("answers from a link are checked, and a hostile merchant name stays text ev
   const saved = join(tmp, "hostile.csv");
   await download.saveAs(saved);
   assert.ok(readFileSync(saved, "utf8").includes(`"'=HYPERLINK(""http://x"")<img`), "the formula is defused");
+  assert.deepEqual([...readFileSync(saved).subarray(0, 3)], [0xef, 0xbb, 0xbf], "a byte-order mark for Excel");
   // The same answers through the CLI give the same file.
   const file = join(tmp, "hostile.json");
   writeFileSync(file, JSON.stringify({ ...Object.fromEntries(answers), customers: ["overseas"],

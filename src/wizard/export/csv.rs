@@ -3,6 +3,9 @@
 
 use crate::wizard::engine::Plan;
 
+/// The UTF-8 byte-order mark.
+const BOM: char = '\u{feff}';
+
 /// A spreadsheet cell that cannot run as a formula: text starting with `=`, `+`, `-`, `@`, a
 /// tab or a carriage return gets a leading `'` (OWASP's advice against CSV injection).
 pub fn csv_cell(text: &str) -> String {
@@ -14,8 +17,11 @@ pub fn csv_cell(text: &str) -> String {
 }
 
 /// The plan's items as CSV (RFC 4180: quoted where needed, CRLF line ends), one row per item
-/// with its phase, owner, durations, dates, dependencies and guide link.
+/// with its phase, owner, durations, dates, dependencies and guide link. It starts with a UTF-8
+/// byte-order mark: without one Excel reads a CSV file in the system's code page, and Chinese
+/// becomes mojibake.
 pub fn csv(plan: &Plan, link: &dyn Fn(&str) -> String) -> String {
+    let w = super::words(&plan.lang);
     let mut writer = ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::CRLF)
         .from_writer(Vec::new());
@@ -49,7 +55,7 @@ pub fn csv(plan: &Plan, link: &dyn Fn(&str) -> String) -> String {
                     .map_or(id.as_str(), |r| r.name.as_str())
             })
             .collect::<Vec<_>>()
-            .join("; ")
+            .join(w.list_sep)
     };
     let phase_name = |id: &str| {
         plan.phases
@@ -71,7 +77,7 @@ pub fn csv(plan: &Plan, link: &dyn Fn(&str) -> String) -> String {
             item.days[1].to_string(),
             item.start_date.to_string(),
             item.due_date.to_string(),
-            item.after.join(" "),
+            csv_cell(&super::predecessors(plan, item).join(w.title_sep)),
             item.gate.to_string(),
             item.checklist
                 .map_or("", |c| match c {
@@ -87,7 +93,9 @@ pub fn csv(plan: &Plan, link: &dyn Fn(&str) -> String) -> String {
     for row in rows {
         writer.write_record(&row).expect("writing to memory");
     }
-    String::from_utf8(writer.into_inner().expect("writing to memory")).expect("UTF-8 in, UTF-8 out")
+    let text = String::from_utf8(writer.into_inner().expect("writing to memory"))
+        .expect("UTF-8 in, UTF-8 out");
+    format!("{BOM}{text}")
 }
 
 #[cfg(test)]

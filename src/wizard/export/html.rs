@@ -9,7 +9,10 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{Words, colon, estimate_note, fee_amount, raci, words};
+use super::{
+    Words, colon, critical_path, duration, estimate_note, fee_amount, points, predecessors, raci,
+    words,
+};
 use crate::wizard::engine::{Plan, PlannedItem, RankedProvider};
 
 /// The plan's template among the theme's.
@@ -29,6 +32,8 @@ pub struct PlanPage<'a> {
     pub links: BTreeMap<&'a str, String>,
     /// The names of the recommended providers.
     pub recommended: Vec<&'a str>,
+    /// How long the whole plan may take (`24–47 business days`).
+    pub duration: String,
     /// The providers' table: every provider, best first.
     pub providers: Vec<ProviderRow<'a>>,
     /// The phases that have items, with their items.
@@ -38,7 +43,9 @@ pub struct PlanPage<'a> {
     /// The security and the data checklist: a title and the items.
     pub checklists: [PhaseItems<'a>; 2],
     /// The items that must be done to go live.
-    pub go_no_go: Vec<&'a PlannedItem>,
+    pub go_no_go: Vec<Task<'a>>,
+    /// The titles of the critical path's items, in order.
+    pub critical_path: Vec<&'a str>,
     pub timeline: Timeline<'a>,
 }
 
@@ -46,6 +53,8 @@ pub struct PlanPage<'a> {
 pub struct ProviderRow<'a> {
     pub name: &'a str,
     pub score: i32,
+    /// The score with its unit (`4 points`, `4 分`).
+    pub points: String,
     pub reasons: &'a [String],
     pub fees: Vec<FeeLine<'a>>,
 }
@@ -69,7 +78,19 @@ pub struct FeeLine<'a> {
 #[derive(Debug, Serialize)]
 pub struct PhaseItems<'a> {
     pub name: &'a str,
-    pub items: Vec<&'a PlannedItem>,
+    pub items: Vec<Task<'a>>,
+}
+
+/// An item of the plan as the page lists it: the item's own fields, and what a template
+/// cannot work out from them.
+#[derive(Debug, Serialize)]
+pub struct Task<'a> {
+    #[serde(flatten)]
+    pub item: &'a PlannedItem,
+    /// The titles of the items it waits for (its `after` holds their ids).
+    pub predecessors: Vec<&'a str>,
+    /// How long it may take (`1–2 business days`, `1 business day`).
+    pub duration: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -129,9 +150,18 @@ pub fn page<'a>(plan: &'a Plan, link: &dyn Fn(&str) -> String, locale: &'a str) 
         .chain(plan.risks.iter().map(|r| r.doc.as_str()))
         .map(|doc| (doc, link(doc)))
         .collect();
+    let tasks = |ids: &'a [String]| {
+        plan.items_in(ids)
+            .map(|item| Task {
+                item,
+                predecessors: predecessors(plan, item),
+                duration: duration(item.days, w),
+            })
+            .collect()
+    };
     let named = |name: &'a str, ids: &'a [String]| PhaseItems {
         name,
-        items: plan.items_in(ids).collect(),
+        items: tasks(ids),
     };
     let (roles, rows) = raci(plan);
     PlanPage {
@@ -146,6 +176,7 @@ pub fn page<'a>(plan: &'a Plan, link: &dyn Fn(&str) -> String, locale: &'a str) 
             .filter(|p| p.recommended)
             .map(|p| p.name.as_str())
             .collect(),
+        duration: duration(plan.schedule.days, w),
         providers: plan.providers.iter().map(|p| provider_row(p, w)).collect(),
         phases: plan
             .phases
@@ -167,7 +198,8 @@ pub fn page<'a>(plan: &'a Plan, link: &dyn Fn(&str) -> String, locale: &'a str) 
             named(w.security, &plan.security_checklist),
             named(w.data, &plan.data_checklist),
         ],
-        go_no_go: plan.items_in(&plan.go_no_go).collect(),
+        go_no_go: tasks(&plan.go_no_go),
+        critical_path: critical_path(plan),
         timeline: timeline(plan),
     }
 }
@@ -176,6 +208,7 @@ fn provider_row<'a>(provider: &'a RankedProvider, w: &Words) -> ProviderRow<'a> 
     ProviderRow {
         name: &provider.name,
         score: provider.score,
+        points: points(provider.score, w),
         reasons: &provider.reasons,
         fees: provider
             .fees

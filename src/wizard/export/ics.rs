@@ -1,6 +1,10 @@
 //! The plan as iCalendar (RFC 5545): phase ends and the launch as all-day events, tasks as
-//! to-dos, TEXT values escaped and lines folded at 75 octets.
+//! to-dos, TEXT values escaped and lines folded at 75 octets. UIDs are
+//! `<start>-<slug>-<hash of the name>-<phase-id | launch | task-id>@walletdesk`: one merchant's
+//! plan imported again updates its entries, another merchant's never replaces them, and a task
+//! never shares a UID with a milestone.
 
+use super::names::uid_base;
 use super::{colon, words};
 use crate::wizard::engine::Plan;
 
@@ -49,11 +53,7 @@ pub fn ics(plan: &Plan, link: &dyn Fn(&str) -> String) -> String {
             ics_text(&format!("{} {}", w.title, plan.merchant))
         ),
     ];
-    let uid_base = format!(
-        "{}-{}",
-        plan.schedule.start.format("%Y%m%d"),
-        crate::wizard::slug(&plan.merchant)
-    );
+    let uid_base = uid_base(&plan.merchant, plan.schedule.start);
     let stamp = format!("DTSTAMP:{}T000000Z", plan.schedule.start.format("%Y%m%d"));
     let day = |d: chrono::NaiveDate| d.format("%Y%m%d").to_string();
     let mut milestones: Vec<(String, String, chrono::NaiveDate)> = plan
@@ -69,7 +69,7 @@ pub fn ics(plan: &Plan, link: &dyn Fn(&str) -> String) -> String {
     for (id, name, date) in milestones {
         lines.extend([
             "BEGIN:VEVENT".into(),
-            format!("UID:{id}-{uid_base}@walletdesk"),
+            format!("UID:{uid_base}-{id}@walletdesk"),
             stamp.clone(),
             format!("DTSTART;VALUE=DATE:{}", day(date)),
             format!(
@@ -90,7 +90,7 @@ pub fn ics(plan: &Plan, link: &dyn Fn(&str) -> String) -> String {
         );
         lines.extend([
             "BEGIN:VTODO".into(),
-            format!("UID:{}-{uid_base}@walletdesk", item.id),
+            format!("UID:{uid_base}-task-{}@walletdesk", item.id),
             stamp.clone(),
             format!("DTSTART;VALUE=DATE:{}", day(item.start_date)),
             format!("DUE;VALUE=DATE:{}", day(item.due_date)),

@@ -1,6 +1,9 @@
 //! The plan as a Markdown checklist, with the merchant's text escaped so that it stays text.
 
-use super::{Words, colon, estimate_note, fee_amount, raci, words};
+use super::{
+    Words, colon, critical_path, duration, estimate_note, fee_amount, points, predecessors, raci,
+    words,
+};
 use crate::wizard::engine::Plan;
 
 /// Text from a merchant made safe inside Markdown: one line, with Markdown's punctuation and
@@ -93,12 +96,17 @@ impl Sheet<'_> {
         out.push_str(&format!(
             "- {}{colon}{}\n",
             w.providers,
-            recommended.join(", ")
+            recommended.join(w.list_sep)
         ));
         let s = &plan.schedule;
         out.push_str(&format!(
-            "- {}{colon}{}–{} {} ({} – {})\n",
-            w.duration, s.days[0], s.days[1], w.days, s.earliest_finish, s.latest_finish
+            "- {}{colon}{}{}{} – {}{}\n",
+            w.duration,
+            duration(s.days, w),
+            w.open,
+            s.earliest_finish,
+            s.latest_finish,
+            w.close
         ));
         if let (Some(target), Some(meets)) = (s.target, s.meets_target) {
             out.push_str(&format!(
@@ -115,12 +123,12 @@ impl Sheet<'_> {
         }
     }
 
-    /// The providers as a table: score, reasons and fee estimates.
+    /// The providers as a table: score (what it means said first), reasons and fee estimates.
     fn providers(&self, out: &mut String) {
         let (plan, w, colon) = (self.plan, self.w, self.colon);
         out.push_str(&format!(
-            "\n## {}\n\n| {} | {} | {} | {} |\n|---|---:|---|---|\n",
-            w.providers, w.provider, w.score, w.why, w.fees
+            "\n## {}\n\n{}\n\n| {} | {} | {} | {} |\n|---|---:|---|---|\n",
+            w.providers, w.score_note, w.provider, w.score, w.why, w.fees
         ));
         for provider in &plan.providers {
             let fees: Vec<String> = provider
@@ -129,16 +137,16 @@ impl Sheet<'_> {
                 .map(|f| {
                     let (amount, estimate) = (fee_amount(f, w), estimate_note(f, w));
                     format!(
-                        "{}{colon}{} ({} {}{estimate})",
-                        f.label, amount, w.as_of, f.as_of
+                        "{}{colon}{amount}{}{} {}{estimate}{}",
+                        f.label, w.open, w.as_of, f.as_of, w.close
                     )
                 })
                 .collect();
             out.push_str(&format!(
                 "| {} | {} | {} | {} |\n",
                 provider.name,
-                provider.score,
-                provider.reasons.join("; ").replace('|', "\\|"),
+                points(provider.score, w),
+                provider.reasons.join("<br>").replace('|', "\\|"),
                 fees.join("<br>").replace('|', "\\|")
             ));
         }
@@ -154,24 +162,23 @@ impl Sheet<'_> {
             }
             out.push_str(&format!("\n### {}\n\n", phase.name));
             for item in plan.items_in(&phase.items) {
-                let after = if item.after.is_empty() {
+                let after = predecessors(plan, item);
+                let after = if after.is_empty() {
                     String::new()
                 } else {
-                    format!(" · {}{colon}{}", w.after, item.after.join(", "))
+                    format!(" · {}{colon}{}", w.after, after.join(w.title_sep))
                 };
                 out.push_str(&format!(
-                    "- [ ] **{}** — {}, {}–{} {}, {} {}{after} · [{}]({})\n  {}{colon}{}\n",
+                    "- [ ] **{}** — {}{comma}{}{comma}{} {}{after} · [→]({})\n  {}{colon}{}\n",
                     item.title,
                     item.owner_name,
-                    item.days[0],
-                    item.days[1],
-                    w.days,
+                    duration(item.days, w),
                     w.due,
                     item.due_date,
-                    "→",
                     (self.link)(&item.doc),
                     w.evidence,
-                    item.evidence
+                    item.evidence,
+                    comma = w.comma,
                 ));
             }
         }
@@ -203,7 +210,7 @@ impl Sheet<'_> {
         out.push_str(&format!(
             "\n## {}\n\n{}\n",
             self.w.critical_path,
-            self.plan.critical_path.join(" → ")
+            critical_path(self.plan).join(" → ")
         ));
     }
 
@@ -217,9 +224,11 @@ impl Sheet<'_> {
             out.push_str(&format!("\n## {title}\n\n"));
             for item in plan.items_in(ids) {
                 out.push_str(&format!(
-                    "- [ ] {} ([→]({}))\n",
+                    "- [ ] {}{}[→]({}){}\n",
                     item.title,
-                    (self.link)(&item.doc)
+                    w.open,
+                    (self.link)(&item.doc),
+                    w.close
                 ));
             }
         }
@@ -230,11 +239,13 @@ impl Sheet<'_> {
         out.push_str(&format!("\n## {}\n\n", w.risks));
         for risk in &self.plan.risks {
             out.push_str(&format!(
-                "- **{}** — {}{colon}{} ([→]({}))\n",
+                "- **{}** — {}{colon}{}{}[→]({}){}\n",
                 risk.title,
                 w.mitigation,
                 risk.mitigation,
-                (self.link)(&risk.doc)
+                w.open,
+                (self.link)(&risk.doc),
+                w.close
             ));
         }
     }

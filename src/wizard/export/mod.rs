@@ -9,6 +9,7 @@ pub mod html;
 mod ics;
 mod json;
 mod markdown;
+mod names;
 
 use super::engine::{FeeEstimate, Plan, PlannedItem, RoleName};
 
@@ -16,6 +17,7 @@ pub use self::csv::{csv, csv_cell};
 pub use self::ics::{ics, ics_text};
 pub use self::json::json;
 pub use self::markdown::{markdown, markdown_text};
+pub use self::names::file_stem;
 
 /// The words of the exports, by language (Chinese first, English otherwise). The browser's
 /// exports (static/js/wizard-export.js) read the same words from the compiled wizard.
@@ -25,13 +27,27 @@ pub struct Words {
     summary: &'static str,
     providers: &'static str,
     provider: &'static str,
+    /// The providers' score: its column, the unit of its figures, and what it means.
     score: &'static str,
+    point: &'static str,
+    points: &'static str,
+    score_note: &'static str,
     why: &'static str,
     fees: &'static str,
     phases: &'static str,
+    /// After a number of business days: one, and any other number.
+    day: &'static str,
     days: &'static str,
     due: &'static str,
     after: &'static str,
+    /// Between names in a list (providers, roles).
+    list_sep: &'static str,
+    /// Between titles in a list (titles may hold `、` or `,` themselves).
+    title_sep: &'static str,
+    /// Between the parts of a line; around an aside (full-width in Chinese).
+    comma: &'static str,
+    open: &'static str,
+    close: &'static str,
     evidence: &'static str,
     critical_path: &'static str,
     prepared_by: &'static str,
@@ -63,13 +79,22 @@ const ZH: Words = Words {
     summary: "概要",
     providers: "推荐的服务商",
     provider: "服务商",
-    score: "得分",
+    score: "匹配度",
+    point: "分",
+    points: "分",
+    score_note: "匹配度是服务商各条理由的分数之和，越高越合适；高于 0 分的才推荐。",
     why: "理由",
     fees: "按你的交易量估算的每月费用",
     phases: "阶段与任务",
+    day: "个工作日",
     days: "个工作日",
     due: "截止",
     after: "前置任务",
+    list_sep: "、",
+    title_sep: "；",
+    comma: "，",
+    open: "（",
+    close: "）",
     evidence: "完成的依据",
     critical_path: "关键路径",
     prepared_by: "制定人",
@@ -105,13 +130,22 @@ const EN: Words = Words {
     summary: "Summary",
     providers: "Recommended providers",
     provider: "Provider",
-    score: "Score",
+    score: "Fit",
+    point: "point",
+    points: "points",
+    score_note: "A provider's fit is the sum of the points of its reasons: the higher, the better; providers above 0 points are recommended.",
     why: "Why",
     fees: "Estimated monthly fees at your volume",
     phases: "Phases and tasks",
+    day: "business day",
     days: "business days",
     due: "due",
     after: "after",
+    list_sep: ", ",
+    title_sep: "; ",
+    comma: ", ",
+    open: " (",
+    close: ")",
     evidence: "Done when",
     critical_path: "Critical path",
     prepared_by: "prepared by",
@@ -172,13 +206,42 @@ pub(super) fn fee_amount(fee: &FeeEstimate, w: &Words) -> String {
     parts.join(" + ")
 }
 
-/// `, estimate` for a figure that is an estimate.
+/// `, estimate` (`，估计值`) for a figure that is an estimate.
 pub(super) fn estimate_note(fee: &FeeEstimate, w: &Words) -> String {
     if fee.estimate {
-        format!(", {}", w.estimate)
+        format!("{}{}", w.comma, w.estimate)
     } else {
         String::new()
     }
+}
+
+/// A duration in business days: `1–3 business days`, `1 business day`, `2 个工作日`.
+pub fn duration(days: [u32; 2], w: &Words) -> String {
+    match days {
+        [1, 1] => format!("1 {}", w.day),
+        [low, high] if low == high => format!("{low} {}", w.days),
+        [low, high] => format!("{low}–{high} {}", w.days),
+    }
+}
+
+/// A provider's score with its unit: `4 points`, `1 point`, `4 分`.
+pub fn points(score: i32, w: &Words) -> String {
+    format!("{score} {}", if score == 1 { w.point } else { w.points })
+}
+
+/// The titles of the items `item` waits for (its `after`), in the plan's language: exports
+/// print titles, never ids (the JSON keeps the ids: it is data).
+pub(super) fn predecessors<'a>(plan: &'a Plan, item: &'a PlannedItem) -> Vec<&'a str> {
+    plan.items_in(&item.after)
+        .map(|i| i.title.as_str())
+        .collect()
+}
+
+/// The titles of the critical path's items, in order.
+pub(super) fn critical_path(plan: &Plan) -> Vec<&str> {
+    plan.items_in(&plan.critical_path)
+        .map(|i| i.title.as_str())
+        .collect()
 }
 
 /// The RACI matrix: the roles with a part in any item (in the wizard's order), and for each
@@ -296,6 +359,20 @@ mod tests {
     }
 
     #[test]
+    fn durations_and_scores_read_as_each_language_says_them() {
+        let (zh, en) = (words("zh"), words("en"));
+        assert_eq!(duration([1, 1], zh), "1 个工作日");
+        assert_eq!(duration([3, 3], zh), "3 个工作日");
+        assert_eq!(duration([1, 2], zh), "1–2 个工作日");
+        assert_eq!(duration([1, 1], en), "1 business day");
+        assert_eq!(duration([3, 3], en), "3 business days");
+        assert_eq!(duration([2, 5], en), "2–5 business days");
+        assert_eq!(points(8, zh), "8 分");
+        assert_eq!(points(1, en), "1 point");
+        assert_eq!(points(-3, en), "-3 points");
+    }
+
+    #[test]
     fn ids_that_are_no_item_of_the_plan_are_left_out_of_every_format() {
         let mut plan = one_item_plan();
         assert!(plan.item("pick").is_some() && plan.item("gone").is_none());
@@ -303,7 +380,7 @@ mod tests {
         // The items each list of the HTML page shows.
         let listed = |plan: &Plan| {
             let page = html::page(plan, &link, "en");
-            let ids = |items: &[&PlannedItem]| items.iter().map(|i| i.id.clone()).collect();
+            let ids = |tasks: &[html::Task]| tasks.iter().map(|t| t.item.id.clone()).collect();
             let mut lists: Vec<Vec<String>> = page.phases.iter().map(|p| ids(&p.items)).collect();
             lists.extend(page.checklists.iter().map(|c| ids(&c.items)));
             lists.push(ids(&page.go_no_go));
