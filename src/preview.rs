@@ -366,6 +366,35 @@ mod tests {
     }
 
     #[test]
+    fn a_folder_moved_out_of_the_site_takes_its_files_with_it() {
+        let dir = fixture();
+        fs::create_dir_all(dir.path().join("static/img")).unwrap();
+        fs::write(dir.path().join("static/img/logo.svg"), "<svg/>").unwrap();
+        fs::create_dir_all(dir.path().join("templates/parts")).unwrap();
+        fs::write(dir.path().join("templates/parts/note.html"), "note").unwrap();
+        let mut preview = preview(dir.path());
+        assert!(preview.files().contains_key("img/logo.svg"));
+        // A move out of the site tells of the folder alone, not of the files it holds.
+        let away = tempfile::tempdir().unwrap();
+        let img = dir.path().join("static/img");
+        fs::rename(&img, away.path().join("img")).unwrap();
+        preview.apply(&change(ChangeKind::Static, img));
+        assert!(!preview.files().contains_key("img/logo.svg"));
+        let parts = dir.path().join("templates/parts");
+        fs::rename(&parts, away.path().join("parts")).unwrap();
+        preview.apply(&change(ChangeKind::Template, parts));
+        assert!(
+            preview
+                .sources
+                .templates
+                .iter()
+                .all(|(name, _)| !name.starts_with("parts/")),
+            "{:?}",
+            preview.sources.templates
+        );
+    }
+
+    #[test]
     fn a_template_change_reuses_every_rendered_body() {
         let dir = fixture();
         let mut preview = preview(dir.path());

@@ -128,14 +128,19 @@ impl Watch {
             root,
             batches: batch_rx,
         };
-        watch.refresh();
+        watch.refresh(&[]);
         Ok(watch)
     }
 
-    /// Watches the site's folders as they are now: one created since, or deleted and made
-    /// again (the site folder itself too), gets a new watch. Call it before reading the files
-    /// of a batch, so that nothing written after the reading goes unseen.
-    pub fn refresh(&mut self) {
+    /// Watches the site's folders as they are now, after the batch `changes`: a folder
+    /// created since, or deleted and made again (the site folder itself too), gets a new
+    /// watch. Call it before reading the files of a batch, so that nothing written after the
+    /// reading goes unseen.
+    pub fn refresh(&mut self, changes: &[Change]) {
+        // A folder the batch names, or one inside a folder it names, may have been deleted
+        // and made again. Its identity alone cannot tell: ext4 and tmpfs hand a new folder
+        // the inode of the one just deleted.
+        let named = |folder: &Path| changes.iter().any(|c| folder.starts_with(&c.path));
         let folders = std::iter::once((self.root.clone(), RecursiveMode::NonRecursive)).chain(
             WATCHED
                 .iter()
@@ -144,21 +149,28 @@ impl Watch {
         for (path, mode) in folders.collect::<Vec<_>>() {
             let now = identity(&path).filter(|_| path.is_dir());
             let known = self.watched.iter().position(|(p, _)| *p == path);
-            match (known, now) {
-                (Some(i), Some(id)) if self.watched[i].1 == Some(id) => {}
-                (Some(i), _) => {
-                    let _ = self.watcher.unwatch(&path);
-                    self.watched.remove(i);
-                    if now.is_some() && self.watcher.watch(&path, mode).is_ok() {
-                        self.watched.push((path, now));
-                    }
-                }
-                (None, Some(_)) => {
-                    if self.watcher.watch(&path, mode).is_ok() {
-                        self.watched.push((path, now));
-                    }
-                }
-                (None, None) => {}
+            let current = known.is_some_and(|i| self.watched[i].1 == now) && !named(&path);
+            if current {
+                continue;
+            }
+            if let Some(i) = known {
+                let _ = self.watcher.unwatch(&path);
+                self.watched.remove(i);
+            }
+            if now.is_some() && self.watcher.watch(&path, mode).is_ok() {
+                self.watched.push((path, now));
+            }
+        }
+        // notify watches a folder made inside a watched one only after it has told of it, so
+        // a file written there in between would be missed by both the watch and the reading
+        // that follows this call. Watching it here, before the reading, closes that gap.
+        for change in changes {
+            let inside = WATCHED.iter().any(|folder| {
+                let folder = self.root.join(folder);
+                change.path.starts_with(&folder) && change.path != folder
+            });
+            if inside && change.path.is_dir() {
+                let _ = self.watcher.watch(&change.path, RecursiveMode::Recursive);
             }
         }
     }
@@ -234,5 +246,61 @@ mod tests {
         assert_eq!(classify(root, Path::new("/elsewhere/site.yaml")), None);
         assert_eq!(classify(root, root), Some(ChangeKind::Site));
         assert_eq!(classify(root, Path::new("/site-other")), None);
+    }
+
+    /// A fresh folder under the system's temporary folder, removed when dropped.
+    struct Scratch(PathBuf);
+
+    impl Scratch {
+        fn new(name: &str) -> Scratch {
+            let path = std::env::temp_dir()
+                .join(format!("walletdesk-watch-{name}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&path);
+            std::fs::create_dir_all(path.join("content/en")).unwrap();
+            Scratch(path.canonicalize().unwrap())
+        }
+    }
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    /// Takes batches, refreshing the watch after each as `serve` does, until one names `path`.
+    fn wait_for(watch: &mut Watch, path: &Path) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            let Ok(batch) = watch.batches.recv_timeout(left) else {
+                return false;
+            };
+            watch.refresh(&batch);
+            if batch.iter().any(|c| c.path == path) {
+                return true;
+            }
+        }
+        false
+    }
+
+    #[test]
+    fn a_folder_deleted_and_made_again_is_watched_again_even_with_the_same_inode() {
+        let site = Scratch::new("remade");
+        let content = site.0.join("content");
+        let mut watch = Watch::start(&site.0, Arc::new(AtomicBool::new(false))).unwrap();
+        // Deleted and made again before `serve` looks: ext4 and tmpfs give the new folder the
+        // inode the old one had, so only the events tell the two apart.
+        std::fs::remove_dir_all(&content).unwrap();
+        std::fs::create_dir_all(content.join("en")).unwrap();
+        assert!(wait_for(&mut watch, &content));
+        // Drain what is left of the deletion and the making.
+        while let Ok(batch) = watch.batches.recv_timeout(Duration::from_millis(300)) {
+            watch.refresh(&batch);
+        }
+        let page = content.join("en/page.md");
+        std::fs::write(&page, "# A page").unwrap();
+        assert!(
+            wait_for(&mut watch, &page),
+            "a write into the new folder went unseen"
+        );
     }
 }

@@ -64,6 +64,30 @@ pub struct SiteSources {
     pub unreadable: Vec<Diagnostic>,
 }
 
+impl SiteSources {
+    /// Whether a file read from the site lies inside the folder `rel` (slash-separated,
+    /// relative to the site).
+    fn holds_files_under(&self, rel: &str) -> bool {
+        let folder = format!("{rel}/");
+        let under = |name: &str| name.starts_with(&folder);
+        self.content
+            .iter()
+            .any(|f| under(&format!("content/{}/{}", f.lang_dir, f.key)))
+            || self
+                .templates
+                .iter()
+                .any(|(n, _)| under(&format!("templates/{n}")))
+            || self
+                .static_files
+                .iter()
+                .any(|f| under(&format!("static/{}", f.rel)))
+            || self
+                .data
+                .iter()
+                .any(|(n, _)| under(&format!("content/data/{n}")))
+    }
+}
+
 pub const CONFIG_FILE: &str = "site.yaml";
 
 /// Reads the site at `root`. What cannot be read is kept in [`SiteSources::unreadable`].
@@ -348,6 +372,10 @@ pub fn reread(sources: &mut SiteSources, paths: &[PathBuf]) -> bool {
             .iter()
             .any(|p| shown.starts_with(&p.path) && shown != p.path)
         {
+            return false;
+        }
+        // A folder moved or deleted is told of alone, not file by file.
+        if !path.exists() && sources.holds_files_under(&rel) {
             return false;
         }
         sources.unreadable.retain(|p| p.path != shown);

@@ -233,7 +233,7 @@ pub fn serve(options: &Options, settings: &Settings) -> Result<(), Vec<Diagnosti
             },
         };
         // Watch new or replaced folders before reading, so no later write goes unseen.
-        watch.refresh();
+        watch.refresh(&changes);
         cancel.store(false, Ordering::Relaxed);
         let started = Instant::now();
         let update = preview.apply(&changes);
