@@ -2529,7 +2529,7 @@ fn plan_batch_writes_one_plan_per_row_and_points_at_bad_cells() {
     );
     site.write(
         "merchants.csv",
-        "merchant_name,team,monthly_transactions,average_ticket\r\nTea,nobody,1,1\r\n",
+        "merchant_name,team,monthly_transactions,average_ticket\r\nTea,nobody,1,1\r\n\"Two\nlines\",none,1,1\n\nCoffee,nobody,1,1\n",
     );
     let run = site
         .run(&[
@@ -2542,6 +2542,10 @@ fn plan_batch_writes_one_plan_per_row_and_points_at_bad_cells() {
         .failure();
     run.expect_stderr(
         "merchants.csv:2:2: `team` has no option \"nobody\"; the options: none, in_house",
+    );
+    // Lines are counted through a quoted line break and a blank line.
+    run.expect_stderr(
+        "merchants.csv:6:2: `team` has no option \"nobody\"; the options: none, in_house",
     );
 }
 

@@ -507,15 +507,22 @@ fn batch(
     }
     let mut plans = Vec::new();
     let mut record = csv::StringRecord::new();
+    let bytes = text.as_bytes();
+    // The line of the next record, counted on from the last one's: a batch of thousands of
+    // rows is read in one pass.
+    let (mut counted, mut line) = (0, 1);
     loop {
         // Where the next record starts (after the line break, which csv may not have read yet
-        // after a `\r`): its line in the file.
-        let bytes = text.as_bytes();
+        // after a `\r`).
         let mut start = (reader.position().byte() as usize).min(bytes.len());
         while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
             start += 1;
         }
-        let line = bytes[..start].iter().filter(|&&b| b == b'\n').count() + 1;
+        line += bytes[counted..start]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        counted = start;
         if !reader.read_record(&mut record).map_err(csv_error)? {
             break;
         }
