@@ -1700,6 +1700,79 @@ fn wizard_mistakes_fail_the_build_at_their_line() {
 }
 
 /// The bundled site's plan for one of tests/fixtures/merchants/, as JSON.
+#[test]
+fn plans_state_what_they_assume_and_chart_the_monthly_fees() {
+    // A Hong Kong retailer: Hong Kong's calendar, Hong Kong prices in HKD, three providers
+    // sharing the payments, half of them from abroad; the wallets by quote, off the chart.
+    let md = bundled_export("retailer-hong-kong.yaml", "md", "en");
+    for line in [
+        "- Go live: 2026-12-29 – 2027-01-26\n",
+        "- 2027-02-15: even with the longest durations, go-live comes before the target date\n",
+        "- Durations count working days in Hong Kong: Monday to Friday, without the public holidays of the official list",
+        "- Fees are estimated at the prices for Hong Kong accounts, in HKD: 4000 payments a month, HKD 1,000,000.00 in all.\n",
+        "- The 3 recommended providers are assumed to share your payments evenly, 33% each;",
+        "- 50% of the volume is assumed paid from abroad: cross-border and currency conversion fees are counted on that part only.\n",
+        "by quote (as of 2026-12-03)",
+        "international cards: 0.5%, about HKD 833.33 a month (as of 2023-10-15)",
+    ] {
+        assert!(md.contains(line), "{line}\n{md}");
+    }
+    assert!(!md.contains("public holidays are not taken out"), "{md}");
+    let html = bundled_export("retailer-hong-kong.yaml", "html", "en");
+    assert!(
+        html.contains("None of the recommended providers has a monthly estimate (priced by quote, or no published price for your payments here): nothing to compare."),
+        "{html}"
+    );
+    // The Shanghai milk-tea shop: mainland prices, no payment from abroad; 2027's mainland
+    // holidays are not in holidays.yaml yet, and the plan says so rather than assume them.
+    let md = bundled_export("milk-tea-shanghai.yaml", "md", "zh");
+    for line in [
+        "- 工期按中国内地的工作日计算：周一至周五，扣除官方公布的公众假期；",
+        "- 2027 年的假期安排尚未收录，这些年份按周一至周五计算；官方公布后请核对日期。\n",
+        "- 费用按中国内地账户的价目估算，金额单位为 CNY：每月 6000 笔，共 CNY 108,000.00。\n",
+        "- 估算假定没有境外付款，不计跨境费和货币转换费。\n",
+        "| 支付宝 | 4 分 |",
+        "多数行业：0.6%，每月约 CNY 324.00（数据日期 2024-11，估计值）",
+        "**合计每月约 CNY 324.00**",
+        "| Stripe | 无法开户 |",
+    ] {
+        assert!(md.contains(line), "{line}\n{md}");
+    }
+    // Its chart: a bar for each wallet, equal.
+    let html = bundled_export("milk-tea-shanghai.yaml", "html", "zh");
+    assert!(html.contains("<h3>每月费用估算（CNY）</h3>"), "{html}");
+    for wallet in ["支付宝", "微信支付"] {
+        assert!(
+            html.contains(&format!("{wallet}：CNY 324.00</text><rect class=\"fee\"")),
+            "{html}"
+        );
+    }
+    assert_eq!(html.matches("width=\"100.0%\"").count(), 2, "{html}");
+    // The calendar's launch event is on the day the launch phase ends, not after hypercare.
+    let plan = bundled_plan("milk-tea-shanghai.yaml");
+    let launch = plan["schedule"]["launch"]
+        .as_str()
+        .unwrap()
+        .replace('-', "");
+    assert_ne!(
+        plan["schedule"]["launch"],
+        plan["schedule"]["latest_finish"]
+    );
+    let ics = bundled_export("milk-tea-shanghai.yaml", "ics", "zh");
+    let event = ics
+        .split("BEGIN:VEVENT")
+        .find(|e| e.contains("-launch@"))
+        .unwrap();
+    assert!(
+        event.contains(&format!("DTSTART;VALUE=DATE:{launch}\r\n")),
+        "{event}"
+    );
+    assert!(
+        event.contains("SUMMARY:正式上线：上海街角奶茶铺"),
+        "{event}"
+    );
+}
+
 fn bundled_plan(merchant: &str) -> serde_json::Value {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let answers = repo.join("tests/fixtures/merchants").join(merchant);
@@ -2746,7 +2819,7 @@ fn a_site_may_write_its_own_plan_page_and_hears_of_its_mistakes_at_their_line() 
             "html",
         ])
         .failure();
-    run.expect_stderr_start("templates/plan.html:2:21: Field `finish` is not defined. Available fields: calendar, days, earliest_finish, earliest_launch, latest_finish, launch, meets_target, start, target, uncovered_years\n");
+    run.expect_stderr_start("templates/plan.html:2:21: Field `finish` is not defined. Available fields: calendar, calendar_name, days, earliest_finish, earliest_launch, latest_finish, launch, meets_target, start, target, uncovered_years\n");
 }
 
 #[test]

@@ -39,6 +39,10 @@ pub struct FeeEstimate {
     /// Another rate for the same payments as a fee before it (another industry, another
     /// product): shown, not added to the provider's monthly total.
     pub alternative: bool,
+    /// The published rate: a percentage, and a fixed amount (per payment, per month or per
+    /// withdrawal, as `kind` says) in `currency`.
+    pub percent: Option<f64>,
+    pub fixed: Option<f64>,
     /// The percentage part at the provider's share of the monthly volume, in the merchant's
     /// currency.
     pub percent_part: Option<f64>,
@@ -155,6 +159,8 @@ pub struct Schedule {
     pub meets_target: Option<bool>,
     /// The region whose public holidays the schedule skips (`None`: Mondays to Fridays).
     pub calendar: Option<String>,
+    /// That region's name, in the plan's language.
+    pub calendar_name: Option<String>,
     /// Years of the schedule the holiday calendar does not cover: counted Monday to Friday.
     pub uncovered_years: Vec<i32>,
 }
@@ -652,6 +658,8 @@ fn estimates(
                 applies_to: fee.applies_to,
                 quote: fee.kind == FeeKind::Quote,
                 alternative,
+                percent: fee.percent,
+                fixed: fee.fixed,
                 percent_part,
                 fixed_part,
                 currency: fee.currency.clone(),
@@ -997,6 +1005,10 @@ pub fn plan(
             launch,
             target,
             meets_target,
+            calendar_name: calendar_region
+                .as_deref()
+                .and_then(|code| calendars?.region(code))
+                .map(|region| text(&region.name, lang)),
             calendar: calendar_region.clone(),
             uncovered_years: days.uncovered.into_iter().collect(),
         },

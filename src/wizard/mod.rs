@@ -66,7 +66,7 @@ pub fn compiled(site: &crate::site::Site) -> Option<serde_json::Value> {
                 .collect();
             Some((
                 code.as_str(),
-                serde_json::json!({"years": years, "off": off, "work": work}),
+                serde_json::json!({"name": region.name, "years": years, "off": off, "work": work}),
             ))
         })
         .collect();

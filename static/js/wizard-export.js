@@ -2,7 +2,7 @@
 // src/wizard/export/ writes for `walletdesk plan`, byte for byte, from a plan of
 // wizard-engine.js and the compiled wizard (its `words` and each doc link's `url`). Pure:
 // plan in, text out. A parity test holds the two to the same files
-// (tests/browser/wizard-parity.test.mjs); change both together.
+// (tests/browser/wizard-parity*.test.mjs); change both together.
 
 /** The words of the exports: Chinese for "zh", English otherwise (as Rust's `words`). */
 export const wordsFor = (plan, compiled) => compiled.words[plan.lang === "zh" ? "zh" : "en"];
@@ -74,15 +74,86 @@ function money(x) {
   return sign + a.toFixed(2);
 }
 
+/** A number as both engines' shortest round-trip form writes it: "0.6", "3.4", "2" (Rust's `number`). */
+const number = (x) => String(x);
+
+/** A share as a whole percentage: "50", "33" (Rust's `percent`). */
+const percent = (share) => number(Math.round(share * 100));
+
+/** An amount with its currency, thousands grouped: "CNY 3,150.00" (Rust's `amount`). */
+function amount(currency, x) {
+  const written = money(x);
+  const sign = written.startsWith("-") ? "-" : "";
+  const [whole, cents = "00"] = written.slice(sign.length).split(".");
+  return `${currency} ${sign}${whole.replace(/\B(?=(\d{3})+$)/g, ",")}.${cents}`;
+}
+
 /**
- * A fee estimate's amount: the percentage part (in the merchant's currency, and said so) plus
- * the fixed part in the fee's currency. `w`: the plan language's words.
+ * A fee as the plan lists it: its label, its published rate ("0.6%", "3.4% + HKD 2.35", "by
+ * quote") and, when it is counted, what it comes to a month (Rust's `fee_text`).
  */
-export function feeAmount(fee, w) {
-  const parts = [];
-  if (fee.percent_part != null) parts.push(`${money(fee.percent_part)}${w.your_currency}`);
-  if (fee.fixed_part != null) parts.push(`${money(fee.fixed_part)} ${fee.currency ?? ""}`);
-  return parts.join(" + ");
+export function feeText(fee, plan, w) {
+  const currency = plan.prices.currency;
+  const fixedCurrency = fee.currency ?? currency;
+  const rate = fee.quote ? w.by_quote : [
+    fee.percent != null ? `${number(fee.percent)}%` : null,
+    fee.fixed != null ? amount(fixedCurrency, fee.fixed) : null,
+  ].filter((part) => part !== null).join(" + ");
+  const [p, f] = [fee.percent_part, fee.fixed_part];
+  let monthly = null;
+  if (p != null && f == null) monthly = amount(currency, p);
+  else if (p == null && f != null) monthly = amount(fixedCurrency, f);
+  else if (p != null && f != null) {
+    monthly = fixedCurrency === currency ? amount(currency, p + f) : `${amount(currency, p)} + ${amount(fixedCurrency, f)}`;
+  }
+  const text = `${fee.label}${colonFor(plan)}${rate}`;
+  return monthly === null ? text : `${text}${w.comma}${w.a_month.replaceAll("{amount}", monthly)}`;
+}
+
+/** A provider's monthly total ("in all about CNY 3,150.00 a month"), or null (Rust's `provider_total`). */
+export const providerTotal = (provider, plan, w) =>
+  (provider.monthly == null ? null : w.total.replaceAll("{amount}", amount(plan.prices.currency, provider.monthly)));
+
+/** A provider's fit: its points, or that no account can be opened (Rust's `fit`). */
+export const fit = (provider, w) => (provider.eligible === false ? w.cannot_open : points(provider.score, w));
+
+/** What the plan assumes, in its language (Rust's `assumptions`). */
+export function assumptions(plan, w) {
+  const [s, prices] = [plan.schedule, plan.prices];
+  const lines = [s.calendar_name != null ? w.assume_calendar.replaceAll("{region}", s.calendar_name) : w.assume_no_calendar];
+  if (s.uncovered_years.length) lines.push(w.assume_uncovered.replaceAll("{years}", s.uncovered_years.join(w.list_sep)));
+  lines.push(w.assume_range);
+  lines.push(w.assume_prices.replaceAll("{account}", prices.account_name).replaceAll("{currency}", prices.currency)
+    .replaceAll("{transactions}", number(prices.transactions)).replaceAll("{volume}", amount(prices.currency, prices.volume)));
+  if (prices.example) lines.push(w.assume_example.replaceAll("{account}", prices.account_name));
+  const recommended = plan.providers.filter((p) => p.recommended);
+  if (recommended.length > 1) {
+    lines.push(w.assume_share.replaceAll("{count}", String(recommended.length)).replaceAll("{share}", percent(recommended[0].share)));
+  }
+  lines.push(prices.cross_border_share > 0 ? w.assume_abroad.replaceAll("{share}", percent(prices.cross_border_share)) : w.assume_domestic);
+  lines.push(w.assume_rates);
+  return lines;
+}
+
+/**
+ * The fee chart (Rust's `fee_chart`): the recommended providers with a monthly total, each bar
+ * a percentage of the largest (one decimal, at least 2), and a note naming those without one.
+ * Null when no provider is recommended.
+ */
+export function feeChart(plan, w) {
+  const recommended = plan.providers.filter((p) => p.recommended);
+  if (!recommended.length) return null;
+  const priced = recommended.filter((p) => p.monthly != null);
+  const largest = Math.max(0, ...priced.map((p) => p.monthly));
+  const bars = priced.map((p) => ({
+    name: p.name,
+    amount: amount(plan.prices.currency, p.monthly),
+    // Rounded first (half away from zero, as Rust's `round`): toFixed alone rounds ties otherwise.
+    width: (largest > 0 ? Math.max(Math.round(p.monthly / largest * 1000) / 10, 2) : 2).toFixed(1),
+  }));
+  const quoted = recommended.filter((p) => p.monthly == null).map((p) => p.name);
+  const note = !priced.length ? w.chart_none : quoted.length ? w.chart_quoted.replaceAll("{names}", quoted.join(w.list_sep)) : null;
+  return { title: w.chart.replaceAll("{currency}", plan.prices.currency), bars, note };
 }
 
 /** A duration in business days: "1–3 business days", "1 business day", "2 个工作日" (Rust's `duration`). */
@@ -122,13 +193,14 @@ export function coverLine(plan, w, escape = (t) => t) {
     `${w.start} ${plan.schedule.start}${preparedBy}`;
 }
 
-/** The summary: recommended providers, duration, and whether the target date is met. */
+/** The summary: recommended providers, duration, go-live, and whether the target date is met (Rust's `summary_lines`). */
 export function summaryLines(plan, w) {
   const colon = colonFor(plan);
   const s = plan.schedule;
   const lines = [
     `${w.providers}${colon}${plan.providers.filter((p) => p.recommended).map((p) => p.name).join(w.list_sep)}`,
     `${w.duration}${colon}${duration(s.days, w)}${w.open}${s.earliest_finish} – ${s.latest_finish}${w.close}`,
+    `${w.go_live}${colon}${s.earliest_launch} – ${s.launch}`,
   ];
   if (s.target != null && s.meets_target != null) lines.push(`${s.target}${colon}${s.meets_target ? w.meets : w.misses}`);
   return lines;
@@ -162,13 +234,14 @@ export function markdown(plan, compiled) {
   out += `${coverLine(plan, w, markdownText)}\n\n`;
   out += `## ${w.summary}\n\n`;
   out += summaryLines(plan, w).map((line) => `- ${line}\n`).join("");
-  out += `\n## ${w.assumptions}\n\n${w.assume.map((a) => `- ${a}\n`).join("")}`;
+  out += `\n## ${w.assumptions}\n\n${assumptions(plan, w).map((a) => `- ${a}\n`).join("")}`;
   out += `\n## ${w.providers}\n\n${w.score_note}\n\n| ${w.provider} | ${w.score} | ${w.why} | ${w.fees} |\n|---|---:|---|---|\n`;
   for (const provider of plan.providers) {
-    const fees = provider.fees.map((f) =>
-      `${f.label}${colon}${feeAmount(f, w)}${w.open}${w.as_of} ${f.as_of}${estimateNote(f, w)}${w.close}`);
+    const fees = provider.fees.map((f) => `${feeText(f, plan, w)}${w.open}${w.as_of} ${f.as_of}${estimateNote(f, w)}${w.close}`);
+    const total = providerTotal(provider, plan, w);
+    if (total !== null) fees.push(`**${total}**`);
     const reasons = provider.reasons.join("<br>").replaceAll("|", "\\|");
-    out += `| ${provider.name} | ${points(provider.score, w)} | ${reasons} | ${fees.join("<br>").replaceAll("|", "\\|")} |\n`;
+    out += `| ${provider.name} | ${fit(provider, w)} | ${reasons} | ${fees.join("<br>").replaceAll("|", "\\|")} |\n`;
   }
   out += `\n## ${w.phases}\n`;
   for (const phase of plan.phases) {
@@ -271,7 +344,7 @@ export function ics(plan, compiled) {
     `X-WR-CALNAME:${icsText(`${w.title} ${plan.merchant}`)}`,
   ];
   const milestones = plan.phases.filter((p) => p.end_date != null).map((p) => [`phase-${p.id}`, p.name, p.end_date]);
-  milestones.push(["launch", `${w.go_no_go}${colon}${plan.merchant}`, plan.schedule.latest_finish]);
+  milestones.push(["launch", `${w.go_live}${colon}${plan.merchant}`, plan.schedule.launch]);
   for (const [id, name, date] of milestones) {
     lines.push(
       "BEGIN:VEVENT",

@@ -32,6 +32,34 @@ function h(tag, attrs, ...children) {
   return el;
 }
 
+/** An SVG element with its attributes (SVG needs its own namespace). */
+function svg(tag, attrs, ...children) {
+  const el = document.createElementNS("http://www.w3.org/2000/svg", tag);
+  for (const [name, value] of Object.entries(attrs || {})) el.setAttribute(name, value);
+  el.append(...children.filter((c) => c != null));
+  return el;
+}
+
+/**
+ * The fee chart (exporter.feeChart, as the HTML plan draws it): a bar per recommended provider
+ * with a monthly estimate, its name and amount above it. Lengths in %, text at the page's size:
+ * it stays legible at any width.
+ */
+function feeChart(plan, w) {
+  const chart = exporter.feeChart(plan, w);
+  if (!chart) return null;
+  const ROW = 44;
+  const drawing = chart.bars.length ? svg("svg", { class: "wizard-fee-chart", width: "100%", height: String(chart.bars.length * ROW),
+    role: "img", "aria-label": chart.title },
+  svg("title", null, chart.title),
+  ...chart.bars.flatMap((bar, i) => [
+    svg("text", { x: "0", y: String(i * ROW + 16), class: "wizard-fee-label" }, `${bar.name}${exporter.colonFor(plan)}${bar.amount}`),
+    svg("rect", { x: "0", y: String(i * ROW + 22), width: `${bar.width}%`, height: "14", class: "wizard-fee-bar" }),
+  ])) : null;
+  return h("figure", { class: "wizard-fees" }, h("figcaption", null, chart.title), drawing,
+    chart.note && h("p", { class: "wizard-meta" }, chart.note));
+}
+
 /** "Question {n} of {total}" with the values filled in. */
 const fill = (text, values) => text.replace(/\{(\w+)\}/g, (all, key) => (key in values ? values[key] : all));
 
@@ -388,8 +416,9 @@ class Wizard {
     this.bodyEl.replaceChildren(
       h("div", { class: "wizard-readiness" }, this.verdictEl, this.countEl),
       section(w.summary, this.summary(plan), this.answersList(plan)),
-      section(w.assumptions, h("ul", { class: "wizard-assumptions" }, ...w.assume.map((a) => h("li", null, a)))),
-      section(w.providers, h("p", { class: "wizard-meta" }, w.score_note), ...this.providerTables(plan, colon)),
+      section(w.assumptions, h("ul", { class: "wizard-assumptions" }, ...exporter.assumptions(plan, w).map((a) => h("li", null, a)))),
+      section(w.providers, h("p", { class: "wizard-meta" }, w.score_note), ...this.providerTables(plan, colon),
+        feeChart(plan, w)),
       section(w.timeline, timeline(plan, w, this.lang),
         h("h4", null, w.critical_path),
         h("ol", { class: "wizard-critical-path" }, ...exporter.criticalPath(plan).map((title) => h("li", null, title)))),
@@ -536,10 +565,11 @@ class Wizard {
   }
 
   summary(plan) {
-    const [providers, duration, target] = exporter.summaryLines(plan, this.words);
+    const lines = exporter.summaryLines(plan, this.words);
     const late = plan.schedule.meets_target ? "wizard-on-time" : "wizard-late";
-    return h("ul", { class: "wizard-summary" }, h("li", null, providers), h("li", null, duration),
-      target && h("li", { class: late }, target));
+    const judged = plan.schedule.target != null && plan.schedule.meets_target != null;
+    return h("ul", { class: "wizard-summary" },
+      ...lines.map((line, i) => h("li", { class: judged && i === lines.length - 1 ? late : null }, line)));
   }
 
   /** The answers as the questions put them, to check at a glance. */
@@ -572,14 +602,15 @@ class Wizard {
     const head = h("tr", null, ...[w.provider, w.score, w.why, w.fees].map((t) => h("th", { scope: "col" }, t)));
     const rows = providers.map((p) => h("tr", { class: p.recommended ? "wizard-recommended" : null },
       h("th", { scope: "row" }, p.name),
-      h("td", { class: "wizard-score", "data-label": w.score }, exporter.points(p.score, w)),
+      h("td", { class: "wizard-score", "data-label": w.score }, exporter.fit(p, w)),
       h("td", { "data-label": w.why }, ...p.reasons.flatMap((r, i) => (i ? [h("br"), r] : [r]))),
       h("td", { "data-label": w.fees }, ...p.fees.flatMap((f, i) => {
         const dated = `${w.as_of} ${f.as_of}`;
         const source = /^https?:\/\//.test(f.source) ? h("a", { href: f.source }, dated) : `${f.source}${w.comma}${dated}`;
-        const line = [`${f.label}${colon}${exporter.feeAmount(f, w)}${w.open}`, source, `${exporter.estimateNote(f, w)}${w.close}`];
+        const line = [`${exporter.feeText(f, this.plan, w)}${w.open}`, source, `${exporter.estimateNote(f, w)}${w.close}`];
         return i ? [h("br"), ...line] : line;
-      }))));
+      }), ...(exporter.providerTotal(p, this.plan, w) ? [p.fees.length ? h("br") : null,
+        h("strong", null, exporter.providerTotal(p, this.plan, w))] : []))));
     return h("div", { class: "wizard-table wizard-providers", tabindex: "0", role: "region", "aria-label": label },
       h("table", null, h("thead", null, head), h("tbody", null, ...rows)));
   }

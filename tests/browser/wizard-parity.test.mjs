@@ -177,12 +177,37 @@ test("the page's timeline labels are cut as the HTML plan cuts them (zh, en)", (
     const sets = referenceMerchants();
     const files = batch(sets, "labels", "html", lang);
     files.forEach(({ file, text }, i) => {
-      const rust = [...text.matchAll(/<text x="0" y="[^"]*">([^<]*)<\/text>/g)].map((m) => m[1]);
+      // The timeline is the page's last drawing (the fee chart comes before it).
+      const rust = [...text.slice(text.lastIndexOf("<svg")).matchAll(/<text x="0" y="[^"]*">([^<]*)<\/text>/g)].map((m) => m[1]);
       const plan = engine.plan(compiled, sets[i], START, lang);
       assert.deepEqual(plan.items.map((item) => html(exporter.barLabel(item.title))), rust, file);
       assert.ok(rust.some((label) => label.endsWith("…")), `${file}: some titles are cut`);
     });
   }
+});
+
+test("the fee chart, the assumptions and the summary of the HTML plan are the page's (zh, en)", () => {
+  const html = (t) => t.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;").replaceAll("'", "&#39;");
+  const sets = exportSample().slice(0, 60);
+  let charted = 0;
+  for (const lang of ["zh", "en"]) {
+    const files = batch(sets, "charts", "html", lang);
+    files.forEach(({ file, text }, i) => {
+      const plan = engine.plan(compiled, sets[i], START, lang);
+      const w = exporter.wordsFor(plan, compiled);
+      const chart = exporter.feeChart(plan, w);
+      const colon = exporter.colonFor(plan);
+      const bars = [...text.matchAll(/<text x="0" y="[^"]*">([^<]*)<\/text><rect class="fee" x="0" y="[^"]*" width="([^"]*)%"/g)]
+        .map((m) => [m[1], m[2]]);
+      assert.deepEqual(bars, (chart?.bars ?? []).map((b) => [html(`${b.name}${colon}${b.amount}`), b.width]), file);
+      charted += bars.length > 0;
+      if (chart?.note) assert.ok(text.includes(`<p class="meta">${html(chart.note)}</p>`), file);
+      for (const line of [...exporter.assumptions(plan, w), ...exporter.summaryLines(plan, w)]) {
+        assert.ok(text.includes(`>${html(line)}</li>`), `${file}: ${line}`);
+      }
+    });
+  }
+  assert.ok(charted > 20, `${charted} plans with a chart`);
 });
 
 test("a merchant's name makes the same file name in the browser as in walletdesk plan, in the name's own letters", () => {

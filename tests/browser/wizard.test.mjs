@@ -578,9 +578,19 @@ test("on 390 and 360 px phones every control is on screen, and the RACI matrix a
       const step = mondays.indexOf(dates[1]);
       assert.ok([1, 2, 4].includes(step), `${dates}`);
       assert.deepEqual(dates, mondays.filter((_, i) => i % step === 0).slice(0, dates.length));
+      // The fee chart: each recommended provider's monthly fees at this shop's volume (6,000
+      // payments of 18 CNY, shared by two wallets at 0.6 %), legible and on screen.
+      const chart = page.locator(".wizard-fee-chart");
+      assert.deepEqual(await chart.locator("text").allTextContents(), lang === "zh"
+        ? ["支付宝：CNY 324.00", "微信支付：CNY 324.00"] : ["Alipay: CNY 324.00", "WeChat Pay: CNY 324.00"]);
+      assert.deepEqual(await chart.evaluate((el) => [...el.querySelectorAll("text, rect")].flatMap((t) => {
+        const r = t.getBoundingClientRect();
+        const size = t.tagName === "text" ? parseFloat(getComputedStyle(t).fontSize) : 12;
+        return r.left < 0 || r.right > innerWidth || size < 12 ? [`${t.textContent}: ${r.left}–${r.right}, ${size} px`] : [];
+      })), []);
       await page.evaluate(() => scrollTo(0, 0));
       await page.screenshot({ path: join(shots, `wizard-${width}-plan-${lang}.png`), fullPage: true });
-      for (const part of ["timeline", "raci"]) {
+      for (const part of ["timeline", "raci", "fees"]) {
         await page.locator(`.wizard-${part}`).screenshot({ path: join(shots, `wizard-${width}-${part}-${lang}.png`) });
       }
     }

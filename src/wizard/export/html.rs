@@ -10,8 +10,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::{
-    Words, colon, critical_path, duration, estimate_note, fee_amount, points, predecessors, raci,
-    words,
+    FeeChart, Words, assumptions, colon, critical_path, duration, estimate_note, fee_chart,
+    fee_text, fit, predecessors, provider_total, raci, summary_lines, words,
 };
 use crate::wizard::engine::{Plan, PlannedItem, RankedProvider};
 
@@ -34,8 +34,14 @@ pub struct PlanPage<'a> {
     pub recommended: Vec<&'a str>,
     /// How long the whole plan may take (`24–47 business days`).
     pub duration: String,
+    /// The summary's lines (providers, duration, go-live, the target).
+    pub summary: Vec<String>,
+    /// What the plan assumes.
+    pub assumptions: Vec<String>,
     /// The providers' table: every provider, best first.
     pub providers: Vec<ProviderRow<'a>>,
+    /// The monthly fees of the recommended providers, as bars.
+    pub fee_chart: Option<FeeChart>,
     /// The phases that have items, with their items.
     pub phases: Vec<PhaseItems<'a>>,
     /// Who does what: the roles with a part in any item, and a row of letters per item.
@@ -53,18 +59,19 @@ pub struct PlanPage<'a> {
 pub struct ProviderRow<'a> {
     pub name: &'a str,
     pub score: i32,
-    /// The score with its unit (`4 points`, `4 分`).
-    pub points: String,
+    /// The score with its unit (`4 points`, `4 分`), or that no account can be opened.
+    pub fit: String,
     pub reasons: &'a [String],
     pub fees: Vec<FeeLine<'a>>,
+    /// What its fees come to a month in all, when known.
+    pub total: Option<String>,
 }
 
 /// A fee estimate as the table shows it.
 #[derive(Debug, Serialize)]
 pub struct FeeLine<'a> {
-    pub label: &'a str,
-    /// The amount at the merchant's volume (`54.00 in your currency + 1.50 USD`).
-    pub amount: String,
+    /// Its label, rate and monthly amount (`most industries: 0.6%, about CNY 324.00 a month`).
+    pub text: String,
     /// A web page, or a description of one.
     pub source: &'a str,
     /// Whether `source` is a web page (a link).
@@ -113,7 +120,7 @@ pub struct RaciRow<'a> {
 pub struct Timeline<'a> {
     pub width: String,
     pub height: String,
-    /// A line every `step` business days, with the day under it.
+    /// A line about every tenth of the plan, on a day a task starts, with its date under it.
     pub grid: Vec<GridLine>,
     /// Where the grid lines end and their days stand.
     pub grid_end: String,
@@ -124,7 +131,8 @@ pub struct Timeline<'a> {
 #[derive(Debug, Serialize)]
 pub struct GridLine {
     pub x: String,
-    pub day: u32,
+    /// The date that business day falls on, as month and day (`12-07`).
+    pub date: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -177,7 +185,14 @@ pub fn page<'a>(plan: &'a Plan, link: &dyn Fn(&str) -> String, locale: &'a str) 
             .map(|p| p.name.as_str())
             .collect(),
         duration: duration(plan.schedule.days, w),
-        providers: plan.providers.iter().map(|p| provider_row(p, w)).collect(),
+        summary: summary_lines(plan),
+        assumptions: assumptions(plan),
+        providers: plan
+            .providers
+            .iter()
+            .map(|p| provider_row(plan, p, w))
+            .collect(),
+        fee_chart: fee_chart(plan),
         phases: plan
             .phases
             .iter()
@@ -204,18 +219,18 @@ pub fn page<'a>(plan: &'a Plan, link: &dyn Fn(&str) -> String, locale: &'a str) 
     }
 }
 
-fn provider_row<'a>(provider: &'a RankedProvider, w: &Words) -> ProviderRow<'a> {
+fn provider_row<'a>(plan: &Plan, provider: &'a RankedProvider, w: &Words) -> ProviderRow<'a> {
     ProviderRow {
         name: &provider.name,
         score: provider.score,
-        points: points(provider.score, w),
+        fit: fit(provider, w),
         reasons: &provider.reasons,
+        total: provider_total(provider, plan, w),
         fees: provider
             .fees
             .iter()
             .map(|fee| FeeLine {
-                label: &fee.label,
-                amount: fee_amount(fee, w),
+                text: fee_text(fee, plan, w),
                 source: &fee.source,
                 web: crate::data::is_web_address(&fee.source),
                 as_of: &fee.as_of,
@@ -255,14 +270,22 @@ fn timeline(plan: &Plan) -> Timeline<'_> {
     let height = row * plan.items.len() as f64 + 30.0;
     let x = |day: u32| left + width * f64::from(day) / days;
     let step = (days / 10.0).ceil().max(1.0) as u32;
-    let grid = (0..)
-        .map(|n| n * step)
-        .take_while(|&day| f64::from(day) <= days)
-        .map(|day| GridLine {
-            x: format!("{:.1}", x(day)),
-            day,
-        })
-        .collect();
+    // The days whose dates the plan knows: the start, and each task's first day.
+    let known: std::collections::BTreeMap<u32, NaiveDate> =
+        std::iter::once((0, plan.schedule.start))
+            .chain(plan.items.iter().map(|i| (i.start_day, i.start_date)))
+            .collect();
+    let mut next = 0;
+    let mut grid = Vec::new();
+    for (&day, date) in &known {
+        if day >= next && f64::from(day) <= days {
+            grid.push(GridLine {
+                x: format!("{:.1}", x(day)),
+                date: date.format("%m-%d").to_string(),
+            });
+            next = day + step;
+        }
+    }
     let bars = plan
         .items
         .iter()

@@ -63,8 +63,8 @@ pub fn ics(plan: &Plan, link: &dyn Fn(&str) -> String) -> String {
         .collect();
     milestones.push((
         "launch".into(),
-        format!("{}{colon}{}", w.go_no_go, plan.merchant),
-        plan.schedule.latest_finish,
+        format!("{}{colon}{}", w.go_live, plan.merchant),
+        plan.schedule.launch,
     ));
     for (id, name, date) in milestones {
         lines.extend([

@@ -1,8 +1,8 @@
 //! The plan as a Markdown checklist, with the merchant's text escaped so that it stays text.
 
 use super::{
-    Words, colon, critical_path, duration, estimate_note, fee_amount, points, predecessors, raci,
-    words,
+    Words, assumptions, colon, critical_path, duration, estimate_note, fee_text, fit, predecessors,
+    provider_total, raci, summary_lines, words,
 };
 use crate::wizard::engine::Plan;
 
@@ -83,69 +83,50 @@ impl Sheet<'_> {
         ));
     }
 
-    /// The recommended providers, the duration and whether the target date holds.
+    /// The recommended providers, the duration, go-live and whether the target date holds.
     fn summary(&self, out: &mut String) {
-        let (plan, w, colon) = (self.plan, self.w, self.colon);
-        out.push_str(&format!("## {}\n\n", w.summary));
-        let recommended: Vec<&str> = plan
-            .providers
-            .iter()
-            .filter(|p| p.recommended)
-            .map(|p| p.name.as_str())
-            .collect();
-        out.push_str(&format!(
-            "- {}{colon}{}\n",
-            w.providers,
-            recommended.join(w.list_sep)
-        ));
-        let s = &plan.schedule;
-        out.push_str(&format!(
-            "- {}{colon}{}{}{} – {}{}\n",
-            w.duration,
-            duration(s.days, w),
-            w.open,
-            s.earliest_finish,
-            s.latest_finish,
-            w.close
-        ));
-        if let (Some(target), Some(meets)) = (s.target, s.meets_target) {
-            out.push_str(&format!(
-                "- {target}{colon}{}\n",
-                if meets { w.meets } else { w.misses }
-            ));
+        out.push_str(&format!("## {}\n\n", self.w.summary));
+        for line in summary_lines(self.plan) {
+            out.push_str(&format!("- {line}\n"));
         }
     }
 
     fn assumptions(&self, out: &mut String) {
         out.push_str(&format!("\n## {}\n\n", self.w.assumptions));
-        for assumption in self.w.assume {
+        for assumption in assumptions(self.plan) {
             out.push_str(&format!("- {assumption}\n"));
         }
     }
 
-    /// The providers as a table: score (what it means said first), reasons and fee estimates.
+    /// The providers as a table: fit (what it means said first), reasons, rates and what they
+    /// come to a month.
     fn providers(&self, out: &mut String) {
-        let (plan, w, colon) = (self.plan, self.w, self.colon);
+        let (plan, w) = (self.plan, self.w);
         out.push_str(&format!(
             "\n## {}\n\n{}\n\n| {} | {} | {} | {} |\n|---|---:|---|---|\n",
             w.providers, w.score_note, w.provider, w.score, w.why, w.fees
         ));
         for provider in &plan.providers {
-            let fees: Vec<String> = provider
+            let mut fees: Vec<String> = provider
                 .fees
                 .iter()
                 .map(|f| {
-                    let (amount, estimate) = (fee_amount(f, w), estimate_note(f, w));
                     format!(
-                        "{}{colon}{amount}{}{} {}{estimate}{}",
-                        f.label, w.open, w.as_of, f.as_of, w.close
+                        "{}{}{} {}{}{}",
+                        fee_text(f, plan, w),
+                        w.open,
+                        w.as_of,
+                        f.as_of,
+                        estimate_note(f, w),
+                        w.close
                     )
                 })
                 .collect();
+            fees.extend(provider_total(provider, plan, w).map(|t| format!("**{t}**")));
             out.push_str(&format!(
                 "| {} | {} | {} | {} |\n",
                 provider.name,
-                points(provider.score, w),
+                fit(provider, w),
                 provider.reasons.join("<br>").replace('|', "\\|"),
                 fees.join("<br>").replace('|', "\\|")
             ));
