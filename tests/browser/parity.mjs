@@ -28,6 +28,10 @@ export const compiled = (() => {
   return JSON.parse(readFileSync(join(dir, "site", "wizard", file), "utf8"));
 })();
 
+/** Text as Tera's autoescape writes it in the HTML plan. */
+export const html = (t) => t.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;")
+  .replaceAll('"', "&quot;").replaceAll("'", "&#39;");
+
 export function close() {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -9,7 +9,7 @@ import { cpSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { binary, halfWidthNextToChinese, repo } from "./harness.mjs";
 import { NAMES, START, TRICKY_NAMES, answerSets, batch, close, compiled, dir, engine, exportSample,
-  exporter, referenceMerchants } from "./parity.mjs";
+  exporter, html, referenceMerchants } from "./parity.mjs";
 
 after(close);
 
@@ -172,7 +172,6 @@ test("the browser's CSV starts with a UTF-8 byte-order mark, as walletdesk plan'
 });
 
 test("the page's timeline labels are cut as the HTML plan cuts them (zh, en)", () => {
-  const html = (t) => t.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;").replaceAll("'", "&#39;");
   for (const lang of ["zh", "en"]) {
     const sets = referenceMerchants();
     const files = batch(sets, "labels", "html", lang);
@@ -187,7 +186,6 @@ test("the page's timeline labels are cut as the HTML plan cuts them (zh, en)", (
 });
 
 test("the fee chart, the assumptions and the summary of the HTML plan are the page's (zh, en)", () => {
-  const html = (t) => t.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;").replaceAll("'", "&#39;");
   const sets = exportSample().slice(0, 60);
   let charted = 0;
   for (const lang of ["zh", "en"]) {
