@@ -66,25 +66,28 @@ pub struct SiteSources {
 
 impl SiteSources {
     /// Whether a file read from the site lies inside the folder `rel` (slash-separated,
-    /// relative to the site).
+    /// relative to the site). Called on every deletion: it compares without allocating.
     fn holds_files_under(&self, rel: &str) -> bool {
-        let folder = format!("{rel}/");
-        let under = |name: &str| name.starts_with(&folder);
-        self.content
-            .iter()
-            .any(|f| under(&format!("content/{}/{}", f.lang_dir, f.key)))
-            || self
-                .templates
-                .iter()
-                .any(|(n, _)| under(&format!("templates/{n}")))
-            || self
-                .static_files
-                .iter()
-                .any(|f| under(&format!("static/{}", f.rel)))
-            || self
-                .data
-                .iter()
-                .any(|(n, _)| under(&format!("content/data/{n}")))
+        let inside = |name: &str, prefix: &str| {
+            rel.strip_prefix(prefix).is_some_and(|folder| {
+                name.strip_prefix(folder)
+                    .is_some_and(|rest| rest.starts_with('/'))
+            })
+        };
+        self.content.iter().any(|f| {
+            rel.strip_prefix("content/")
+                .is_some_and(|folder| match folder.split_once('/') {
+                    Some((lang, within)) => {
+                        f.lang_dir == lang
+                            && f.key
+                                .strip_prefix(within)
+                                .is_some_and(|r| r.starts_with('/'))
+                    }
+                    None => f.lang_dir == folder,
+                })
+        }) || self.templates.iter().any(|(n, _)| inside(n, "templates/"))
+            || self.static_files.iter().any(|f| inside(&f.rel, "static/"))
+            || self.data.iter().any(|(n, _)| inside(n, "content/data/"))
     }
 }
 
@@ -440,4 +443,49 @@ pub fn reread(sources: &mut SiteSources, paths: &[PathBuf]) -> bool {
     }
     sort_content(sources);
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_folder_holds_the_files_below_it_and_no_others() {
+        let file = |path: &str| SourceFile {
+            path: PathBuf::from(path),
+            text: String::new(),
+        };
+        let sources = SiteSources {
+            content: vec![ContentFile {
+                lang_dir: "en".into(),
+                key: "guide/keys.md".into(),
+                file: file("content/en/guide/keys.md"),
+            }],
+            templates: vec![("parts/note.html".into(), file("templates/parts/note.html"))],
+            static_files: vec![StaticFile {
+                rel: "img/logo.svg".into(),
+                bytes: Vec::new(),
+            }],
+            ..SiteSources::default()
+        };
+        for folder in [
+            "content/en",
+            "content/en/guide",
+            "templates/parts",
+            "static/img",
+        ] {
+            assert!(sources.holds_files_under(folder), "{folder}");
+        }
+        // A file itself, a name that only starts like a folder, another language.
+        for other in [
+            "content/en/guide/keys.md",
+            "content/en/gui",
+            "content/zh",
+            "templates/part",
+            "static/img/logo.svg",
+            "static/im",
+        ] {
+            assert!(!sources.holds_files_under(other), "{other}");
+        }
+    }
 }
