@@ -2,7 +2,7 @@
 //!
 //! The build is a pipeline of stages (see ARCHITECTURE.md): `content::load` reads the site
 //! folder, `config` and `content` parse it, `site` assembles the model, `render` (with
-//! `markdown`, `links`, `highlight`, `theme`) produces the files, and `output` writes them.
+//! `markdown`, `links`, `highlight`, `diagram`, `theme`) produces the files, and `output` writes them.
 
 pub mod calendar;
 pub mod claims;
@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod data;
+pub mod diagram;
 pub mod error;
 pub mod highlight;
 pub mod i18n;

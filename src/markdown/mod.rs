@@ -9,6 +9,7 @@ use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 use serde::Serialize;
 
+use crate::diagram;
 use crate::highlight::{self, Highlight};
 use crate::i18n::Strings;
 use crate::linkcheck;
@@ -199,7 +200,10 @@ pub fn render(
     let mut html_block: Option<RawHtml> = None;
     let mut heading_ids = headings.iter().map(|h| h.id.as_str());
     let mut open_heading: Option<&str> = None;
-    let mut code: Option<(String, String, usize)> = None;
+    // The open code block: its language, its text, and the byte offsets of its fence and of
+    // its first line of text.
+    let mut code: Option<(String, String, usize, Option<usize>)> = None;
+    let mut diagrams = 0usize;
     let mut external_links: Vec<bool> = Vec::new();
     // Footnotes are numbered in order of first mention; their ids get a `fn-` prefix so a
     // footnote named like a heading (`[^sandbox]`, `## … {#sandbox}`) cannot repeat its id.
@@ -251,10 +255,11 @@ pub fn render(
                     }
                     CodeBlockKind::Indented => String::new(),
                 };
-                code = Some((lang, String::new(), range.start));
+                code = Some((lang, String::new(), range.start, None));
             }
             Event::Text(text) if code.is_some() => {
-                if let Some((_, buffer, _)) = code.as_mut() {
+                if let Some((_, buffer, _, first)) = code.as_mut() {
+                    first.get_or_insert(range.start);
                     buffer.push_str(&text);
                 }
             }
@@ -279,17 +284,50 @@ pub fn render(
                 events.push(event);
             }
             Event::End(TagEnd::CodeBlock) => {
-                if let Some((lang, buffer, offset)) = code.take() {
-                    let html = match blocks(&lang, &buffer) {
-                        Some(Ok(html)) => html,
-                        Some(Err(problem)) => {
-                            problems.push(Located { offset, problem });
-                            code_block(&lang, &buffer).0
+                if let Some((lang, buffer, offset, first)) = code.take() {
+                    let html = if lang == "mermaid" {
+                        diagrams += 1;
+                        let text_at = first.unwrap_or(offset);
+                        match diagram::render(&buffer, &format!("diagram-{diagrams}")) {
+                            Ok(drawn) => {
+                                problems.extend(drawn.warnings.into_iter().map(|w| Located {
+                                    offset: if w.offset == 0 {
+                                        offset
+                                    } else {
+                                        text_at + w.offset
+                                    },
+                                    problem: Problem {
+                                        is_error: w.is_error,
+                                        message: w.message,
+                                        hint: w.hint,
+                                    },
+                                }));
+                                drawn.html
+                            }
+                            Err(p) => {
+                                problems.push(Located {
+                                    offset: text_at + p.offset,
+                                    problem: Problem {
+                                        is_error: p.is_error,
+                                        message: p.message,
+                                        hint: p.hint,
+                                    },
+                                });
+                                code_block(&lang, &buffer).0
+                            }
                         }
-                        None => {
-                            let (html, problem) = code_block(&lang, &buffer);
-                            problems.extend(problem.map(|problem| Located { offset, problem }));
-                            html
+                    } else {
+                        match blocks(&lang, &buffer) {
+                            Some(Ok(html)) => html,
+                            Some(Err(problem)) => {
+                                problems.push(Located { offset, problem });
+                                code_block(&lang, &buffer).0
+                            }
+                            None => {
+                                let (html, problem) = code_block(&lang, &buffer);
+                                problems.extend(problem.map(|problem| Located { offset, problem }));
+                                html
+                            }
                         }
                     };
                     events.push(Event::Html(html.into()));
