@@ -1713,7 +1713,7 @@ fn plans_state_what_they_assume_and_chart_the_monthly_fees() {
         "- The 3 recommended providers are assumed to share your payments evenly, 33% each;",
         "- 50% of the volume is assumed paid from abroad: cross-border and currency conversion fees are counted on that part only.\n",
         "by quote (as of 2026-12-03)",
-        "international cards: 0.5%, about HKD 833.33 a month (as of 2023-10-15)",
+        "international cards: 0.5%, about HKD 833.33 a month (as of 2026-12-03)",
     ] {
         assert!(md.contains(line), "{line}\n{md}");
     }
@@ -1732,7 +1732,7 @@ fn plans_state_what_they_assume_and_chart_the_monthly_fees() {
         "- 费用按中国内地账户的价目估算，金额单位为 CNY：每月 6000 笔，共 CNY 108,000.00。\n",
         "- 估算假定没有境外付款，不计跨境费和货币转换费。\n",
         "| 支付宝 | 4 分 |",
-        "多数行业：0.6%，每月约 CNY 324.00（数据日期 2024-11，估计值）",
+        "当面付等常见费率（以签约费率为准）：0.6%，每月约 CNY 324.00（数据日期 2026-12-03，估计值）",
         "**合计每月约 CNY 324.00**",
         "| Stripe | 无法开户 |",
     ] {
