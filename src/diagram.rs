@@ -350,7 +350,10 @@ mod tests {
             html.starts_with("<figure class=\"diagram\"><svg "),
             "{html}"
         );
-        assert!(html.contains(">微信支付<") && html.contains(">支付宝<"), "{html}");
+        assert!(
+            html.contains(">微信支付<") && html.contains(">支付宝<"),
+            "{html}"
+        );
         assert!(html.contains("<text"), "labels are SVG text: {html}");
         for refused in ["<style", " style=\"", "<script", "<foreignObject"] {
             assert!(!html.contains(refused), "{refused} in {html}");

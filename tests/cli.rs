@@ -3197,7 +3197,7 @@ fn serve_shows_errors_over_the_last_good_build_until_fixed() {
     );
     let update = events.next();
     assert!(
-        update.starts_with(r#"{"errors":["content/en/guide/register.md:4:9: weight: invalid type: sequence, expected i64"]"#),
+        update.contains(r#""errors":["content/en/guide/register.md:4:9: weight: invalid type: sequence, expected i64"]"#),
         "{update}"
     );
     assert!(update.contains(r#""kind":"errors""#));
@@ -4057,4 +4057,72 @@ fn check_warns_about_figures_read_over_a_year_ago() {
         "build leaves the audit to check: {}",
         build.stderr
     );
+}
+
+/// The keys page of the basic fixture with a diagram after its text.
+fn keys_with_diagram(diagram: &str) -> String {
+    format!(
+        "---\ntitle: Keys\ndescription: Managing keys.\nweight: 30\n---\n\n## Rotation {{#rotation}}\n\nRotate keys regularly. Back to [registering](register.md).\n\n```mermaid\n{diagram}```\n"
+    )
+}
+
+#[test]
+fn a_mermaid_block_becomes_an_svg_at_build_time_and_a_broken_one_fails_at_its_line() {
+    let site = Site::new("basic");
+    let good = "flowchart LR\n  accTitle: Rotating a key\n  accDescr: A new key is deployed before the old one is revoked.\n  A[New key] --> B[Deploy]\n  B --> C[Revoke the old key]\n";
+    site.write("content/en/guide/keys.md", &keys_with_diagram(good));
+    let run = site.run(&["build"]).success();
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    let page = site.read("public/en/guide/keys/index.html");
+    assert!(
+        page.contains("<figure class=\"diagram\"><svg id=\"diagram-1\""),
+        "{page}"
+    );
+    assert!(page.contains("<title id=\"chart-title-diagram-1\">Rotating a key</title>"));
+    assert!(page.contains(">Deploy</tspan>"), "labels are text");
+    assert!(page.contains("/css/diagram.css?v="), "the theme styles it");
+    // Nothing a strict Content-Security-Policy would refuse, and no script for it.
+    let figure = &page[page.find("<figure class=\"diagram\">").unwrap()..];
+    let figure = &figure[..figure.find("</figure>").unwrap()];
+    for refused in [
+        "<style",
+        " style=",
+        "<script",
+        "<foreignObject",
+        "javascript:",
+    ] {
+        assert!(!figure.contains(refused), "{refused} in {figure}");
+    }
+    let before = snapshot(&site.path("public"));
+
+    // An unclosed label: the error is where the label starts, in the Markdown file.
+    let broken = good.replace("C[Revoke the old key]", "C[Revoke the old key");
+    site.write("content/en/guide/keys.md", &keys_with_diagram(&broken));
+    let run = site.run(&["build"]).failure();
+    run.expect_stderr_start("content/en/guide/keys.md:16:10: this diagram does not parse: (flowchart-v2): Unterminated node label (missing `]`)\n");
+    assert_eq!(
+        snapshot(&site.path("public")),
+        before,
+        "the last good output is intact"
+    );
+
+    // Its own colours and an unsupported kind are refused at their line.
+    let coloured = format!("{good}  classDef hot fill:#f00\n");
+    site.write("content/en/guide/keys.md", &keys_with_diagram(&coloured));
+    site.run(&["check"]).failure().expect_stderr_start(
+        "content/en/guide/keys.md:17:3: `classDef` is not supported in a diagram\n  hint: colours come from the site's theme, so a diagram follows light and dark mode\n",
+    );
+    site.write(
+        "content/en/guide/keys.md",
+        &keys_with_diagram("pie\n  \"a\": 1\n"),
+    );
+    site.run(&["check"]).failure().expect_stderr_start(
+        "content/en/guide/keys.md:12:1: `pie` diagrams are not supported\n  hint: walletdesk draws: flowchart, graph, sequenceDiagram, timeline\n",
+    );
+
+    // A diagram without a text alternative is drawn, with a warning at its fence.
+    let untitled = "sequenceDiagram\n  Shop->>Provider: new key\n";
+    site.write("content/en/guide/keys.md", &keys_with_diagram(untitled));
+    let run = site.run(&["build"]).success();
+    run.expect_stderr("content/en/guide/keys.md:11:1: warning: this diagram has no text alternative for readers who cannot see it\n  hint: add `accTitle: …` (and `accDescr: …`) saying what the diagram shows\n");
 }

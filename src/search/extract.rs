@@ -2,8 +2,9 @@
 //! (the anchors its table of contents links to); the text before the first heading is the
 //! page's own section. The bodies are walletdesk's own HTML, so a small scanner does: it drops
 //! tags, decodes entities, skips what a reader does not read as text (heading anchor links,
-//! footnote reference numbers, visually hidden labels, scripts), and ends a line at every
-//! block element so that a CJK run never joins two paragraphs.
+//! footnote reference numbers, visually hidden labels, scripts, charts — but not a diagram's
+//! labels), and ends a line at every block element so that a CJK run never joins two
+//! paragraphs.
 
 /// One heading section of a page's body.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -43,6 +44,10 @@ const BLOCKS: &[&str] = &[
     "details",
     "summary",
     "aside",
+    // The labels of a diagram (see `skipped`): each is a line of its own.
+    "text",
+    "title",
+    "desc",
 ];
 const SKIPPED_CLASSES: &[&str] = &["anchor", "footnote-reference", "visually-hidden"];
 const SKIPPED_TAGS: &[&str] = &["script", "style", "template", "svg"];
@@ -72,7 +77,14 @@ fn attribute<'a>(attributes: &'a str, name: &str) -> Option<&'a str> {
     Some(&value[..value.find('"')?])
 }
 
+/// What a reader does not read as text. An SVG is skipped (a chart's axis labels and numbers
+/// are not prose), but a diagram's labels are: a reader who searches for a step of a flow
+/// finds the diagram that shows it.
 fn skipped(tag: &Tag) -> bool {
+    let classes = attribute(tag.attributes, "class").unwrap_or_default();
+    if tag.name == "svg" && classes.split_ascii_whitespace().any(|c| c == "diagram-svg") {
+        return false;
+    }
     SKIPPED_TAGS.contains(&tag.name)
         || attribute(tag.attributes, "class").is_some_and(|classes| {
             classes
@@ -222,6 +234,18 @@ mod tests {
             Some(("密钥轮换".to_string(), "keys".to_string()))
         );
         assert_eq!(sections[1].text, "one\ntwo <b>");
+    }
+
+    #[test]
+    fn a_diagrams_labels_are_text_and_a_charts_are_not() {
+        let diagram = crate::diagram::render(
+            "flowchart LR\n  accTitle: 对账\n  A[下载对账单] --> B[逐笔核对]\n",
+            "diagram-1",
+        )
+        .unwrap();
+        let chart = "<svg class=\"fee-chart\"><text>12.50</text></svg>";
+        let sections = sections(&format!("<p>每天</p>{}{chart}", diagram.html));
+        assert_eq!(sections[0].text, "每天\n对账\n下载对账单\n逐笔核对");
     }
 
     #[test]

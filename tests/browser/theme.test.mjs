@@ -155,3 +155,70 @@ test("without JavaScript: reading, navigation, language switching and the phone 
   assert.equal(await page.isVisible(".theme-toggle"), false, "no dead toggle without scripts");
   await context.close();
 });
+
+test("diagrams: drawn at build time, shown without JavaScript under the strict CSP, named for screen readers, in the theme's light and dark colours", async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  const violations = [];
+  page.on("console", (m) => { if (m.type() === "error") violations.push(m.text()); });
+  const kinds = new Map();
+  let found = 0;
+  for (const path of await sitePaths()) {
+    await page.goto(server.url + path);
+    const diagrams = page.locator("figure.diagram > svg.diagram-svg");
+    const count = await diagrams.count();
+    for (let i = 0; i < count; i++) {
+      const svg = diagrams.nth(i);
+      const info = await svg.evaluate((el) => ({
+        kind: [...el.classList].find((c) => c.startsWith("diagram-") && c !== "diagram-svg"),
+        role: el.getAttribute("role"),
+        name: el.querySelector("title")?.textContent ?? "",
+        description: el.querySelector("desc")?.textContent ?? "",
+        width: el.getBoundingClientRect().width,
+        labels: [...el.querySelectorAll("text")].map((t) => t.textContent.trim()).filter(Boolean),
+      }));
+      assert.equal(info.role, "img", `${path}: a diagram is one image to assistive technology`);
+      assert.ok(info.name.length > 1 && info.description.length > 10, `${path}: ${info.kind} needs accTitle and accDescr`);
+      assert.ok(await page.getByRole("img", { name: info.name }).count() >= 1, `${path}: named "${info.name}"`);
+      assert.ok(info.width > 100, `${path}: ${info.kind} is drawn (${info.width}px wide)`);
+      assert.ok(info.labels.length >= 3, `${path}: labels are SVG text`);
+      kinds.set(info.kind, (kinds.get(info.kind) ?? 0) + 1);
+      found++;
+    }
+  }
+  assert.ok(found >= 10, `${found} diagrams on the site (five topics in two languages)`);
+  for (const kind of ["diagram-flowchart", "diagram-sequence", "diagram-timeline"]) {
+    assert.ok(kinds.get(kind) >= 2, `${kind}: ${kinds.get(kind) ?? 0}`);
+  }
+  assert.deepEqual(violations, [], "no CSP violation: nothing inline is refused");
+
+  // The colours come from the theme's stylesheet and follow the colour scheme.
+  await page.goto(`${server.url}/guide/integrate/`);
+  const colours = async () => page.locator("svg.diagram-svg").first().evaluate((svg) => {
+    const box = svg.querySelector(".actor, .node rect, .node polygon, .node-bkg");
+    const text = svg.querySelector("text");
+    return { box: getComputedStyle(box).fill, text: getComputedStyle(text).fill, page: getComputedStyle(document.body).color };
+  });
+  await page.emulateMedia({ colorScheme: "light" });
+  const light = await colours();
+  await page.emulateMedia({ colorScheme: "dark" });
+  const dark = await colours();
+  assert.notEqual(light.box, dark.box, "boxes change with the colour scheme");
+  assert.equal(light.text, light.page, "labels are the page's text colour");
+  assert.equal(dark.text, dark.page, "labels are the page's text colour in dark mode too");
+
+  // A label can be selected and copied like any text.
+  const selected = await page.locator("svg.diagram-svg text").first().evaluate((text) => {
+    const range = document.createRange();
+    range.selectNodeContents(text);
+    getSelection().removeAllRanges();
+    getSelection().addRange(range);
+    return getSelection().toString().trim();
+  });
+  assert.ok(selected.length > 0, "a label is selectable text");
+  await page.setViewportSize({ width: 360, height: 740 });
+  const fits = await page.locator("svg.diagram-svg").first().evaluate((svg) => svg.getBoundingClientRect().right <= window.innerWidth);
+  assert.ok(fits, "on a phone the diagram scales down to the screen");
+  await page.screenshot({ path: join(shots, "diagram-360.png"), fullPage: false });
+  await context.close();
+});
