@@ -308,6 +308,16 @@ fn attributes<'a>(
     }
     kept.retain(|(key, _)| !declared.iter().any(|(property, _)| property == key));
     kept.extend(declared);
+    // What HTML's SVG rules refuse: `name` (merman's actor names) is no SVG attribute, and a
+    // `<rect>` must say its size — one without draws nothing, as one of size zero.
+    kept.retain(|(key, _)| key != "name");
+    if name == "rect" {
+        for side in ["width", "height"] {
+            if !kept.iter().any(|(key, _)| key == side) {
+                kept.push((side.into(), "0".into()));
+            }
+        }
+    }
     if root {
         let view_box = kept
             .iter()
@@ -418,6 +428,20 @@ mod tests {
         assert!(diagram.html.contains("diagram-sequence"));
         assert_eq!(diagram.warnings.len(), 1);
         assert!(!diagram.warnings[0].is_error);
+    }
+
+    #[test]
+    fn what_htmls_svg_rules_refuse_is_left_out() {
+        let source = "sequenceDiagram\n  accTitle: t\n  participant C as 顾客\n  participant S as 收银台\n  C->>S: 付款\n  Note over C,S: 通知\n";
+        let html = render(source, "d").unwrap().html;
+        assert!(!html.contains(" name=\""), "{html}");
+        for rect in html.split("<rect").skip(1) {
+            let tag = &rect[..rect.find('>').unwrap()];
+            assert!(
+                tag.contains(" width=\"") && tag.contains(" height=\""),
+                "{tag}"
+            );
+        }
     }
 
     #[test]
