@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 
 use merman::{OperationControl, RenderError, RenderOutput, RenderRequest, Renderer, SvgRequest};
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::{BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::{Reader, Writer, XmlVersion};
 
 /// The diagram kinds walletdesk renders and styles: the keyword that starts a diagram, and the
@@ -117,6 +117,9 @@ pub fn render(source: &str, id: &str) -> Result<Diagram, Problem> {
     let input = format!("{prefix}{source}");
     let mut request = SvgRequest::default();
     request.options.diagram_id = Some(id.to_string());
+    // merman measures text by fixed metrics; the reader's font may run wider. A margin
+    // (and `overflow: visible` in the theme) keeps a long edge label from being cut off.
+    request.options.viewbox_padding = 16.0;
     let svg = match Renderer::new().render(RenderRequest::svg(
         &input,
         OperationControl::new(),
@@ -147,7 +150,7 @@ pub fn render(source: &str, id: &str) -> Result<Diagram, Problem> {
             ));
         }
     };
-    let svg = clean(&svg, kind).map_err(|error| {
+    let svg = clean(&svg, kind, &Accessible::of(source)).map_err(|error| {
         Problem::error(
             0,
             format!("this diagram's SVG is not well formed: {error}"),
@@ -228,35 +231,112 @@ fn check(source: &str) -> Result<&'static str, Problem> {
     Ok(kind)
 }
 
+/// A diagram's name and description for assistive technology, from its `accTitle` and
+/// `accDescr` (one line, or a `{ … }` block) statements.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Accessible {
+    title: Option<String>,
+    description: Option<String>,
+}
+
+impl Accessible {
+    fn of(source: &str) -> Accessible {
+        let mut found = Accessible::default();
+        let mut block: Option<String> = None;
+        for (_, line) in statements(source) {
+            if let Some(text) = block.as_mut() {
+                match line.strip_suffix('}') {
+                    Some(last) => {
+                        text.push(' ');
+                        text.push_str(last.trim());
+                        found.description = Some(text.trim().to_string());
+                        block = None;
+                    }
+                    None => {
+                        text.push(' ');
+                        text.push_str(line);
+                    }
+                }
+                continue;
+            }
+            let value = |key: &str| {
+                let rest = line.strip_prefix(key)?.trim_start();
+                Some(rest.strip_prefix(':')?.trim().to_string())
+            };
+            if let Some(title) = value("accTitle") {
+                found.title = Some(title);
+            } else if let Some(description) = value("accDescr") {
+                found.description = Some(description);
+            } else if let Some(open) = line
+                .strip_prefix("accDescr")
+                .and_then(|rest| rest.trim_start().strip_prefix('{'))
+            {
+                match open.strip_suffix('}') {
+                    Some(one_line) => found.description = Some(one_line.trim().to_string()),
+                    None => block = Some(open.trim().to_string()),
+                }
+            }
+        }
+        found
+    }
+}
+
 /// merman's SVG made fit for a page under a strict Content-Security-Policy: no `<style>`
 /// element, every `style` attribute turned into presentation attributes, a natural size with
-/// the theme scaling it down on narrow screens, and `role="img"` so the title is its name.
-fn clean(svg: &str, kind: &str) -> Result<String, quick_xml::Error> {
+/// the theme scaling it down on narrow screens, and `role="img"` named by the diagram's own
+/// `<title>` and `<desc>` (written here for every kind: merman leaves them out of some).
+fn clean(svg: &str, kind: &str, accessible: &Accessible) -> Result<String, quick_xml::Error> {
     let mut reader = Reader::from_str(svg);
     let mut writer = Writer::new(Vec::with_capacity(svg.len()));
     let mut depth = 0usize;
-    let mut skip_style = 0usize;
+    // How deep inside an element that is left out (merman's `<style>`, `<title>`, `<desc>`).
+    let mut skipping = 0usize;
     loop {
         let event = reader.read_event()?;
-        if skip_style > 0 {
+        if skipping > 0 {
             match event {
-                Event::Start(_) => skip_style += 1,
-                Event::End(_) => skip_style -= 1,
+                Event::Start(_) => skipping += 1,
+                Event::End(_) => skipping -= 1,
                 Event::Eof => break,
                 _ => {}
             }
             continue;
         }
+        let left_out = |element: &BytesStart| {
+            let name = element.name();
+            name.as_ref() == "style" || (depth == 1 && matches!(name.as_ref(), "title" | "desc"))
+        };
         match event {
-            Event::Start(element) if element.name().as_ref() == "style" => skip_style = 1,
-            Event::Empty(element) if element.name().as_ref() == "style" => {}
+            Event::Start(element) if left_out(&element) => skipping = 1,
+            Event::Empty(element) if left_out(&element) => {}
             Event::Start(element) => {
-                let element = attributes(&element, depth == 0, kind)?;
+                let root = depth == 0;
+                let element = attributes(&element, root, kind, accessible)?;
+                let id = element
+                    .try_get_attribute("id")
+                    .ok()
+                    .flatten()
+                    .map(|a| a.value.to_string());
                 depth += 1;
                 writer.write_event(Event::Start(element))?;
+                if root {
+                    let id = id.unwrap_or_default();
+                    for (tag, text) in [
+                        ("title", &accessible.title),
+                        ("desc", &accessible.description),
+                    ] {
+                        if let Some(text) = text {
+                            let mut start = BytesStart::new(tag);
+                            start.push_attribute(("id", format!("{id}-{tag}").as_str()));
+                            writer.write_event(Event::Start(start))?;
+                            writer.write_event(Event::Text(BytesText::new(text)))?;
+                            writer.write_event(Event::End(BytesEnd::new(tag)))?;
+                        }
+                    }
+                }
             }
             Event::Empty(element) => {
-                let element = attributes(&element, depth == 0, kind)?;
+                let element = attributes(&element, depth == 0, kind, accessible)?;
                 writer.write_event(Event::Empty(element))?;
             }
             Event::End(element) => {
@@ -279,6 +359,7 @@ fn attributes<'a>(
     element: &BytesStart<'a>,
     root: bool,
     kind: &str,
+    accessible: &Accessible,
 ) -> Result<BytesStart<'static>, quick_xml::Error> {
     let name = element.name().as_ref().to_string();
     let mut kept: Vec<(String, String)> = Vec::new();
@@ -302,7 +383,13 @@ fn attributes<'a>(
                     }
                 }
             }
-            "width" | "role" | "aria-roledescription" | "class" if root => {}
+            "width"
+            | "role"
+            | "aria-roledescription"
+            | "aria-labelledby"
+            | "aria-describedby"
+            | "class"
+                if root => {}
             _ => kept.push((key, value.into_owned())),
         }
     }
@@ -311,6 +398,8 @@ fn attributes<'a>(
     // What HTML's SVG rules refuse: `name` (merman's actor names) is no SVG attribute, and a
     // `<rect>` must say its size — one without draws nothing, as one of size zero.
     kept.retain(|(key, _)| key != "name");
+    // An edge's points again, base64-encoded for Mermaid's own script: dead weight here.
+    kept.retain(|(key, _)| key != "data-points");
     if name == "rect" {
         for side in ["width", "height"] {
             if !kept.iter().any(|(key, _)| key == side) {
@@ -338,6 +427,17 @@ fn attributes<'a>(
         }
         kept.push(("class".into(), format!("diagram-svg diagram-{kind}")));
         kept.push(("role".into(), "img".into()));
+        let id = kept
+            .iter()
+            .find(|(key, _)| key == "id")
+            .map(|(_, value)| value.clone())
+            .unwrap_or_default();
+        if accessible.title.is_some() {
+            kept.push(("aria-labelledby".into(), format!("{id}-title")));
+        }
+        if accessible.description.is_some() {
+            kept.push(("aria-describedby".into(), format!("{id}-desc")));
+        }
     }
     let mut out = BytesStart::new(name);
     for (key, value) in &kept {
@@ -369,7 +469,7 @@ mod tests {
             assert!(!html.contains(refused), "{refused} in {html}");
         }
         assert!(html.contains("role=\"img\""));
-        assert!(html.contains("<title id=\"chart-title-diagram-1\">选服务商</title>"));
+        assert!(html.contains("<title id=\"diagram-1-title\">选服务商</title>"));
         assert!(html.contains("class=\"diagram-svg diagram-flowchart\""));
         assert!(diagram.warnings.is_empty());
         // Every id is the diagram's own, so two diagrams on one page never share one.
@@ -441,6 +541,31 @@ mod tests {
                 tag.contains(" width=\"") && tag.contains(" height=\""),
                 "{tag}"
             );
+        }
+    }
+
+    #[test]
+    fn every_kind_is_named_by_its_title_and_description() {
+        for source in [
+            "timeline\n  accTitle: 上线\n  accDescr: 四周上线\n  第 1 周 : 注册\n",
+            "sequenceDiagram\n  accTitle: 上线\n  accDescr {\n    四周\n    上线\n  }\n  A->>B: 付款\n",
+            "flowchart LR\n  accTitle : 上线\n  accDescr: 四周上线\n  A --> B\n",
+        ] {
+            let html = render(source, "diagram-2").unwrap().html;
+            assert!(
+                html.contains(" aria-labelledby=\"diagram-2-title\""),
+                "{html}"
+            );
+            assert!(
+                html.contains(" aria-describedby=\"diagram-2-desc\""),
+                "{html}"
+            );
+            assert!(
+                html.contains("<title id=\"diagram-2-title\">上线</title>"),
+                "{html}"
+            );
+            assert_eq!(html.matches("<title").count(), 1, "{html}");
+            assert!(html.contains("<desc id=\"diagram-2-desc\">四周"), "{html}");
         }
     }
 
