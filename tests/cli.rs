@@ -4078,7 +4078,7 @@ fn a_mermaid_block_becomes_an_svg_at_build_time_and_a_broken_one_fails_at_its_li
         page.contains("<figure class=\"diagram\"><svg id=\"diagram-1\""),
         "{page}"
     );
-    assert!(page.contains("<title id=\"chart-title-diagram-1\">Rotating a key</title>"));
+    assert!(page.contains("<title id=\"diagram-1-title\">Rotating a key</title>"));
     assert!(page.contains(">Deploy</tspan>"), "labels are text");
     assert!(page.contains("/css/diagram.css?v="), "the theme styles it");
     // Nothing a strict Content-Security-Policy would refuse, and no script for it.
