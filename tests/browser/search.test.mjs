@@ -159,6 +159,30 @@ test("the search page works as a link", async () => {
   await context.close();
 });
 
+test("a merchant's own words find the answer, and a diagram's labels are found too", async () => {
+  const { page, problems, close } = await newPage();
+  // The links of the first result: its page, then its sections.
+  const first = async (query) => {
+    await page.goto(`${url}/search/?q=${encodeURIComponent(query)}`);
+    const group = page.locator(".search-page-results .search-group").first();
+    await group.waitFor();
+    return (await group.locator("a").evaluateAll((links) => links.map((a) => a.href)))
+      .map((href) => new URL(href).pathname + new URL(href).hash);
+  };
+  // The FAQ's question is asked as merchants ask it (多长时间 as well as 多久).
+  const zh = await first("多长时间");
+  assert.equal(zh[0], "/faq/", zh.join(" "));
+  assert.ok(zh.includes("/faq/#setup-time"), zh.join(" "));
+  const en = await first("how long does it take");
+  assert.equal(en[0], "/en/faq/", en.join(" "));
+  assert.ok(en.includes("/en/faq/#setup-time"), en.join(" "));
+  // 可以出货 is written only in the diagram of the life of a payment.
+  const diagram = await first("可以出货");
+  assert.equal(diagram[0], "/guide/integrate/", diagram.join(" "));
+  assert.deepEqual(problems, []);
+  await close();
+});
+
 test("no results in English points to the Chinese results", async () => {
   const { page, problems, close } = await newPage();
   await page.goto(`${url}/en/guide/`);
