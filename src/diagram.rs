@@ -398,8 +398,9 @@ fn attributes<'a>(
     // What HTML's SVG rules refuse: `name` (merman's actor names) is no SVG attribute, and a
     // `<rect>` must say its size — one without draws nothing, as one of size zero.
     kept.retain(|(key, _)| key != "name");
-    // An edge's points again, base64-encoded for Mermaid's own script: dead weight here.
-    kept.retain(|(key, _)| key != "data-points");
+    // `data-*` attributes are for Mermaid's own script (an edge's points again, in base64):
+    // nothing reads them here.
+    kept.retain(|(key, _)| !key.starts_with("data-"));
     if name == "rect" {
         for side in ["width", "height"] {
             if !kept.iter().any(|(key, _)| key == side) {
