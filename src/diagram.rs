@@ -69,17 +69,18 @@ const PRESENTATION: &[&str] = &[
     "visibility",
 ];
 
-/// A problem with a diagram, at a byte offset of its source.
+/// A problem with a diagram: at a byte offset of its source, or (`None`) with the diagram as a
+/// whole.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
-    pub offset: usize,
+    pub offset: Option<usize>,
     pub is_error: bool,
     pub message: String,
     pub hint: Option<String>,
 }
 
 impl Problem {
-    fn error(offset: usize, message: impl Into<String>, hint: Option<&str>) -> Self {
+    fn error(offset: Option<usize>, message: impl Into<String>, hint: Option<&str>) -> Self {
         Problem {
             offset,
             is_error: true,
@@ -103,7 +104,7 @@ pub fn render(source: &str, id: &str) -> Result<Diagram, Problem> {
     let mut warnings = Vec::new();
     if !statements(source).any(|(_, line)| line.starts_with("accTitle")) {
         warnings.push(Problem {
-            offset: 0,
+            offset: None,
             is_error: false,
             message: "this diagram has no text alternative for readers who cannot see it".into(),
             hint: Some(
@@ -126,25 +127,25 @@ pub fn render(source: &str, id: &str) -> Result<Diagram, Problem> {
         request,
     )) {
         Ok(RenderOutput::Svg(Some(svg))) => svg.into_parts().0,
-        Ok(_) => return Err(Problem::error(0, "no Mermaid diagram found", None)),
+        Ok(_) => return Err(Problem::error(None, "no Mermaid diagram found", None)),
         Err(RenderError::Parse(diagnostic)) => {
             let details = diagnostic.terminal_diagnostic_details();
             let offset = details
                 .span
-                .map_or(0, |span| span.start.saturating_sub(prefix.len()));
+                .map(|span| span.start.saturating_sub(prefix.len()).min(source.len()));
             let message = diagnostic.terminal_safe_message();
             let message = message
                 .strip_prefix("Diagram parse error ")
                 .unwrap_or(&message);
             return Err(Problem::error(
-                offset.min(source.len()),
+                offset,
                 format!("this diagram does not parse: {message}"),
                 Some("see the Mermaid syntax of this diagram kind at mermaid.js.org"),
             ));
         }
         Err(error) => {
             return Err(Problem::error(
-                0,
+                None,
                 format!("this diagram cannot be drawn: {error}"),
                 None,
             ));
@@ -152,7 +153,7 @@ pub fn render(source: &str, id: &str) -> Result<Diagram, Problem> {
     };
     let svg = clean(&svg, kind, &Accessible::of(source)).map_err(|error| {
         Problem::error(
-            0,
+            None,
             format!("this diagram's SVG is not well formed: {error}"),
             None,
         )
@@ -181,11 +182,11 @@ fn statements(source: &str) -> impl Iterator<Item = (usize, &str)> {
 fn check(source: &str) -> Result<&'static str, Problem> {
     let mut lines = statements(source);
     let Some((offset, header)) = lines.next() else {
-        return Err(Problem::error(0, "this diagram is empty", None));
+        return Err(Problem::error(None, "this diagram is empty", None));
     };
     if header.starts_with("%%{") {
         return Err(Problem::error(
-            offset,
+            Some(offset),
             "a diagram cannot set its own configuration (`%%{init: …}%%`)",
             Some("diagrams take the site's colours and fonts; remove the directive"),
         ));
@@ -194,7 +195,7 @@ fn check(source: &str) -> Result<&'static str, Problem> {
     let Some(&(_, kind)) = KINDS.iter().find(|(word, _)| *word == keyword) else {
         let supported: Vec<&str> = KINDS.iter().map(|(word, _)| *word).collect();
         return Err(Problem::error(
-            offset,
+            Some(offset),
             format!("`{keyword}` diagrams are not supported"),
             Some(&format!("walletdesk draws: {}", supported.join(", "))),
         ));
@@ -206,7 +207,7 @@ fn check(source: &str) -> Result<&'static str, Problem> {
             .unwrap_or_default();
         if line.starts_with("%%{") {
             return Err(Problem::error(
-                offset,
+                Some(offset),
                 "a diagram cannot set its own configuration (`%%{init: …}%%`)",
                 Some("diagrams take the site's colours and fonts; remove the directive"),
             ));
@@ -215,14 +216,14 @@ fn check(source: &str) -> Result<&'static str, Problem> {
             && kind == "flowchart"
         {
             return Err(Problem::error(
-                offset,
+                Some(offset),
                 format!("`{word}` is not supported in a diagram"),
                 Some(why),
             ));
         }
         if let Some(at) = line.find(":::").filter(|_| kind == "flowchart") {
             return Err(Problem::error(
-                offset + at,
+                Some(offset + at),
                 "`:::` (a class on a node) is not supported in a diagram",
                 Some(REFUSED[0].1),
             ));
@@ -488,11 +489,8 @@ mod tests {
         let source = "flowchart TD\n  A --> B\n  C[unclosed --> D\n";
         let problem = render(source, "d").unwrap_err();
         assert!(problem.is_error);
-        assert_eq!(
-            &source[problem.offset..problem.offset + 1],
-            "[",
-            "{problem:?}"
-        );
+        let at = problem.offset.unwrap();
+        assert_eq!(&source[at..at + 1], "[", "{problem:?}");
         assert!(
             problem.message.contains("does not parse"),
             "{}",
@@ -515,12 +513,14 @@ mod tests {
         );
         let source = "flowchart LR\n  A --> B\n  classDef hot fill:#f00\n";
         let problem = render(source, "d").unwrap_err();
-        assert_eq!(&source[problem.offset..problem.offset + 8], "classDef");
+        let at = problem.offset.unwrap();
+        assert_eq!(&source[at..at + 8], "classDef");
         let source = "flowchart LR\n  %%{init: {\"theme\": \"dark\"}}%%\n  A --> B\n";
         let problem = render(source, "d").unwrap_err();
-        assert_eq!(&source[problem.offset..problem.offset + 3], "%%{");
+        let at = problem.offset.unwrap();
+        assert_eq!(&source[at..at + 3], "%%{");
         let source = "flowchart LR\n  A:::hot --> B\n";
-        assert_eq!(render(source, "d").unwrap_err().offset, 16);
+        assert_eq!(render(source, "d").unwrap_err().offset, Some(16));
     }
 
     #[test]
@@ -529,6 +529,10 @@ mod tests {
         assert!(diagram.html.contains("diagram-sequence"));
         assert_eq!(diagram.warnings.len(), 1);
         assert!(!diagram.warnings[0].is_error);
+        assert_eq!(
+            diagram.warnings[0].offset, None,
+            "about the diagram as a whole"
+        );
     }
 
     #[test]

@@ -288,31 +288,23 @@ pub fn render(
                     let html = if lang == "mermaid" {
                         diagrams += 1;
                         let text_at = first.unwrap_or(offset);
+                        // At its place in the diagram's text, or at the fence when it is
+                        // about the diagram as a whole.
+                        let located = |p: diagram::Problem| Located {
+                            offset: p.offset.map_or(offset, |at| text_at + at),
+                            problem: Problem {
+                                is_error: p.is_error,
+                                message: p.message,
+                                hint: p.hint,
+                            },
+                        };
                         match diagram::render(&buffer, &format!("diagram-{diagrams}")) {
                             Ok(drawn) => {
-                                problems.extend(drawn.warnings.into_iter().map(|w| Located {
-                                    offset: if w.offset == 0 {
-                                        offset
-                                    } else {
-                                        text_at + w.offset
-                                    },
-                                    problem: Problem {
-                                        is_error: w.is_error,
-                                        message: w.message,
-                                        hint: w.hint,
-                                    },
-                                }));
+                                problems.extend(drawn.warnings.into_iter().map(located));
                                 drawn.html
                             }
-                            Err(p) => {
-                                problems.push(Located {
-                                    offset: text_at + p.offset,
-                                    problem: Problem {
-                                        is_error: p.is_error,
-                                        message: p.message,
-                                        hint: p.hint,
-                                    },
-                                });
+                            Err(problem) => {
+                                problems.push(located(problem));
                                 code_block(&lang, &buffer).0
                             }
                         }
