@@ -1179,7 +1179,17 @@ fn build_writes_a_search_index_per_language_that_every_page_points_to() {
         let sections: u64 = pages.iter().map(|n| n.as_u64().unwrap()).sum();
         assert_eq!(meta["n"].as_u64(), Some(sections));
         assert!(indexed_titles(&files).contains(&faq.to_string()));
-        assert!(files.keys().any(|name| name.starts_with("t/")));
+        // The index is self-consistent: every shard and page file the meta counts exists.
+        let shards = meta["shards"].as_u64().unwrap();
+        for shard in 0..shards {
+            assert!(
+                files.contains_key(&format!("t/{shard}.bin")),
+                "t/{shard}.bin"
+            );
+        }
+        for page in 0..pages.len() {
+            assert!(files.contains_key(&format!("p/{page}.bin")), "p/{page}.bin");
+        }
         // Every page, the search page included, links to its language's index.
         let meta_url = format!("/search/{folder}/meta.bin");
         for page in [

@@ -2,7 +2,8 @@
 //!
 //! Layout (every file gzip-compressed, read with the browser's `DecompressionStream`):
 //! - `meta.bin`: JSON `{"v", "n": sections, "shards", "pages": [sections per page]}`;
-//! - `t/<shard>.bin`: the terms whose `shard_key` hashes (FNV-1a) to that shard, sorted, each
+//! - `t/<shard>.bin`, one for every shard the meta counts (empty when no term hashes there):
+//!   the terms whose `shard_key` hashes (FNV-1a) to that shard, sorted, each
 //!   `varint(len) term varint(df) byte(form) varint(bytes) sections varint(count) fields`:
 //!   `sections` holds every section the term occurs in, as a bitmap over all sections
 //!   (form 1) or as `varint(gap)`s (form 0), whichever is smaller; `fields` lists the sections
@@ -230,10 +231,11 @@ pub fn build(documents: &[Document]) -> Index {
         "pages": section_counts,
     });
 
+    // Every shard the meta names is written, an empty one too (20 bytes): a query whose term
+    // hashes there finds nothing, rather than a missing file.
     let mut files: Vec<(String, Vec<u8>)> = shard_bytes
         .into_par_iter()
         .enumerate()
-        .filter(|(_, bytes)| !bytes.is_empty())
         .map(|(shard, bytes)| (format!("t/{shard}.bin"), gzip(&bytes)))
         .collect();
     let pages: Vec<(String, Vec<u8>)> = documents
@@ -305,6 +307,36 @@ mod tests {
         assert!(cut.ends_with('…'));
         assert!(cut.chars().count() <= EXCERPT_CHARS + 1);
         assert_eq!(excerpt("short\ntext"), "short text");
+    }
+
+    #[test]
+    fn every_shard_the_meta_names_is_written_even_an_empty_one() {
+        // Three terms (two words and their pair) in 40,000 sections: postings large enough
+        // for several shards, too few terms to fill them all.
+        let documents = vec![Document {
+            title: "T".into(),
+            url: "/t/".into(),
+            sections: (0..40_000).map(|_| section(None, "alpha beta")).collect(),
+        }];
+        let index = build(&documents);
+        let file = |name: &str| {
+            let (_, bytes) = index.files.iter().find(|(n, _)| n == name)?;
+            let mut text = Vec::new();
+            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut text)
+                .ok()?;
+            Some(text)
+        };
+        let meta: serde_json::Value = serde_json::from_slice(&file("meta.bin").unwrap()).unwrap();
+        let shards = meta["shards"].as_u64().unwrap();
+        assert!(shards > 3, "{shards} shards");
+        let missing: Vec<u64> = (0..shards)
+            .filter(|n| file(&format!("t/{n}.bin")).is_none())
+            .collect();
+        assert_eq!(missing, Vec::<u64>::new(), "of {shards} shards");
+        let empty = (0..shards)
+            .filter(|n| file(&format!("t/{n}.bin")).unwrap().is_empty())
+            .count();
+        assert!(empty > 0, "the case this test is about: an empty shard");
     }
 
     #[test]
