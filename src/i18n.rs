@@ -70,6 +70,10 @@ const EN: &[(&str, &str)] = &[
     ("search_no_results", "Nothing matched “{query}”."),
     ("search_shorter", "Try shorter or fewer words."),
     (
+        "search_limited",
+        "The query is long: only its first part was searched.",
+    ),
+    (
         "search_results_other_language",
         "{count} results in {language}",
     ),
@@ -254,6 +258,7 @@ const ZH: &[(&str, &str)] = &[
     ("search_all", "查看全部结果"),
     ("search_no_results", "没有找到与“{query}”相关的内容。"),
     ("search_shorter", "试试更短的关键词，或减少关键词的数量。"),
+    ("search_limited", "查询太长，只搜索了前面的部分。"),
     (
         "search_results_other_language",
         "{language}版中有 {count} 条结果",

@@ -61,8 +61,18 @@ function charTerms(text) {
  * also as a prefix) and each CJK run (all its character pairs); plus adjacent word pairs, which
  * only raise the score.
  */
+/** The longest query read, in characters; the rest is left out, and the reader is told. */
+export const MAX_QUERY_CHARS = 64;
+/** The most term shards one query may fetch; terms past them are left out, and the reader told. */
+export const MAX_SHARDS = 24;
+
+/**
+ * A query's units (a word, or a run of CJK characters, each with the terms it needs) and the
+ * word pairs that boost a phrase; `cut` when the query was longer than `MAX_QUERY_CHARS`.
+ */
 export function parseQuery(query) {
-  const text = normalize(query);
+  const characters = Array.from(normalize(query));
+  const text = characters.slice(0, MAX_QUERY_CHARS).join("");
   const found = runs(text);
   const units = [];
   const pairs = [];
@@ -76,7 +86,7 @@ export function parseQuery(query) {
     const previous = found[i - 1];
     if (previous && previous.kind === "word") pairs.push(previous.text + " " + run.text);
   });
-  return { units, pairs };
+  return { units, pairs, cut: characters.length > MAX_QUERY_CHARS };
 }
 
 /** The text a term's shard is chosen by: a word's first three characters, any other term itself. */
@@ -210,8 +220,45 @@ class Index {
     this.pages = new Map();
   }
 
+  /** The number of the shard holding `term`. */
+  shardOf(term) {
+    return fnv1a(shardKey(term)) % this.shardCount;
+  }
+
+  /**
+   * `parsed` within `MAX_SHARDS`: units keep their terms in query order while the shards they
+   * need fit (a CJK run may keep only its first pairs), then the word pairs of kept words while
+   * their shards fit; `limited` when a unit or any of its terms was left out.
+   */
+  bound(parsed) {
+    const fetched = new Set();
+    const fits = (term) => fetched.has(this.shardOf(term)) || fetched.size < MAX_SHARDS;
+    let limited = parsed.cut;
+    const units = [];
+    for (const unit of parsed.units) {
+      const terms = [];
+      for (const term of unit.terms) {
+        if (!fits(term)) { limited = true; break; }
+        fetched.add(this.shardOf(term));
+        terms.push(term);
+      }
+      if (terms.length) units.push({ ...unit, terms });
+      if (terms.length < unit.terms.length) break;
+    }
+    if (units.length < parsed.units.length) limited = true;
+    // A pair boosts only words that are kept, and only while its shard fits.
+    const kept = new Set(units.map((unit) => unit.text));
+    const pairs = parsed.pairs.filter((pair) => {
+      const [first, second] = pair.split(" ");
+      if (!kept.has(first) || !kept.has(second) || !fits(pair)) return false;
+      fetched.add(this.shardOf(pair));
+      return true;
+    });
+    return { units, pairs, limited };
+  }
+
   shard(term) {
-    const n = fnv1a(shardKey(term)) % this.shardCount;
+    const n = this.shardOf(term);
     if (!this.shards.has(n)) {
       // A failed download counts as no match now and is fetched again next time.
       const loading = fetchGzip(`${this.base}t/${n}.bin`).then(parseShard);
@@ -267,10 +314,13 @@ class Index {
     return scores;
   }
 
-  /** The score of every section for `query` (0: no match). Fetches the shards it needs. */
+  /**
+   * The score of every section for `query` (0: no match), and whether the query was `limited`
+   * (see `bound`). Fetches the shards it needs, at most `MAX_SHARDS`.
+   */
   async sectionScores(query) {
-    const { units, pairs } = parseQuery(query);
-    if (!units.length) return new Float32Array(this.sectionCount);
+    const { units, pairs, limited } = this.bound(parseQuery(query));
+    if (!units.length) return { scores: new Float32Array(this.sectionCount), limited };
     // Every shard the query needs, fetched at once.
     const terms = [...new Set([...units.flatMap((unit) => unit.terms), ...pairs])];
     const shards = new Map(await Promise.all(terms.map(async (term) => [term, await this.shard(term)])));
@@ -282,12 +332,12 @@ class Index {
       const more = this.scores(entry);
       for (let i = 0; i < total.length; i++) if (total[i]) total[i] += more[i];
     }
-    return total;
+    return { scores: total, limited };
   }
 
   /** Every section matching `query` (all its units), best first: `[{section, page, score}]`. */
   async match(query) {
-    const scores = await this.sectionScores(query);
+    const { scores } = await this.sectionScores(query);
     const matches = [];
     this.eachPage((page, start, end) => {
       for (let section = start; section < end; section++) {
@@ -308,11 +358,11 @@ class Index {
   /**
    * The best `limit` pages for `query` (a page scores as its best section), each with its best
    * `sectionsPerPage` sections:
-   * `{query, total, results: [{url, title, score, sections: [{url, heading, excerpt, score}]}]}`,
-   * `total` counting the matching sections. Only the records of the pages shown are downloaded.
+   * `{query, total, limited, results: [{url, title, score, sections: [{url, heading, excerpt, score}]}]}`,
+   * `total` counting the matching sections, `limited` when part of a long query was left out. Only the records of the pages shown are downloaded.
    */
   async search(query, { limit = 10, sectionsPerPage = 3 } = {}) {
-    const scores = await this.sectionScores(query);
+    const { scores, limited } = await this.sectionScores(query);
     let total = 0;
     const pages = [];
     this.eachPage((page, start, end) => {
@@ -348,7 +398,7 @@ class Index {
         }),
       };
     }));
-    return { query, total, results };
+    return { query, total, results, limited };
   }
 }
 

@@ -11,6 +11,7 @@ const PAGE_PAGES = 50; // pages shown on the search page…
 const PAGE_SECTIONS = 20; // …with at most this many sections each
 const OTHER_PAGES = 5; // pages shown from another language when this one has nothing
 const RECENT = 5;
+const SHOWN_QUERY_CHARS = 40; // a longer query is shortened where it is shown (status, page title)
 
 let corePromise;
 /** The query core, imported once. */
@@ -41,6 +42,18 @@ function marked(el, text, words, core) {
 
 let ids = 0;
 const nextId = () => `search-${++ids}`;
+
+/** `words` as shown back to the reader: at most SHOWN_QUERY_CHARS characters. */
+function shortened(words) {
+  const characters = Array.from(words);
+  return characters.length > SHOWN_QUERY_CHARS ? `${characters.slice(0, SHOWN_QUERY_CHARS).join("")}…` : words;
+}
+
+/** What a search found, in words: the count or "nothing matched", and whether a long query was cut. */
+function said(d, found, words) {
+  const text = found.total ? count(d, found.total) : fill(d.tNone, { query: shortened(words) });
+  return found.limited ? `${text} ${d.tLimited}` : text;
+}
 
 /** "{count} results"-style strings. */
 const fill = (text, values) => text.replace(/\{(\w+)\}/g, (all, key) => (key in values ? values[key] : all));
@@ -183,7 +196,7 @@ function buildDialog(button) {
       const other = found.total ? [] : await elsewhere(button, words, OTHER_PAGES);
       if (mine !== seq) return;
       reset("results");
-      status.textContent = found.total ? count(d, found.total) : fill(d.tNone, { query: words });
+      status.textContent = said(d, found, words);
       help.hidden = found.total > 0;
       for (const page of found.results) {
         const title = marked(h("div", { class: "search-group-title", id: nextId() }), page.title, words, core);
@@ -309,12 +322,12 @@ export async function page(root) {
   out.addEventListener("click", (e) => { if (e.target.closest("a")) remember(root, words); });
   if (!words) return input.focus();
   input.value = words;
-  document.title = `${words} · ${document.title}`;
+  document.title = `${shortened(words)} · ${document.title}`;
   status.textContent = d.tLoading;
   try {
     const core = await loadCore(root);
     const found = await query(root, d.index, words, PAGE_PAGES, PAGE_SECTIONS);
-    status.textContent = found.total ? count(d, found.total) : fill(d.tNone, { query: words });
+    status.textContent = said(d, found, words);
     out.replaceChildren(...found.results.map((p) => pageGroup(p, words, core, 2)));
     if (found.total) return;
     out.append(h("p", { class: "search-help" }, d.tShorter));

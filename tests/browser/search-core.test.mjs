@@ -275,3 +275,35 @@ test("results come grouped by page with excerpts, and highlighting marks whole r
   assert.deepEqual(core.highlight("Refunds and REFUND fees", "refund"), [["Refunds", true], [" and ", false], ["REFUND", true], [" fees", false]]);
   assert.deepEqual(core.highlight("ＡＰＩ密钥", "api 密钥"), [["ＡＰＩ密钥", true]]);
 });
+
+test("a long query is cut to MAX_QUERY_CHARS and fetches at most MAX_SHARDS shards, and says so", async () => {
+  // A fresh copy of the index, so no shard is cached; fetches of term shards are counted.
+  const folder = readdirSync(join(root, "public", "search")).find((d) => d.startsWith("zh-"));
+  const meta = `${pathToFileURL(join(root, "public", "search", folder, "meta.bin")).href}?fresh`;
+  const fresh = await core.openIndex(meta);
+  const realFetch = globalThis.fetch;
+  const shards = new Set();
+  globalThis.fetch = (url) => {
+    const match = /\/t\/(\d+)\.bin/.exec(String(url));
+    if (match) shards.add(match[1]);
+    return realFetch(String(url).replace("?fresh", ""));
+  };
+  try {
+    const long = ZH.join("").repeat(20) + EN.join(" ").repeat(10);
+    assert.ok(long.length > 2000);
+    const parsed = core.parseQuery(long);
+    assert.equal(parsed.cut, true);
+    assert.ok(parsed.units.map((u) => u.text).join("").length <= core.MAX_QUERY_CHARS);
+    const found = await fresh.search(long);
+    assert.equal(found.limited, true);
+    assert.ok(shards.size <= core.MAX_SHARDS, `${shards.size} shards fetched`);
+    // Within the bounds nothing is left out, and the answer is the unbounded one.
+    shards.clear();
+    const short = await fresh.search("密钥轮换 refund");
+    assert.equal(short.limited, false);
+    const all = await index.search("密钥轮换 refund");
+    assert.equal(short.total, all.total);
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+});

@@ -183,6 +183,21 @@ test("a merchant's own words find the answer, and a diagram's labels are found t
   await close();
 });
 
+test("a 2,000-character query is searched in part, and the page says so and keeps a short title", async () => {
+  const { page, problems, close } = await newPage();
+  const requests = [];
+  page.on("request", (r) => { if (/\/t\/\d+\.bin$/.test(new URL(r.url()).pathname)) requests.push(r.url()); });
+  // Latin words, so the URL stays within what a server takes in a request line (8 KiB here).
+  const long = "refund webhook settlement sandbox certificate merchant reconciliation ".repeat(29);
+  assert.ok(long.length >= 2000);
+  await page.goto(`${url}/search/?q=${encodeURIComponent(long)}`);
+  await page.waitForFunction(() => /查询太长/.test(document.querySelector(".search-page .search-status").textContent));
+  assert.ok(requests.length <= 24, `${requests.length} shard requests`);
+  assert.ok((await page.title()).length < 80, await page.title());
+  assert.deepEqual(problems, []);
+  await close();
+});
+
 test("no results in English points to the Chinese results", async () => {
   const { page, problems, close } = await newPage();
   await page.goto(`${url}/en/guide/`);
