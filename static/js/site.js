@@ -130,6 +130,13 @@
   var main = document.getElementById("main");
   if (hl && hl.trim() && core && main) {
     import(core.dataset.core).then(function (search) {
+      // Marked only when the page holds every word of it, as a search result's page does: a
+      // crafted link (?hl=<b>1</b>) must not mark every "1" on the page.
+      var text = main.textContent;
+      var all = search.parseQuery(hl).units.every(function (unit) {
+        return search.highlight(text, unit.text).some(function (p) { return p[1]; });
+      });
+      if (!all) return;
       var walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT, function (node) {
         return node.parentElement.closest("script, style, mark, svg") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
       });

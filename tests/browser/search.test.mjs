@@ -198,6 +198,18 @@ test("a 2,000-character query is searched in part, and the page says so and keep
   await close();
 });
 
+test("?hl= marks a search's words on the page it opens, and a crafted one marks nothing", async () => {
+  const { page, problems, close } = await newPage();
+  await page.goto(`${url}/guide/register/?hl=${encodeURIComponent("营业执照")}`);
+  await page.locator("mark.search-hit").first().waitFor();
+  await page.goto(`${url}/guide/register/?hl=${encodeURIComponent("<script>alert(1)</script>")}`);
+  await page.waitForLoadState("networkidle");
+  await page.waitForTimeout(300);
+  assert.equal(await page.locator("mark.search-hit").count(), 0);
+  assert.deepEqual(problems, []);
+  await close();
+});
+
 test("no results in English points to the Chinese results", async () => {
   const { page, problems, close } = await newPage();
   await page.goto(`${url}/en/guide/`);
