@@ -358,8 +358,9 @@ class Index {
   /**
    * The best `limit` pages for `query` (a page scores as its best section), each with its best
    * `sectionsPerPage` sections:
-   * `{query, total, limited, results: [{url, title, score, sections: [{url, heading, excerpt, score}]}]}`,
-   * `total` counting the matching sections, `limited` when part of a long query was left out. Only the records of the pages shown are downloaded.
+   * `{query, total, pages, limited, results: [{url, title, score, sections: [{url, heading, excerpt, score}]}]}`,
+   * `total` counting the matching sections and `pages` the pages they are on, `limited` when
+   * part of a long query was left out. Only the records of the pages shown are downloaded.
    */
   async search(query, { limit = 10, sectionsPerPage = 3 } = {}) {
     const { scores, limited } = await this.sectionScores(query);
@@ -398,7 +399,7 @@ class Index {
         }),
       };
     }));
-    return { query, total, results, limited };
+    return { query, total, pages: pages.length, results, limited };
   }
 }
 

@@ -9,7 +9,9 @@ const DIALOG_PAGES = 5; // pages shown in the dialog (the search page shows more
 const DIALOG_SECTIONS = 3; // …with at most this many sections each
 const PAGE_PAGES = 50; // pages shown on the search page…
 const PAGE_SECTIONS = 20; // …with at most this many sections each
-const OTHER_PAGES = 5; // pages shown from another language when this one has nothing
+const FIRST_PAGES = 10; // the search page shows these first, then the rest when there are more
+const OTHER_PAGES = 5; // pages shown from another language when this one has few…
+const FEW_PAGES = 3; // …fewer than this many
 const RECENT = 5;
 const SHOWN_QUERY_CHARS = 40; // a longer query is shortened where it is shown (status, page title)
 
@@ -51,7 +53,7 @@ function shortened(words) {
 
 /** What a search found, in words: the count or "nothing matched", and whether a long query was cut. */
 function said(d, found, words) {
-  const text = found.total ? count(d, found.total) : fill(d.tNone, { query: shortened(words) });
+  const text = found.pages ? count(d, found.pages) : fill(d.tNone, { query: shortened(words) });
   return found.limited ? `${text} ${d.tLimited}` : text;
 }
 
@@ -193,7 +195,7 @@ function buildDialog(button) {
     try {
       const core = await loadCore(button);
       const found = await query(button, d.index, words, DIALOG_PAGES);
-      const other = found.total ? [] : await elsewhere(button, words, OTHER_PAGES);
+      const other = found.pages >= FEW_PAGES ? [] : await elsewhere(button, words, OTHER_PAGES);
       if (mine !== seq) return;
       reset("results");
       status.textContent = said(d, found, words);
@@ -203,10 +205,10 @@ function buildDialog(button) {
         list.append(h("div", { role: "group", class: "search-group", "aria-labelledby": title.id }, title,
           ...page.sections.map((s) => option(page, s, words, core))));
       }
-      // Nothing here: the other languages' results, one group per language.
+      // Few or none here: the other languages' results, one group per language.
       for (const { lang, found: theirs } of other) {
         const title = h("div", { class: "search-group-title search-other", id: nextId() },
-          countIn(d, theirs.total, lang.name));
+          countIn(d, theirs.pages, lang.name));
         list.append(h("div", { role: "group", class: "search-group", "aria-labelledby": title.id }, title,
           ...theirs.results.flatMap((page) => page.sections.slice(0, 1).map((s) => {
             const o = option(page, s, words, core);
@@ -326,14 +328,22 @@ export async function page(root) {
   status.textContent = d.tLoading;
   try {
     const core = await loadCore(root);
-    const found = await query(root, d.index, words, PAGE_PAGES, PAGE_SECTIONS);
-    status.textContent = said(d, found, words);
-    out.replaceChildren(...found.results.map((p) => pageGroup(p, words, core, 2)));
-    if (found.total) return;
-    out.append(h("p", { class: "search-help" }, d.tShorter));
+    // The first pages as soon as they are known, then all of them when there are more.
+    let found = await query(root, d.index, words, FIRST_PAGES, PAGE_SECTIONS);
+    const show = () => {
+      status.textContent = said(d, found, words);
+      out.replaceChildren(...found.results.map((p) => pageGroup(p, words, core, 2)));
+    };
+    show();
+    if (found.pages > FIRST_PAGES) {
+      found = await query(root, d.index, words, PAGE_PAGES, PAGE_SECTIONS);
+      show();
+    }
+    if (found.pages >= FEW_PAGES) return;
+    if (!found.pages) out.append(h("p", { class: "search-help" }, d.tShorter));
     for (const { lang, found: theirs } of await elsewhere(root, words, OTHER_PAGES)) {
       out.append(h("section", { class: "search-other" },
-        h("h2", null, h("a", { href: searchUrl(lang.page, words) }, countIn(d, theirs.total, lang.name))),
+        h("h2", null, h("a", { href: searchUrl(lang.page, words) }, countIn(d, theirs.pages, lang.name))),
         ...theirs.results.map((p) => pageGroup(p, words, core, 3, lang.code))));
     }
   } catch (e) {

@@ -210,6 +210,23 @@ test("?hl= marks a search's words on the page it opens, and a crafted one marks 
   await close();
 });
 
+test("the search page counts pages, and offers the other language when this one has few", async () => {
+  const { page, problems, close } = await newPage();
+  await page.goto(`${url}/search/?q=${encodeURIComponent("支付宝")}`);
+  await page.locator(".search-page-results .search-group").first().waitFor();
+  await page.waitForLoadState("networkidle");
+  const groups = await page.locator(".search-page-results > .search-group").count();
+  const status = await page.textContent(".search-page .search-status");
+  assert.equal(status, `找到 ${groups} 条结果`, "the count is of pages, as the groups shown");
+  // One Chinese page has it: the English results are offered too.
+  await page.goto(`${url}/search/?q=SYSTEMERROR`);
+  await page.locator(".search-page-results .search-other").first().waitFor();
+  assert.equal(await page.locator(".search-page-results > .search-group").count(), 1);
+  assert.equal(await page.locator(".search-page-results .search-help").count(), 0, "no 'try shorter words' when something matched");
+  assert.deepEqual(problems, []);
+  await close();
+});
+
 test("no results in English points to the Chinese results", async () => {
   const { page, problems, close } = await newPage();
   await page.goto(`${url}/en/guide/`);
