@@ -13,6 +13,26 @@ const BODY = 1, HEADING = 2.5, TITLE = 4;
 const COMPLETION = 0.8;
 // At most this many words complete a typed prefix (the most frequent first).
 const MAX_COMPLETIONS = 24;
+/** A Latin word this long or longer that matches nothing is also looked for with one typo… */
+export const TYPO_MIN_CHARS = 5;
+/** …at this weight: below a completion, far below the word itself. */
+const TYPO = 0.6;
+
+/**
+ * Whether `a` and `b` (arrays of characters) are one edit apart: a character inserted,
+ * deleted, replaced, or two neighbours swapped.
+ */
+function oneEditApart(a, b) {
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  const rest = (x, y) => a.slice(x).join("") === b.slice(y).join("");
+  if (a.length === b.length) {
+    return rest(i + 1, i + 1)
+      || (a[i] === b[i + 1] && a[i + 1] === b[i] && rest(i + 2, i + 2));
+  }
+  return a.length > b.length ? rest(i + 1, i) : rest(i, i + 1);
+}
 // A word's first characters choose its shard (src/search/tokenize.rs, PREFIX_CHARS): a typed
 // word this long is completed from that one shard.
 const PREFIX_CHARS = 3;
@@ -308,6 +328,16 @@ class Index {
       completions.sort((a, b) => b.df - a.df);
       for (const entry of completions.slice(0, MAX_COMPLETIONS)) {
         const more = this.scores(entry, COMPLETION);
+        for (let i = 0; i < scores.length; i++) if (more[i] > scores[i]) scores[i] = more[i];
+      }
+    }
+    // Nothing at all for a long word: the words one typo away, from the shard already fetched
+    // (so a typo in the first three letters, which choose the shard, is not forgiven).
+    const typed = Array.from(unit.text);
+    if (typed.length >= TYPO_MIN_CHARS && !scores.some((x) => x > 0)) {
+      for (const [term, entry] of shard) {
+        if (term.includes(" ") || !oneEditApart(Array.from(term), typed)) continue;
+        const more = this.scores(entry, TYPO);
         for (let i = 0; i < scores.length; i++) if (more[i] > scores[i]) scores[i] = more[i];
       }
     }

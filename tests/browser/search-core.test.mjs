@@ -307,3 +307,16 @@ test("a long query is cut to MAX_QUERY_CHARS and fetches at most MAX_SHARDS shar
     globalThis.fetch = realFetch;
   }
 });
+
+test("a long word with one typo finds the word; a typo in its first three letters is not forgiven", async () => {
+  for (const [typo, word] of [["webhok", "webhook"], ["settlment", "settlement"], ["merchnat", "merchant"], ["certificatte", "certificate"]]) {
+    const want = expected(word);
+    assert.ok(want.length > 0, word);
+    const got = new Set(await found(typo));
+    assert.deepEqual(want.filter((k) => !got.has(k)), [], `${typo} misses sections with ${word}`);
+  }
+  // A word that matches is taken as typed: "refund" is not also "refunds" one typo away.
+  assert.deepEqual((await found("refund")).sort(), (await found("refund ")).sort());
+  // A typo in the first three letters is not forgiven: they choose the shard.
+  assert.deepEqual(await found("wbehook"), []);
+});

@@ -176,6 +176,9 @@ test("a merchant's own words find the answer, and a diagram's labels are found t
   const en = await first("how long does it take");
   assert.equal(en[0], "/en/faq/", en.join(" "));
   assert.ok(en.includes("/en/faq/#setup-time"), en.join(" "));
+  // One typo after the first three letters is forgiven.
+  assert.equal((await first("paypl"))[0], "/providers/paypal/");
+  assert.ok((await first("webhok")).length > 0);
   // 可以出货 is written only in the diagram of the life of a payment.
   const diagram = await first("可以出货");
   assert.equal(diagram[0], "/guide/integrate/", diagram.join(" "));
