@@ -326,8 +326,13 @@ class Index {
         if (term !== unit.text && !term.includes(" ") && term.startsWith(unit.text)) completions.push(entry);
       }
       completions.sort((a, b) => b.df - a.df);
-      for (const entry of completions.slice(0, MAX_COMPLETIONS)) {
-        const more = this.scores(entry, COMPLETION);
+      const kept = completions.slice(0, MAX_COMPLETIONS);
+      // The prefix counts as one term: every completion weighs by the rarity of all of them
+      // and of the word as typed together, so where a completion is (title, heading, body)
+      // decides, not which word it is, and it never outweighs the typed word in the same place.
+      const df = Math.min(this.sectionCount, kept.reduce((sum, entry) => sum + entry.df, exact ? exact.df : 0));
+      for (const entry of kept) {
+        const more = postings(entry, this.sectionCount, this.idf(df) * COMPLETION);
         for (let i = 0; i < scores.length; i++) if (more[i] > scores[i]) scores[i] = more[i];
       }
     }
