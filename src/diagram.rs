@@ -12,6 +12,8 @@ use merman::{OperationControl, RenderError, RenderOutput, RenderRequest, Rendere
 use quick_xml::events::{BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::{Reader, Writer, XmlVersion};
 
+use crate::markdown;
+
 /// The diagram kinds walletdesk renders and styles: the keyword that starts a diagram, and the
 /// class its `<svg>` gets (`diagram-flowchart` …), which `css/diagram.css` styles.
 const KINDS: &[(&str, &str)] = &[
@@ -21,25 +23,16 @@ const KINDS: &[(&str, &str)] = &[
     ("timeline", "timeline"),
 ];
 
-/// Statements that set colours, fonts or script behaviour of their own. A diagram takes the
-/// site's colours (so it follows light and dark mode) and runs no script.
+/// Why a diagram cannot bring its own colours.
+const THEME_COLOURS: &str =
+    "colours come from the site's theme, so a diagram follows light and dark mode";
+
+/// Statements of a flowchart that set colours or script behaviour of their own, and why not.
 const REFUSED: &[(&str, &str)] = &[
-    (
-        "classDef",
-        "colours come from the site's theme, so a diagram follows light and dark mode",
-    ),
-    (
-        "class",
-        "colours come from the site's theme, so a diagram follows light and dark mode",
-    ),
-    (
-        "style",
-        "colours come from the site's theme, so a diagram follows light and dark mode",
-    ),
-    (
-        "linkStyle",
-        "colours come from the site's theme, so a diagram follows light and dark mode",
-    ),
+    ("classDef", THEME_COLOURS),
+    ("class", THEME_COLOURS),
+    ("style", THEME_COLOURS),
+    ("linkStyle", THEME_COLOURS),
     (
         "click",
         "a diagram runs no script and links nowhere; put the link in the text next to it",
@@ -74,18 +67,18 @@ const PRESENTATION: &[&str] = &[
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     pub offset: Option<usize>,
-    pub is_error: bool,
-    pub message: String,
-    pub hint: Option<String>,
+    pub problem: markdown::Problem,
 }
 
 impl Problem {
     fn error(offset: Option<usize>, message: impl Into<String>, hint: Option<&str>) -> Self {
         Problem {
             offset,
-            is_error: true,
-            message: message.into(),
-            hint: hint.map(str::to_string),
+            problem: markdown::Problem {
+                is_error: true,
+                message: message.into(),
+                hint: hint.map(str::to_string),
+            },
         }
     }
 }
@@ -101,15 +94,19 @@ pub struct Diagram {
 /// page), or says what is wrong and where.
 pub fn render(source: &str, id: &str) -> Result<Diagram, Problem> {
     let kind = check(source)?;
+    let accessible = Accessible::of(source);
     let mut warnings = Vec::new();
-    if !statements(source).any(|(_, line)| line.starts_with("accTitle")) {
+    if accessible.title.is_none() {
         warnings.push(Problem {
             offset: None,
-            is_error: false,
-            message: "this diagram has no text alternative for readers who cannot see it".into(),
-            hint: Some(
-                "add `accTitle: …` (and `accDescr: …`) saying what the diagram shows".into(),
-            ),
+            problem: markdown::Problem {
+                is_error: false,
+                message: "this diagram has no text alternative for readers who cannot see it"
+                    .into(),
+                hint: Some(
+                    "add `accTitle: …` (and `accDescr: …`) saying what the diagram shows".into(),
+                ),
+            },
         });
     }
     // Labels as SVG text, not HTML in <foreignObject>: selectable, searchable, and styled by
@@ -151,7 +148,7 @@ pub fn render(source: &str, id: &str) -> Result<Diagram, Problem> {
             ));
         }
     };
-    let svg = clean(&svg, kind, &Accessible::of(source)).map_err(|error| {
+    let svg = clean(&svg, kind, &accessible).map_err(|error| {
         Problem::error(
             None,
             format!("this diagram's SVG is not well formed: {error}"),
@@ -180,17 +177,17 @@ fn statements(source: &str) -> impl Iterator<Item = (usize, &str)> {
 
 /// The diagram's kind (the class its SVG gets), or what in the source walletdesk refuses.
 fn check(source: &str) -> Result<&'static str, Problem> {
-    let mut lines = statements(source);
-    let Some((offset, header)) = lines.next() else {
-        return Err(Problem::error(None, "this diagram is empty", None));
-    };
-    if header.starts_with("%%{") {
+    if let Some((offset, _)) = statements(source).find(|(_, line)| line.starts_with("%%{")) {
         return Err(Problem::error(
             Some(offset),
             "a diagram cannot set its own configuration (`%%{init: …}%%`)",
             Some("diagrams take the site's colours and fonts; remove the directive"),
         ));
     }
+    let mut lines = statements(source);
+    let Some((offset, header)) = lines.next() else {
+        return Err(Problem::error(None, "this diagram is empty", None));
+    };
     let keyword = header.split_whitespace().next().unwrap_or_default();
     let Some(&(_, kind)) = KINDS.iter().find(|(word, _)| *word == keyword) else {
         let supported: Vec<&str> = KINDS.iter().map(|(word, _)| *word).collect();
@@ -200,32 +197,26 @@ fn check(source: &str) -> Result<&'static str, Problem> {
             Some(&format!("walletdesk draws: {}", supported.join(", "))),
         ));
     };
+    if kind != "flowchart" {
+        return Ok(kind);
+    }
     for (offset, line) in lines {
         let word = line
             .split(|c: char| c.is_whitespace() || c == ':')
             .next()
             .unwrap_or_default();
-        if line.starts_with("%%{") {
-            return Err(Problem::error(
-                Some(offset),
-                "a diagram cannot set its own configuration (`%%{init: …}%%`)",
-                Some("diagrams take the site's colours and fonts; remove the directive"),
-            ));
-        }
-        if let Some((word, why)) = REFUSED.iter().find(|(refused, _)| *refused == word)
-            && kind == "flowchart"
-        {
+        if let Some((word, why)) = REFUSED.iter().find(|(refused, _)| *refused == word) {
             return Err(Problem::error(
                 Some(offset),
                 format!("`{word}` is not supported in a diagram"),
                 Some(why),
             ));
         }
-        if let Some(at) = line.find(":::").filter(|_| kind == "flowchart") {
+        if let Some(at) = line.find(":::") {
             return Err(Problem::error(
                 Some(offset + at),
                 "`:::` (a class on a node) is not supported in a diagram",
-                Some(REFUSED[0].1),
+                Some(THEME_COLOURS),
             ));
         }
     }
@@ -391,17 +382,18 @@ fn attributes<'a>(
             | "aria-describedby"
             | "class"
                 if root => {}
+            // What HTML's SVG rules refuse: `name` (merman's actor names) is no SVG attribute.
+            // `data-*` attributes are for Mermaid's own script (an edge's points again, in
+            // base64): nothing reads them here.
+            "name" => {}
+            _ if key.starts_with("data-") => {}
             _ => kept.push((key, value.into_owned())),
         }
     }
     kept.retain(|(key, _)| !declared.iter().any(|(property, _)| property == key));
     kept.extend(declared);
-    // What HTML's SVG rules refuse: `name` (merman's actor names) is no SVG attribute, and a
-    // `<rect>` must say its size — one without draws nothing, as one of size zero.
-    kept.retain(|(key, _)| key != "name");
-    // `data-*` attributes are for Mermaid's own script (an edge's points again, in base64):
-    // nothing reads them here.
-    kept.retain(|(key, _)| !key.starts_with("data-"));
+    // HTML's SVG rules want a `<rect>` to say its size: one without draws nothing, as one of
+    // size zero.
     if name == "rect" {
         for side in ["width", "height"] {
             if !kept.iter().any(|(key, _)| key == side) {
@@ -488,27 +480,27 @@ mod tests {
     fn a_broken_diagram_is_reported_where_it_breaks() {
         let source = "flowchart TD\n  A --> B\n  C[unclosed --> D\n";
         let problem = render(source, "d").unwrap_err();
-        assert!(problem.is_error);
+        assert!(problem.problem.is_error);
         let at = problem.offset.unwrap();
         assert_eq!(&source[at..at + 1], "[", "{problem:?}");
         assert!(
-            problem.message.contains("does not parse"),
+            problem.problem.message.contains("does not parse"),
             "{}",
-            problem.message
+            problem.problem.message
         );
         assert!(
-            problem.message.contains("missing `]`"),
+            problem.problem.message.contains("missing `]`"),
             "{}",
-            problem.message
+            problem.problem.message
         );
     }
 
     #[test]
     fn unsupported_kinds_and_own_colours_are_refused_at_their_line() {
         let problem = render("pie\n  \"a\": 1\n", "d").unwrap_err();
-        assert_eq!(problem.message, "`pie` diagrams are not supported");
+        assert_eq!(problem.problem.message, "`pie` diagrams are not supported");
         assert_eq!(
-            problem.hint.as_deref(),
+            problem.problem.hint.as_deref(),
             Some("walletdesk draws: flowchart, graph, sequenceDiagram, timeline")
         );
         let source = "flowchart LR\n  A --> B\n  classDef hot fill:#f00\n";
@@ -528,7 +520,7 @@ mod tests {
         let diagram = render("sequenceDiagram\n  顾客->>收银台: 付款\n", "d").unwrap();
         assert!(diagram.html.contains("diagram-sequence"));
         assert_eq!(diagram.warnings.len(), 1);
-        assert!(!diagram.warnings[0].is_error);
+        assert!(!diagram.warnings[0].problem.is_error);
         assert_eq!(
             diagram.warnings[0].offset, None,
             "about the diagram as a whole"

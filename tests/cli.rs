@@ -1709,24 +1709,32 @@ fn wizard_mistakes_fail_the_build_at_their_line() {
     run.expect_stderr("content/wizard.yaml:8:1: no question has the role `average_ticket`, which the engine reads\n  hint: add `role: average_ticket` to the number question that asks for it\ncontent/wizard.yaml:26:5: question `average_ticket` has an unknown role `average_tikcet`\n  hint: did you mean `average_ticket`?\n");
 }
 
-/// The bundled site's plan for one of tests/fixtures/merchants/, as JSON.
+/// Asserts that `text` holds every one of `lines`.
+#[track_caller]
+fn expect_lines(text: &str, lines: &[&str]) {
+    for line in lines {
+        assert!(text.contains(line), "{line}\n{text}");
+    }
+}
+
 #[test]
 fn plans_state_what_they_assume_and_chart_the_monthly_fees() {
     // A Hong Kong retailer: Hong Kong's calendar, Hong Kong prices in HKD, three providers
     // sharing the payments, half of them from abroad; the wallets by quote, off the chart.
     let md = bundled_export("retailer-hong-kong.yaml", "md", "en");
-    for line in [
-        "- Go live: 2026-12-29 – 2027-01-26\n",
-        "- 2027-02-15: even with the longest durations, go-live comes before the target date\n",
-        "- Durations count working days in Hong Kong: Monday to Friday, without the public holidays of the official list",
-        "- Fees are estimated at the prices for Hong Kong accounts, in HKD: 4000 payments a month, HKD 1,000,000.00 in all.\n",
-        "- The 3 recommended providers are assumed to share your payments evenly, 33% each;",
-        "- 50% of the volume is assumed paid from abroad: cross-border and currency conversion fees are counted on that part only.\n",
-        "by quote (as of 2026-12-03)",
-        "international cards: 0.5%, about HKD 833.33 a month (as of 2026-12-03)",
-    ] {
-        assert!(md.contains(line), "{line}\n{md}");
-    }
+    expect_lines(
+        &md,
+        &[
+            "- Go live: 2026-12-29 – 2027-01-26\n",
+            "- 2027-02-15: even with the longest durations, go-live comes before the target date\n",
+            "- Durations count working days in Hong Kong: Monday to Friday, without the public holidays of the official list",
+            "- Fees are estimated at the prices for Hong Kong accounts, in HKD: 4000 payments a month, HKD 1,000,000.00 in all.\n",
+            "- The 3 recommended providers are assumed to share your payments evenly, 33% each;",
+            "- 50% of the volume is assumed paid from abroad: cross-border and currency conversion fees are counted on that part only.\n",
+            "by quote (as of 2026-12-03)",
+            "international cards: 0.5%, about HKD 833.33 a month (as of 2026-12-03)",
+        ],
+    );
     assert!(!md.contains("public holidays are not taken out"), "{md}");
     let html = bundled_export("retailer-hong-kong.yaml", "html", "en");
     assert!(
@@ -1736,18 +1744,19 @@ fn plans_state_what_they_assume_and_chart_the_monthly_fees() {
     // The Shanghai milk-tea shop: mainland prices, no payment from abroad; 2027's mainland
     // holidays are not in holidays.yaml yet, and the plan says so rather than assume them.
     let md = bundled_export("milk-tea-shanghai.yaml", "md", "zh");
-    for line in [
-        "- 工期按中国内地的工作日计算：周一至周五，扣除官方公布的公众假期；",
-        "- 2027 年的假期安排尚未收录，这些年份按周一至周五计算；官方公布后请核对日期。\n",
-        "- 费用按中国内地账户的价目估算，金额单位为 CNY：每月 6000 笔，共 CNY 108,000.00。\n",
-        "- 估算假定没有境外付款，不计跨境费和货币转换费。\n",
-        "| 支付宝 | 4 分 |",
-        "当面付等常见费率（以签约费率为准）：0.6%，每月约 CNY 324.00（数据日期 2026-12-03，估计值）",
-        "**合计每月约 CNY 324.00**",
-        "| Stripe | 无法开户 |",
-    ] {
-        assert!(md.contains(line), "{line}\n{md}");
-    }
+    expect_lines(
+        &md,
+        &[
+            "- 工期按中国内地的工作日计算：周一至周五，扣除官方公布的公众假期；",
+            "- 2027 年的假期安排尚未收录，这些年份按周一至周五计算；官方公布后请核对日期。\n",
+            "- 费用按中国内地账户的价目估算，金额单位为 CNY：每月 6000 笔，共 CNY 108,000.00。\n",
+            "- 估算假定没有境外付款，不计跨境费和货币转换费。\n",
+            "| 支付宝 | 4 分 |",
+            "当面付等常见费率（以签约费率为准）：0.6%，每月约 CNY 324.00（数据日期 2026-12-03，估计值）",
+            "**合计每月约 CNY 324.00**",
+            "| Stripe | 无法开户 |",
+        ],
+    );
     // Its chart: a bar for each wallet, equal.
     let html = bundled_export("milk-tea-shanghai.yaml", "html", "zh");
     assert!(html.contains("<h3>每月费用估算（CNY）</h3>"), "{html}");

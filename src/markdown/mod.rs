@@ -292,11 +292,7 @@ pub fn render(
                         // about the diagram as a whole.
                         let located = |p: diagram::Problem| Located {
                             offset: p.offset.map_or(offset, |at| text_at + at),
-                            problem: Problem {
-                                is_error: p.is_error,
-                                message: p.message,
-                                hint: p.hint,
-                            },
+                            problem: p.problem,
                         };
                         match diagram::render(&buffer, &format!("diagram-{diagrams}")) {
                             Ok(drawn) => {

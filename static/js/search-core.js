@@ -76,19 +76,16 @@ function charTerms(text) {
   return pairs;
 }
 
-/**
- * A query as units that must all match: each word (the last one, while it is still being typed,
- * also as a prefix) and each CJK run (all its character pairs); plus adjacent word pairs, which
- * only raise the score.
- */
 /** The longest query read, in characters; the rest is left out, and the reader is told. */
 export const MAX_QUERY_CHARS = 64;
 /** The most term shards one query may fetch; terms past them are left out, and the reader told. */
 export const MAX_SHARDS = 24;
 
 /**
- * A query's units (a word, or a run of CJK characters, each with the terms it needs) and the
- * word pairs that boost a phrase; `cut` when the query was longer than `MAX_QUERY_CHARS`.
+ * A query as units that must all match: each word (the last one, while it is still being typed,
+ * also as a prefix) and each CJK run (all its character pairs); plus adjacent word pairs, which
+ * only raise the score. Only its first `MAX_QUERY_CHARS` characters are read (`cut` says
+ * whether there were more).
  */
 export function parseQuery(query) {
   const characters = Array.from(normalize(query));
@@ -282,7 +279,7 @@ class Index {
     if (!this.shards.has(n)) {
       // A failed download counts as no match now and is fetched again next time.
       const loading = fetchGzip(`${this.base}t/${n}.bin`).then(parseShard);
-      loading.catch(() => this.shards.delete(n));
+      loading.catch(() => { this.shards.delete(n); this.scored = null; });
       this.shards.set(n, loading.catch(() => new Map()));
     }
     return this.shards.get(n);
@@ -353,7 +350,14 @@ class Index {
    * The score of every section for `query` (0: no match), and whether the query was `limited`
    * (see `bound`). Fetches the shards it needs, at most `MAX_SHARDS`.
    */
-  async sectionScores(query) {
+  sectionScores(query) {
+    // The search page asks twice for one query (its first pages, then all): scored once.
+    if (this.scored?.query !== query) this.scored = { query, scores: this.score(query) };
+    return this.scored.scores;
+  }
+
+  /** The scores of `query`, computed afresh (see `sectionScores`). */
+  async score(query) {
     const { units, pairs, limited } = this.bound(parseQuery(query));
     if (!units.length) return { scores: new Float32Array(this.sectionCount), limited };
     // Every shard the query needs, fetched at once.
