@@ -32,6 +32,8 @@ struct RawSearch {
     enabled: bool,
     #[serde(default)]
     exclude: Vec<String>,
+    #[serde(default)]
+    synonyms: Vec<Vec<String>>,
 }
 
 impl Default for RawSearch {
@@ -39,6 +41,7 @@ impl Default for RawSearch {
         RawSearch {
             enabled: true,
             exclude: Vec::new(),
+            synonyms: Vec::new(),
         }
     }
 }
@@ -53,6 +56,9 @@ fn enabled() -> bool {
 pub struct Search {
     pub enabled: bool,
     pub exclude: globset::GlobSet,
+    /// Groups of words or phrases a reader may use for one another (`多长时间`, `多久`): a query
+    /// holding one of a group also finds the pages saying another.
+    pub synonyms: Vec<Vec<String>>,
 }
 
 /// One language of the site. `code` is the URL prefix and the folder under `content/`.
@@ -266,6 +272,31 @@ pub fn parse(
         "patterns match files below static/, e.g. `.htaccess` or `.nojekyll`",
         &mut problems,
     );
+    for group in &raw.search.synonyms {
+        let distinct: std::collections::BTreeSet<&str> = group
+            .iter()
+            .map(|term| term.trim())
+            .filter(|t| !t.is_empty())
+            .collect();
+        if distinct.len() < 2 {
+            let first = group.first().map_or("", String::as_str);
+            let (line, col) = text
+                .lines()
+                .enumerate()
+                .skip(key_line("synonyms") - 1)
+                .find_map(|(i, l)| Some((i + 1, l.find(first)? + 1)))
+                .unwrap_or((key_line("synonyms"), 1));
+            problems.push(
+                Diagnostic::error(
+                    path,
+                    line,
+                    col,
+                    format!("search synonyms: a group needs two different terms, found {group:?}"),
+                )
+                .with_hint("for example: synonyms: [[多长时间, 多久], [商户号, 商户账号]]"),
+            );
+        }
+    }
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -278,6 +309,7 @@ pub fn parse(
         search: Search {
             enabled: raw.search.enabled,
             exclude,
+            synonyms: raw.search.synonyms,
         },
         publish_hidden,
     })
@@ -376,6 +408,11 @@ mod tests {
         assert!(config.search.exclude.is_match("glossary.md"));
         assert!(config.search.exclude.is_match("drafts/a/b.md"));
         assert!(!config.search.exclude.is_match("guide/glossary.md"));
+        let text = format!("{SITE}search:\n  synonyms:\n    - [多长时间, 多久]\n    - [商户号]\n");
+        let errors = parse(Path::new("site.yaml"), &text, None).unwrap_err();
+        assert_eq!((errors[0].line, errors[0].col), (11, 8), "{errors:?}");
+        assert!(errors[0].message.contains("two different terms"));
+
         let bad = format!("{SITE}search:\n  exclude: ['a[']\n");
         let errors = parse(Path::new("site.yaml"), &bad, None).unwrap_err();
         assert_eq!((errors[0].line, errors[0].col), (9, 14));

@@ -74,6 +74,11 @@ const EN: &[(&str, &str)] = &[
         "The query is long: only its first part was searched.",
     ),
     (
+        "search_near",
+        "Nothing matched “{query}” as a whole; these pages hold most of it.",
+    ),
+    ("search_near_badge", "close match"),
+    (
         "search_results_other_language",
         "{count} results in {language}",
     ),
@@ -259,6 +264,11 @@ const ZH: &[(&str, &str)] = &[
     ("search_no_results", "没有找到与“{query}”相关的内容。"),
     ("search_shorter", "试试更短的关键词，或减少关键词的数量。"),
     ("search_limited", "查询太长，只搜索了前面的部分。"),
+    (
+        "search_near",
+        "没有完整包含“{query}”的内容，以下页面包含其中大部分词语。",
+    ),
+    ("search_near_badge", "相近"),
     (
         "search_results_other_language",
         "{language}版中有 {count} 条结果",

@@ -1,13 +1,16 @@
 //! Sections → the files of one language's index. Pure: documents in, named byte blobs out.
 //!
 //! Layout (every file gzip-compressed, read with the browser's `DecompressionStream`):
-//! - `meta.bin`: JSON `{"v", "n": sections, "shards", "pages": [sections per page]}`;
+//! - `meta.bin`: JSON `{"v", "n": sections, "shards", "pages": [sections per page], "fold":
+//!   fold-table shards, "synonyms": [[normalised term, …], …]}`;
 //! - `t/<shard>.bin`, one for every shard the meta counts (empty when no term hashes there):
 //!   the terms whose `shard_key` hashes (FNV-1a) to that shard, sorted, each
 //!   `varint(len) term varint(df) byte(form) varint(bytes) sections varint(count) fields`:
 //!   `sections` holds every section the term occurs in, as a bitmap over all sections
 //!   (form 1) or as `varint(gap)`s (form 0), whichever is smaller; `fields` lists the sections
 //!   where it is in a heading or the page title, `varint(gap << 1 | is_title)`;
+//! - `f/<n>.bin`: the traditional → simplified pairs of `fold::shard(n)`, fetched only when a
+//!   query's Chinese term is missing from the index;
 //! - `p/<page>.bin`: JSON `{"t": title, "u": url, "s": [[heading, anchor, excerpt], …]}` (heading
 //!   and anchor `null` for the text before the first heading): fetched only for pages shown.
 
@@ -19,6 +22,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::extract::SectionText;
+use super::fold;
 use super::tokenize::{Term, fnv1a, normalize, shard_key, terms};
 
 /// Format version, checked by the query side.
@@ -129,8 +133,26 @@ fn excerpt(text: &str) -> String {
     }
 }
 
-/// Builds the index of `documents`, in their order.
-pub fn build(documents: &[Document]) -> Index {
+/// Synonym groups as the query side compares them: every term normalised, groups of fewer
+/// than two distinct terms left out (the configuration reports them).
+fn normalized_synonyms(groups: &[Vec<String>]) -> Vec<Vec<String>> {
+    groups
+        .iter()
+        .filter_map(|group| {
+            let mut terms: Vec<String> = Vec::new();
+            for term in group {
+                let term = normalize(term.trim());
+                if !term.is_empty() && !terms.contains(&term) {
+                    terms.push(term);
+                }
+            }
+            (terms.len() >= 2).then_some(terms)
+        })
+        .collect()
+}
+
+/// Builds the index of `documents`, in their order, with the site's `synonyms` groups.
+pub fn build(documents: &[Document], synonyms: &[Vec<String>]) -> Index {
     // Tokenise in parallel, a few documents at a time; collect postings in one pass.
     let mut ids: FxHashMap<u64, u32> = FxHashMap::default();
     let mut keys: Vec<u64> = Vec::new();
@@ -229,6 +251,8 @@ pub fn build(documents: &[Document]) -> Index {
         "n": sections,
         "shards": shards,
         "pages": section_counts,
+        "fold": fold::SHARDS,
+        "synonyms": normalized_synonyms(synonyms),
     });
 
     // Every shard the meta names is written, an empty one too (20 bytes): a query whose term
@@ -256,6 +280,8 @@ pub fn build(documents: &[Document]) -> Index {
         })
         .collect();
     files.extend(pages);
+    files
+        .extend((0..fold::SHARDS).map(|n| (format!("f/{n}.bin"), gzip(fold::shard(n).as_bytes()))));
     files.push((
         "meta.bin".to_string(),
         gzip(&serde_json::to_vec(&meta).expect("JSON values serialize")),
@@ -318,7 +344,7 @@ mod tests {
             url: "/t/".into(),
             sections: (0..40_000).map(|_| section(None, "alpha beta")).collect(),
         }];
-        let index = build(&documents);
+        let index = build(&documents, &[]);
         let file = |name: &str| {
             let (_, bytes) = index.files.iter().find(|(n, _)| n == name)?;
             let mut text = Vec::new();
@@ -346,7 +372,7 @@ mod tests {
             url: "/t/".into(),
             sections: vec![section(None, "a"), section(Some("B"), "b")],
         }];
-        let index = build(&documents);
+        let index = build(&documents, &[]);
         assert_eq!(index.sections, 2);
         let names: Vec<&str> = index.files.iter().map(|(n, _)| n.as_str()).collect();
         assert!(names.contains(&"meta.bin") && names.contains(&"p/0.bin"));

@@ -11,6 +11,7 @@
 //! ever; pages learn the folder from the `search` template value.
 
 pub mod extract;
+pub mod fold;
 pub mod index;
 pub mod tokenize;
 
@@ -77,7 +78,7 @@ pub fn build(
                 .filter(|(l, _)| *l == lang)
                 .map(|(_, document)| document.clone()),
         );
-        let built = index::build(&documents);
+        let built = index::build(&documents, &config.search.synonyms);
         let mut folder = format!("search/{}", language.code);
         if fingerprint {
             let mut hasher = Xxh3::new();

@@ -1,7 +1,8 @@
 //! The tokenizer, with the same rules as the query side (`static/js/search-core.js`), so the
 //! index and the query can never disagree:
 //!
-//! 1. normalise: NFKC (full-width → half-width, compatibility forms folded), then lower-case;
+//! 1. normalise: NFKC (full-width → half-width, compatibility forms folded), then lower-case,
+//!    then traditional Chinese characters to simplified (`fold`);
 //! 2. split into runs: a *word* run is letters and digits that are not CJK, a *CJK* run is
 //!    Han, kana or Hangul characters; everything else separates runs;
 //! 3. a word run is one term (`refund`); in titles and headings two word runs with no CJK run
@@ -10,9 +11,11 @@
 //!    of one character or more is then found, with no dictionary on either side.
 
 use unicode_normalization::UnicodeNormalization;
+
+use super::fold::fold;
 use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
-/// NFKC, then lower-case.
+/// NFKC, then lower-case, then traditional Chinese to simplified.
 pub fn normalize(text: &str) -> String {
     // Most text is ASCII, CJK ideographs and full-width punctuation, whose NFKC forms are known
     // character by character; anything else takes the full algorithm.
@@ -20,13 +23,14 @@ pub fn normalize(text: &str) -> String {
     for c in text.chars() {
         match c as u32 {
             0..=0x7f => out.push(c.to_ascii_lowercase()),
-            0x3001 | 0x3002 | 0x3400..=0x4dbf | 0x4e00..=0x9fff => out.push(c),
+            0x3001 | 0x3002 => out.push(c),
+            0x3400..=0x4dbf | 0x4e00..=0x9fff => out.push(fold(c)),
             // Full-width ASCII: NFKC gives the ASCII character.
             code @ 0xff01..=0xff5e => {
                 let ascii = char::from_u32(code - 0xfee0).expect("ASCII range");
                 out.push(ascii.to_ascii_lowercase());
             }
-            _ => return text.nfkc().flat_map(char::to_lowercase).collect(),
+            _ => return text.nfkc().flat_map(char::to_lowercase).map(fold).collect(),
         }
     }
     out
@@ -202,6 +206,12 @@ mod tests {
             .collect();
         let slow: String = fast.nfkc().flat_map(char::to_lowercase).collect();
         assert_eq!(normalize(&fast), slow);
+        assert_eq!(normalize("支付寶 商戶"), "支付宝 商户");
+        assert_eq!(
+            normalize("Café 支付寶"),
+            "café 支付宝",
+            "the slow path folds too"
+        );
     }
 
     #[test]

@@ -37,10 +37,21 @@ function oneEditApart(a, b) {
 // word this long is completed from that one shard.
 const PREFIX_CHARS = 3;
 
-/** NFKC, then lower-case, code point by code point (as Rust's `char::to_lowercase`). */
+// Traditional → simplified Chinese pairs known so far (src/search/fold.rs). The index folds
+// every character; the query side learns the pairs of a query's characters from the index's
+// fold shards only when one of its Chinese terms is missing, so most queries fetch none.
+const folds = new Map();
+const foldShardsLoaded = new Map();
+
+/**
+ * NFKC, then lower-case code point by code point (as Rust's `char::to_lowercase`), then
+ * traditional Chinese characters to simplified as far as their pairs are known.
+ */
 export function normalize(text) {
   let out = "";
-  for (const c of text.normalize("NFKC")) out += c.toLowerCase();
+  for (const c of text.normalize("NFKC")) {
+    for (const lower of c.toLowerCase()) out += folds.get(lower) ?? lower;
+  }
   return out;
 }
 
@@ -103,8 +114,42 @@ export function parseQuery(query) {
     const previous = found[i - 1];
     if (previous && previous.kind === "word") pairs.push(previous.text + " " + run.text);
   });
-  return { units, pairs, cut: characters.length > MAX_QUERY_CHARS };
+  return { text, units, pairs, cut: characters.length > MAX_QUERY_CHARS };
 }
+
+/** Where `term` occurs in `text` as whole words (a Latin end must not run into a letter). */
+function occurs(text, term) {
+  const edge = (c) => c !== undefined && WORD.test(c) && !CJK.test(c);
+  for (let i = text.indexOf(term); i >= 0; i = text.indexOf(term, i + 1)) {
+    const before = text[i - 1], after = text[i + term.length];
+    if (!(edge(term[0]) && edge(before)) && !(edge(term[term.length - 1]) && edge(after))) return true;
+  }
+  return false;
+}
+
+/** The most other wordings of one query searched besides it (site.yaml `search.synonyms`). */
+const MAX_VARIANTS = 3;
+
+/**
+ * The query's other wordings: for each synonym group with a term in `text` (normalised), the
+ * text with that term replaced by each other term of its group.
+ */
+export function synonymVariants(text, groups) {
+  const variants = [];
+  for (const group of groups) {
+    for (const term of group) {
+      if (!occurs(text, term)) continue;
+      for (const other of group) {
+        if (other !== term && variants.length < MAX_VARIANTS) variants.push(text.split(term).join(other));
+      }
+      break;
+    }
+  }
+  return variants;
+}
+
+// The last query's wordings, for `highlight` to mark a synonym's words too.
+const wordings = new Map();
 
 /** The text a term's shard is chosen by: a word's first three characters, any other term itself. */
 function shardKey(term) {
@@ -202,6 +247,45 @@ function postings(entry, sectionCount, idf) {
   return scores;
 }
 
+/** Fewer pages than this matching every term of a query: near matches are shown too. */
+export const THIN_PAGES = 3;
+
+/**
+ * The near matches of a query with `terms` (each term's scores by section, in query order):
+ * the sections holding at least half of the terms, each scoring the sum of its terms weighed
+ * by how many it holds and by the longest run of consecutive ones, so 微信支付商户号 finds the
+ * page saying 微信支付 … 商户号. `null` when the query has too few terms to have any.
+ */
+function near(terms) {
+  if (terms.length < 3) return null;
+  const partial = new Float32Array(terms[0].length);
+  for (let i = 0; i < partial.length; i++) {
+    let held = 0, run = 0, longest = 0, sum = 0;
+    for (const term of terms) {
+      if (term[i]) { held++; run++; sum += term[i]; if (run > longest) longest = run; } else run = 0;
+    }
+    if (held * 2 >= terms.length && held < terms.length) partial[i] = sum * (held / terms.length) * (longest / terms.length);
+  }
+  return partial;
+}
+
+/**
+ * Adds the `partials` (near matches, see `near`) to `total` (the whole matches), every whole
+ * match raised above every near one; returns which sections are near matches.
+ */
+function addNear(total, partials) {
+  const flags = new Uint8Array(total.length);
+  let best = 0;
+  for (let i = 0; i < total.length; i++) {
+    if (total[i]) continue;
+    for (const partial of partials) if (partial[i] > total[i]) total[i] = partial[i];
+    if (total[i]) flags[i] = 1;
+    if (total[i] > best) best = total[i];
+  }
+  for (let i = 0; i < total.length; i++) if (!flags[i] && total[i]) total[i] += best;
+  return flags;
+}
+
 /** Sections in both: the sum of the scores; elsewhere 0. Changes and returns `into`. */
 function both(into, other) {
   for (let i = 0; i < into.length; i++) into[i] = into[i] && other[i] ? into[i] + other[i] : 0;
@@ -233,8 +317,33 @@ class Index {
       this.pageStarts.push(start);
       start += count;
     }
+    this.foldShards = meta.fold ?? 0;
+    this.synonyms = meta.synonyms ?? [];
     this.shards = new Map();
     this.pages = new Map();
+  }
+
+  /**
+   * Learns the traditional → simplified pairs of the query's Chinese characters (fetching the
+   * fold shards they are in); whether the query now reads differently.
+   */
+  async learnFolds(query) {
+    const before = normalize(query);
+    const needed = new Set();
+    for (const c of before) if (CJK.test(c)) needed.add(c.codePointAt(0) % this.foldShards);
+    await Promise.all([...needed].map((n) => {
+      const url = `${this.base}f/${n}.bin`;
+      if (!foldShardsLoaded.has(url)) {
+        const loading = fetchGzip(url).then((bytes) => {
+          const chars = Array.from(decoder.decode(bytes));
+          for (let i = 0; i + 1 < chars.length; i += 2) folds.set(chars[i], chars[i + 1]);
+        });
+        loading.catch(() => foldShardsLoaded.delete(url));
+        foldShardsLoaded.set(url, loading.catch(() => {}));
+      }
+      return foldShardsLoaded.get(url);
+    }));
+    return normalize(query) !== before;
   }
 
   /** The number of the shard holding `term`. */
@@ -356,13 +465,65 @@ class Index {
     return this.scored.scores;
   }
 
-  /** The scores of `query`, computed afresh (see `sectionScores`). */
+  /**
+   * The scores of `query`, computed afresh (see `sectionScores`): the sections holding every
+   * unit of the query or of one of its synonym wordings; when those are on fewer than
+   * `THIN_PAGES` pages, also the sections holding most of its terms, ranked below them.
+   */
   async score(query) {
-    const { units, pairs, limited } = this.bound(parseQuery(query));
-    if (!units.length) return { scores: new Float32Array(this.sectionCount), limited };
+    let scored = await this.scoreWordings(query);
+    if (scored.missing && this.foldShards && await this.learnFolds(query)) scored = await this.scoreWordings(query);
+    return scored;
+  }
+
+  async scoreWordings(query) {
+    const parsed = parseQuery(query);
+    const variants = synonymVariants(parsed.text, this.synonyms).map(parseQuery);
+    if (wordings.size > 64) wordings.clear();
+    wordings.set(query, [parsed.text, ...variants.map((v) => v.text)]);
+    const [main, ...others] = await Promise.all([parsed, ...variants].map((p) => this.strict(p)));
+    const total = main.scores;
+    for (const other of others) {
+      for (let i = 0; i < total.length; i++) if (other.scores[i] > total[i]) total[i] = other.scores[i];
+    }
+    let nearFlags = null;
+    if (this.pagesOf(total) < THIN_PAGES) {
+      const partials = [main, ...others].map((wording) => near(wording.terms)).filter(Boolean);
+      if (partials.length) nearFlags = addNear(total, partials);
+    }
+    return { scores: total, near: nearFlags, limited: main.limited, missing: main.missing };
+  }
+
+  /** How many pages have a section scoring above 0. */
+  pagesOf(scores) {
+    let pages = 0;
+    this.eachPage((page, start, end) => {
+      for (let section = start; section < end; section++) if (scores[section]) { pages++; return; }
+    });
+    return pages;
+  }
+
+  /**
+   * The scores of the sections holding every unit of `parsed` (bounded, see `bound`); the
+   * score of each of its terms alone, in query order (`terms`, for near matches); and whether
+   * a Chinese term is `missing` from the index.
+   */
+  async strict(parsed) {
+    const { units, pairs, limited } = this.bound(parsed);
+    if (!units.length) return { scores: new Float32Array(this.sectionCount), terms: [], limited, missing: false };
     // Every shard the query needs, fetched at once.
-    const terms = [...new Set([...units.flatMap((unit) => unit.terms), ...pairs])];
-    const shards = new Map(await Promise.all(terms.map(async (term) => [term, await this.shard(term)])));
+    const wanted = [...new Set([...units.flatMap((unit) => unit.terms), ...pairs])];
+    const shards = new Map(await Promise.all(wanted.map(async (term) => [term, await this.shard(term)])));
+    const missing = units.some((unit) => unit.kind === "cjk" && unit.terms.some((term) => !shards.get(term).has(term)));
+    const terms = [];
+    for (const unit of units) {
+      if (unit.kind === "cjk") {
+        for (const term of unit.terms) {
+          const entry = shards.get(term).get(term);
+          terms.push(entry ? this.scores(entry) : new Float32Array(this.sectionCount));
+        }
+      } else terms.push(this.unitScores(unit, shards));
+    }
     const total = units.map((unit) => this.unitScores(unit, shards)).reduce(both);
     // Adjacent words in a title or heading: a phrase match there counts again.
     for (const pair of pairs) {
@@ -371,16 +532,19 @@ class Index {
       const more = this.scores(entry);
       for (let i = 0; i < total.length; i++) if (total[i]) total[i] += more[i];
     }
-    return { scores: total, limited };
+    return { scores: total, terms, limited, missing };
   }
 
-  /** Every section matching `query` (all its units), best first: `[{section, page, score}]`. */
+  /**
+   * Every section matching `query`, best first: `[{section, page, score, near}]`, `near` when
+   * it holds only most of the query's terms (see `near`).
+   */
   async match(query) {
-    const { scores } = await this.sectionScores(query);
+    const { scores, near: nearFlags } = await this.sectionScores(query);
     const matches = [];
     this.eachPage((page, start, end) => {
       for (let section = start; section < end; section++) {
-        if (scores[section]) matches.push({ section, page, score: scores[section] });
+        if (scores[section]) matches.push({ section, page, score: scores[section], near: Boolean(nearFlags?.[section]) });
       }
     });
     return matches.sort((a, b) => b.score - a.score || a.section - b.section);
@@ -397,23 +561,30 @@ class Index {
   /**
    * The best `limit` pages for `query` (a page scores as its best section), each with its best
    * `sectionsPerPage` sections:
-   * `{query, total, pages, limited, results: [{url, title, score, sections: [{url, heading, excerpt, score}]}]}`,
-   * `total` counting the matching sections and `pages` the pages they are on, `limited` when
-   * part of a long query was left out. Only the records of the pages shown are downloaded.
+   * `{query, total, pages, near, limited, results: [{url, title, score, near, sections: [{url, heading, excerpt, score}]}]}`,
+   * `total` counting the matching sections and `pages` the pages they are on, `near` how many
+   * of those pages hold only a near match (most of the query's terms; listed after the
+   * others, each result saying whether it is one), `limited` when part of a long query was
+   * left out. Only the records of the pages shown are downloaded.
    */
   async search(query, { limit = 10, sectionsPerPage = 3 } = {}) {
-    const { scores, limited } = await this.sectionScores(query);
+    const { scores, near: nearFlags, limited } = await this.sectionScores(query);
     let total = 0;
+    let nearPages = 0;
     const pages = [];
     this.eachPage((page, start, end) => {
       let best = 0;
+      let bestSection = start;
       for (let section = start; section < end; section++) {
         if (scores[section]) {
           total++;
-          if (scores[section] > best) best = scores[section];
+          if (scores[section] > best) [best, bestSection] = [scores[section], section];
         }
       }
-      if (best) pages.push({ page, start, end, score: best });
+      if (!best) return;
+      const near = Boolean(nearFlags?.[bestSection]);
+      if (near) nearPages++;
+      pages.push({ page, start, end, score: best, near });
     });
     const shown = pages.sort((a, b) => b.score - a.score || a.page - b.page).slice(0, limit);
     // Page records are fetched 16 at a time: a search page asking for hundreds of results
@@ -421,7 +592,7 @@ class Index {
     for (let i = 0; i < shown.length; i += 16) {
       await Promise.all(shown.slice(i, i + 16).map(({ page }) => this.page(page)));
     }
-    const results = await Promise.all(shown.map(async ({ page: p, start, end, score }) => {
+    const results = await Promise.all(shown.map(async ({ page: p, start, end, score, near }) => {
       const page = await this.page(p);
       const sections = [];
       for (let section = start; section < end; section++) {
@@ -432,23 +603,24 @@ class Index {
         url: page.u,
         title: page.t,
         score,
+        near,
         sections: sections.slice(0, sectionsPerPage).map(({ section, score }) => {
           const [heading, anchor, excerpt] = page.s[section - start];
           return { url: anchor ? `${page.u}#${anchor}` : page.u, heading, excerpt, score };
         }),
       };
     }));
-    return { query, total, pages: pages.length, results, limited };
+    return { query, total, pages: pages.length, near: nearPages, results, limited };
   }
 }
 
 /**
  * `text` cut into pieces `[piece, matched]`: one matched piece per run of the text that the
  * query matches (its words, a word being typed completed, and its CJK runs where they occur
- * whole).
+ * whole, else their character pairs), in any of the wordings its synonyms gave it.
  */
 export function highlight(text, query) {
-  const { units } = parseQuery(query);
+  const units = (wordings.get(query) ?? [query]).flatMap((wording) => parseQuery(wording).units);
   // The normalised text, with where each of its UTF-16 units came from in `text`.
   let normalized = "";
   const from = [];
@@ -465,13 +637,19 @@ export function highlight(text, query) {
   }
   const marked = new Uint8Array(normalized.length);
   const mark = (start, end) => marked.fill(1, start, end);
+  // A query's CJK run is marked where it occurs whole; where it does not (a near match), its
+  // character pairs are.
+  const whole = new Set(units.filter((unit) => unit.kind === "cjk" && normalized.includes(unit.text)));
   for (const run of runs(normalized)) {
     for (const unit of units) {
       if (unit.kind === "word" && run.kind === "word") {
         if (run.text === unit.text || (unit.prefix && run.text.startsWith(unit.text))) mark(run.start, run.end);
       } else if (unit.kind === "cjk" && run.kind === "cjk") {
-        for (let i = run.text.indexOf(unit.text); i >= 0; i = run.text.indexOf(unit.text, i + 1)) {
-          mark(run.start + i, run.start + i + unit.text.length);
+        const pieces = whole.has(unit) ? [unit.text] : unit.terms;
+        for (const piece of pieces) {
+          for (let i = run.text.indexOf(piece); i >= 0; i = run.text.indexOf(piece, i + 1)) {
+            mark(run.start + i, run.start + i + piece.length);
+          }
         }
       }
     }

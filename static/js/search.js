@@ -51,9 +51,14 @@ function shortened(words) {
   return characters.length > SHOWN_QUERY_CHARS ? `${characters.slice(0, SHOWN_QUERY_CHARS).join("")}…` : words;
 }
 
-/** What a search found, in words: the count or "nothing matched", and whether a long query was cut. */
+/**
+ * What a search found, in words: the count of pages matching the whole query, else that only
+ * near matches were found, else "nothing matched"; and whether a long query was cut.
+ */
 function said(d, found, words) {
-  const text = found.pages ? count(d, found.pages) : fill(d.tNone, { query: shortened(words) });
+  const whole = found.pages - (found.near || 0);
+  const text = whole ? count(d, whole)
+    : fill(found.pages ? d.tNear : d.tNone, { query: shortened(words) });
   return found.limited ? `${text} ${d.tLimited}` : text;
 }
 
@@ -202,6 +207,7 @@ function buildDialog(button) {
       help.hidden = found.total > 0;
       for (const page of found.results) {
         const title = marked(h("div", { class: "search-group-title", id: nextId() }), page.title, words, core);
+        if (page.near) title.append(" ", nearBadge(d));
         list.append(h("div", { role: "group", class: "search-group", "aria-labelledby": title.id }, title,
           ...page.sections.map((s) => option(page, s, words, core))));
       }
@@ -303,10 +309,16 @@ function buildDialog(button) {
 
 // ---- The search page -----------------------------------------------------------------------
 
+/** The mark of a result holding only most of the query (a near match). */
+function nearBadge(d) {
+  return h("span", { class: "search-near" }, d.tNearBadge);
+}
+
 /** One page of results on the search page: its title, then each matching section. */
-function pageGroup(page, words, core, level, lang) {
+function pageGroup(page, words, core, level, lang, d) {
   return h("section", { class: "search-group", lang },
-    h(`h${level}`, { class: "search-group-title" }, marked(h("a", { href: withHl(page.url, words) }), page.title, words, core)),
+    h(`h${level}`, { class: "search-group-title" }, marked(h("a", { href: withHl(page.url, words) }), page.title, words, core),
+      page.near ? " " : null, page.near ? nearBadge(d) : null),
     h("ul", null, ...page.sections.map((s) => h("li", null,
       marked(h("a", { class: "search-crumb", href: withHl(s.url, words) }), crumb(page, s), words, core),
       s.excerpt ? marked(h("p", { class: "search-excerpt" }), s.excerpt, words, core) : null))));
@@ -332,7 +344,7 @@ export async function page(root) {
     let found = await query(root, d.index, words, FIRST_PAGES, PAGE_SECTIONS);
     const show = () => {
       status.textContent = said(d, found, words);
-      out.replaceChildren(...found.results.map((p) => pageGroup(p, words, core, 2)));
+      out.replaceChildren(...found.results.map((p) => pageGroup(p, words, core, 2, undefined, d)));
     };
     show();
     if (found.pages > FIRST_PAGES) {
@@ -344,7 +356,7 @@ export async function page(root) {
     for (const { lang, found: theirs } of await elsewhere(root, words, OTHER_PAGES)) {
       out.append(h("section", { class: "search-other" },
         h("h2", null, h("a", { href: searchUrl(lang.page, words) }, countIn(d, theirs.pages, lang.name))),
-        ...theirs.results.map((p) => pageGroup(p, words, core, 3, lang.code))));
+        ...theirs.results.map((p) => pageGroup(p, words, core, 3, lang.code, d))));
     }
   } catch (e) {
     status.textContent = d.tError;

@@ -24,7 +24,9 @@ const core = await import(pathToFileURL(join(repo, "static", "js", "search-core.
 
 const ZH = ("支付宝 微信支付 商户号 密钥 轮换 密钥轮换 异步通知 结算周期 退款 对账单 收银台 服务商 证书 签名 验签 " +
   "沙箱环境 生产环境 手续费 到账 清算 跨境支付 付款码 扫码 小程序 二维码 订单 金额 接口 回调 幂等 限额 风控 " +
-  "的 了 和 在 是 要 用 把 先 再 每 一 个 时候 如果 需要 可以 已经 应该 确认 检查 保存 记录").split(" ");
+  "的 了 和 在 是 要 用 把 先 再 每 一 个 时候 如果 需要 可以 已经 应该 确认 检查 保存 记录 " +
+  // Traditional characters, as a page written in Hong Kong or Taiwan has them.
+  "支付寶 商戶號 註冊 帳戶 綁定銀行卡").split(" ");
 const EN = ("payment refund merchant webhook signature settlement sandbox production certificate key rotate " +
   "callback order amount fee currency gateway token request response retry timeout ledger dispute " +
   "the a of to and is in for with every each must should never always").split(" ");
@@ -73,7 +75,8 @@ function generate(root, pages) {
   const sections = []; // {key: "url|heading", text}
   const site = join(root, "content", "zh");
   mkdirSync(site, { recursive: true });
-  writeFileSync(join(root, "site.yaml"), "title: 搜索测试\nbase_url: https://search.test/\nlanguages:\n  - code: zh\n    name: 中文\n    locale: zh-CN\n");
+  writeFileSync(join(root, "site.yaml"), "title: 搜索测试\nbase_url: https://search.test/\nlanguages:\n  - code: zh\n    name: 中文\n    locale: zh-CN\n" +
+    "search:\n  synonyms:\n    - [多长时间, 多久]\n    - [how long, 多久]\n");
   writeFileSync(join(site, "_index.md"), "---\ntitle: 首页\n---\n\n首页\n");
   sections.push({ key: "/|", text: "首页\n首页" });
   for (let s = 0; s < 4; s++) {
@@ -125,6 +128,10 @@ function handWritten(root) {
   page("refund-body", "Misc B", "We mention refunding once.");
   page("refund-exact", "Misc D", "We mention a refund once.");
   page("refund-common", "Misc C", Array.from({ length: 100 }, (_, i) => `## Part ${i}\n\nrefunds here.`).join("\n\n"));
+  // Near matches: 热钱包 and 助记词 in one section, never side by side.
+  page("near", "杂项三", "## 备份\n\n热钱包的备份要写下助记词。");
+  // Synonyms (site.yaml): the page says 多久, readers ask 多长时间.
+  page("synonym", "到账时间", "退款一般多久到账？");
   // Text the Rust and JS tokenizers must cut the same way.
   page("tokens", "Tokens", "Ｗａｌｌｅｔ ＡＰＩｖ３ Café naïve ﬁnance Ⅻ x² 𠀀𠀁丂 ひらがなカタカナ 한국어 Straße ÉCOLE");
 }
@@ -150,20 +157,32 @@ before(async () => {
 
 after(() => process.env.KEEP_SEARCH_SITE ? console.log(root) : rmSync(root, { recursive: true, force: true }));
 
+// Traditional → simplified, the whole table (the query side learns it only as it needs it).
+const fullFold = new Map();
+{
+  const chars = Array.from(readFileSync(join(repo, "src", "search", "t2s.txt"), "utf8"));
+  for (let i = 0; i + 1 < chars.length; i += 2) fullFold.set(chars[i], chars[i + 1]);
+}
+/** `core.normalize` with every traditional character folded, as the build does. */
+function folded(text) {
+  return Array.from(core.normalize(text), (c) => fullFold.get(c) ?? c).join("");
+}
+
 /** Keys of the sections whose text holds `query` (CJK: as a substring; a word: whole). */
 function expected(query) {
-  const q = core.normalize(query);
+  const q = folded(query);
   const isWord = /^[a-z0-9]+$/.test(q);
   return truth
     .filter(({ text }) => {
-      const t = core.normalize(text);
+      const t = folded(text);
       return isWord ? core.runs(t).some((r) => r.text === q) : t.includes(q);
     })
     .map(({ key }) => key);
 }
 
+/** The sections matching every term of `query` (near matches left out), best first. */
 async function found(query) {
-  return (await index.match(query)).map((m) => keyOf[m.section]);
+  return (await index.match(query)).filter((m) => !m.near).map((m) => keyOf[m.section]);
 }
 
 test("every generated section is in the index, once", () => {
@@ -331,4 +350,59 @@ test("a long word with one typo finds the word; a typo in its first three letter
   }
   // A typo in the first three letters is not forgiven: they choose the shard.
   assert.deepEqual(await found("wbehook"), []);
+});
+
+test("traditional characters find simplified text and the other way round, fetching fold pairs only on a miss", async () => {
+  const text = (k) => truth.find((t) => t.key === k).text;
+  for (const [traditional, simplified] of [["支付寶", "支付宝"], ["商戶號", "商户号"], ["註冊", "注册"], ["帳戶", "帐户"]]) {
+    const want = expected(simplified);
+    assert.ok(want.some((k) => text(k).includes(traditional)), `${traditional} is in the text`);
+    if (simplified.startsWith("支") || simplified.startsWith("商")) {
+      assert.ok(want.some((k) => text(k).includes(simplified)), `${simplified} is in the text`);
+    }
+    assert.deepEqual(await found(traditional), await found(simplified), traditional);
+    assert.deepEqual(new Set(await found(simplified)), new Set(want), simplified);
+  }
+  // A fresh query core and index: a simplified query that matches fetches no fold shard; a
+  // traditional one fetches only the shards of its own characters.
+  const fresh = await import(pathToFileURL(join(repo, "static", "js", "search-core.js")).href + "?fold");
+  const fetched = [];
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = async (url) => { fetched.push(String(url)); return realFetch(url); };
+  try {
+    const folder = readdirSync(join(root, "public", "search")).find((d) => d.startsWith("zh-"));
+    const freshIndex = await fresh.openIndex(pathToFileURL(join(root, "public", "search", folder, "meta.bin")).href);
+    await freshIndex.search("支付宝");
+    assert.deepEqual(fetched.filter((u) => u.includes("/f/")), []);
+    const { results } = await freshIndex.search("支付寶 註冊");
+    assert.ok(results.length > 0);
+    const shards = fetched.filter((u) => u.includes("/f/")).map((u) => Number(u.match(/f\/(\d+)\.bin/)[1])).sort((a, b) => a - b);
+    const own = [...new Set(Array.from("支付寶註冊", (c) => c.codePointAt(0) % freshIndex.foldShards))].sort((a, b) => a - b);
+    assert.deepEqual(shards, own);
+    assert.deepEqual(fresh.highlight("香港商户注册支付宝", "支付寶 註冊"), [["香港商户", false], ["注册支付宝", true]]);
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+});
+
+test("a Chinese query no section holds whole finds the sections holding most of it, after every whole match", async () => {
+  assert.deepEqual(await found("热钱包助记词"), [], "no section holds it whole");
+  const matches = await index.match("热钱包助记词");
+  assert.equal(keyOf[matches[0].section], "/ranking/near/|备份");
+  assert.ok(matches[0].near);
+  const { results, near } = await index.search("热钱包助记词");
+  assert.equal(results[0].url, "/ranking/near/");
+  assert.ok(results[0].near && near >= 1);
+  assert.deepEqual(core.highlight("热钱包的备份要写下助记词", "热钱包助记词"), [["热钱包", true], ["的备份要写下", false], ["助记词", true]]);
+  // Enough whole matches: no near ones are added.
+  assert.ok((await index.match("支付宝")).every((m) => !m.near));
+});
+
+test("site.yaml synonyms: a query in one wording finds the pages saying another, and marks them", async () => {
+  assert.deepEqual(await found("多长时间到账"), ["/ranking/synonym/|"]);
+  assert.deepEqual(await found("how long"), ["/ranking/synonym/|"]);
+  // Not whole in either wording (the page has 一般 between): a near match of the synonym's.
+  const [first] = await index.match("退款多长时间到账");
+  assert.equal(keyOf[first.section], "/ranking/synonym/|");
+  assert.deepEqual(core.highlight("退款一般多久到账？", "退款多长时间到账"), [["退款", true], ["一般", false], ["多久到账", true], ["？", false]]);
 });

@@ -179,6 +179,18 @@ test("a merchant's own words find the answer, and a diagram's labels are found t
   // One typo after the first three letters is forgiven.
   assert.equal((await first("paypl"))[0], "/providers/paypal/");
   assert.ok((await first("webhok")).length > 0);
+  // Traditional characters, as typed in Hong Kong or Taiwan, find the simplified pages.
+  assert.equal((await first("支付寶"))[0], "/providers/alipay/");
+  // A compound the site never writes whole: the pages holding its parts.
+  const pages = async (query) => (await page.locator(".search-page-results > .search-group h2 a").evaluateAll(
+    (links) => links.map((a) => new URL(a.href).pathname)));
+  await first("微信支付商户号");
+  assert.ok((await pages()).includes("/guide/register/"), (await pages()).join(" "));
+  // Nothing holds the whole question: the page says so and marks the near matches.
+  await first("支付宝退款多久到账");
+  assert.match(await page.textContent(".search-page .search-status"), /^没有完整包含“支付宝退款多久到账”的内容/);
+  assert.equal(await page.locator(".search-page-results > .search-group").count(),
+    await page.locator(".search-page-results > .search-group .search-near").count());
   // 可以出货 is written only in the diagram of the life of a payment.
   const diagram = await first("可以出货");
   assert.equal(diagram[0], "/guide/integrate/", diagram.join(" "));
