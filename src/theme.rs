@@ -85,17 +85,67 @@ pub fn merge(site_templates: &[(String, SourceFile)], site_static: &[StaticFile]
         let origin = Origin::Static(PathBuf::from(format!("static/{}", file.rel)));
         assets.insert(file.rel.clone(), (file.bytes.clone(), origin));
     }
+    let mut assets: Vec<Asset> = assets
+        .into_iter()
+        .map(|(rel, (bytes, origin))| Asset {
+            hash: format!("{:016x}", xxh3_64(&bytes)),
+            rel,
+            bytes,
+            origin,
+        })
+        .collect();
+    version_imports(&mut assets);
     Theme {
         templates: templates.into_values().collect(),
-        assets: assets
-            .into_iter()
-            .map(|(rel, (bytes, origin))| Asset {
-                hash: format!("{:016x}", xxh3_64(&bytes)),
-                rel,
-                bytes,
-                origin,
-            })
-            .collect(),
+        assets,
+    }
+}
+
+/// A module's static imports of its neighbours (`from "./stem.js"`) get the neighbour's hash
+/// (`from "./stem.js?v=…"`), as the pages' own asset URLs do, so a browser never pairs a new
+/// module with a cached old import; the importer's hash then changes with what it imports.
+fn version_imports(assets: &mut [Asset]) {
+    // Rounds until nothing changes: a module imported by another is versioned first.
+    for _ in 0..8 {
+        let hashes: BTreeMap<String, String> = assets
+            .iter()
+            .map(|a| (a.rel.clone(), a.hash[..10].to_string()))
+            .collect();
+        let mut changed = false;
+        for asset in assets.iter_mut().filter(|a| a.rel.ends_with(".js")) {
+            let Ok(text) = std::str::from_utf8(&asset.bytes) else {
+                continue;
+            };
+            let dir = asset.rel.rsplit_once('/').map_or("", |(dir, _)| dir);
+            let mut out = String::with_capacity(text.len());
+            let mut rest = text;
+            while let Some(at) = rest.find("from \"./") {
+                let start = at + "from \"./".len();
+                out.push_str(&rest[..start]);
+                rest = &rest[start..];
+                let Some(end) = rest.find('"') else { break };
+                let (target, version) = rest[..end].split_once("?v=").unwrap_or((&rest[..end], ""));
+                let rel = if dir.is_empty() {
+                    target.to_string()
+                } else {
+                    format!("{dir}/{target}")
+                };
+                match hashes.get(&rel) {
+                    Some(hash) if hash != version => out.push_str(&format!("{target}?v={hash}")),
+                    _ => out.push_str(&rest[..end]),
+                }
+                rest = &rest[end..];
+            }
+            out.push_str(rest);
+            if out.as_bytes() != asset.bytes {
+                asset.bytes = out.into_bytes();
+                asset.hash = format!("{:016x}", xxh3_64(&asset.bytes));
+                changed = true;
+            }
+        }
+        if !changed {
+            return;
+        }
     }
 }
 
@@ -112,4 +162,44 @@ fn slash_path(path: &std::path::Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn asset(rel: &str, text: &str) -> Asset {
+        Asset {
+            rel: rel.to_string(),
+            bytes: text.as_bytes().to_vec(),
+            hash: format!("{:016x}", xxh3_64(text.as_bytes())),
+            origin: Origin::Theme,
+        }
+    }
+
+    #[test]
+    fn a_module_imports_its_neighbour_by_the_neighbours_version() {
+        let mut assets = vec![
+            asset("js/core.js", "import { stem } from \"./stem.js\";\nstem();"),
+            asset("js/stem.js", "export function stem() {}"),
+            asset("js/other.js", "import x from \"./missing.js\";"),
+        ];
+        let before = assets[0].hash.clone();
+        version_imports(&mut assets);
+        let stem_hash = &assets[1].hash[..10];
+        let core = std::str::from_utf8(&assets[0].bytes).unwrap();
+        assert_eq!(
+            core,
+            format!("import {{ stem }} from \"./stem.js?v={stem_hash}\";\nstem();")
+        );
+        assert_ne!(
+            assets[0].hash, before,
+            "the importer's hash follows what it imports"
+        );
+        assert_eq!(assets[2].bytes, b"import x from \"./missing.js\";");
+        // Stable: a second pass changes nothing.
+        let again = assets.clone();
+        version_imports(&mut assets);
+        assert_eq!(again[0].bytes, assets[0].bytes);
+    }
 }

@@ -23,12 +23,14 @@ use rustc_hash::FxHashMap;
 
 use super::extract::SectionText;
 use super::fold;
-use super::tokenize::{Term, fnv1a, normalize, shard_key, terms};
+use super::tokenize::{Term, fnv1a, is_cjk, normalize, shard_key, terms};
 
 /// Format version, checked by the query side.
 pub const VERSION: u32 = 1;
-/// Characters of a section's text kept as its excerpt.
-pub const EXCERPT_CHARS: usize = 64;
+/// Columns of a section's text kept for its excerpt (a CJK character is two columns, any other
+/// one): the query side shows the window of it around the query's words (`excerptAround` in
+/// search-core.js, `EXCERPT_WINDOW` columns).
+pub const EXCERPT_COLUMNS: usize = 280;
 /// Uncompressed bytes aimed at per term shard (≈ 2.5 KB compressed): a query downloads one
 /// shard per term.
 const SHARD_BYTES: usize = 3 * 1024;
@@ -118,12 +120,22 @@ fn encode_sections(postings: &[u64], sections: usize) -> (u8, Vec<u8>) {
     (1, bitmap)
 }
 
-/// The first `EXCERPT_CHARS` characters of a section's text, cut at a space when one is near.
+/// The columns a character takes in an excerpt: two for CJK, one for any other.
+fn columns(c: char) -> usize {
+    if is_cjk(c) { 2 } else { 1 }
+}
+
+/// The first `EXCERPT_COLUMNS` columns of a section's text, cut at a space when one is near.
 fn excerpt(text: &str) -> String {
     let text = text.replace('\n', " ");
-    match text.char_indices().nth(EXCERPT_CHARS) {
+    let mut used = 0;
+    let end = text.char_indices().find_map(|(at, c)| {
+        used += columns(c);
+        (used > EXCERPT_COLUMNS).then_some(at)
+    });
+    match end {
         None => text,
-        Some((end, _)) => {
+        Some(end) => {
             let cut = text[..end]
                 .rfind(' ')
                 .filter(|&space| space > end * 3 / 4)
@@ -309,11 +321,13 @@ mod tests {
         );
         let found: FxHashMap<u64, u8> = tokens.sections[0].iter().copied().collect();
         let class = |word: &str| found.get(&Term::Word(word).key()).copied();
-        assert_eq!(class("refunds"), Some(TITLE));
-        assert_eq!(class("fees"), Some(HEADING));
+        // Words are indexed by their stems.
+        assert_eq!(class("refund"), Some(TITLE));
+        assert_eq!(class("fee"), Some(HEADING));
         assert_eq!(class("again"), Some(BODY));
-        assert_eq!(found.get(&Term::Pair("fees", "and").key()), Some(&HEADING));
-        assert_eq!(found.get(&Term::Pair("fees", "again").key()), None);
+        assert_eq!(class("refunds"), None);
+        assert_eq!(found.get(&Term::Pair("fee", "and").key()), Some(&HEADING));
+        assert_eq!(found.get(&Term::Pair("fee", "again").key()), None);
     }
 
     #[test]
@@ -328,11 +342,17 @@ mod tests {
 
     #[test]
     fn excerpts_are_cut_near_a_space() {
-        let long = "word ".repeat(40);
+        let long = "word ".repeat(80);
         let cut = excerpt(&long);
         assert!(cut.ends_with('…'));
-        assert!(cut.chars().count() <= EXCERPT_CHARS + 1);
+        assert!(cut.chars().count() <= EXCERPT_COLUMNS + 1);
         assert_eq!(excerpt("short\ntext"), "short text");
+        let chinese = excerpt(&"退款".repeat(200));
+        assert_eq!(
+            chinese.chars().count(),
+            EXCERPT_COLUMNS / 2 + 1,
+            "a CJK character is two columns"
+        );
     }
 
     #[test]

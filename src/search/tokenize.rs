@@ -5,11 +5,18 @@
 //!    then traditional Chinese characters to simplified (`fold`);
 //! 2. split into runs: a *word* run is letters and digits that are not CJK, a *CJK* run is
 //!    Han, kana or Hangul characters; everything else separates runs;
-//! 3. a word run is one term (`refund`); in titles and headings two word runs with no CJK run
-//!    between them also make a pair term (`refund fee`), which rewards adjacent words;
+//! 3. a word run is one term, stemmed when it is ASCII letters and digits (Snowball English:
+//!    `refunds`, `refunded` → `refund`; `static/js/stem.js` on the query side, both pinned to
+//!    `tests/fixtures/stems.tsv`); in titles and headings two word runs with no CJK run between
+//!    them also make a pair term (`refund fee`), which rewards adjacent words;
 //! 4. a CJK run gives every character (`支`) and every overlapping pair (`支付`): any substring
 //!    of one character or more is then found, with no dictionary on either side.
 
+use std::borrow::Cow;
+use std::cell::RefCell;
+
+use rust_stemmers::{Algorithm, Stemmer};
+use rustc_hash::FxHashMap;
 use unicode_normalization::UnicodeNormalization;
 
 use super::fold::fold;
@@ -124,16 +131,45 @@ impl Term<'_> {
     }
 }
 
+/// The stem of a word of an already normalised text: Snowball English for a word of ASCII
+/// letters and digits, any other word as it is (the query side's `stem` follows the same rule).
+pub fn stem(word: &str) -> Cow<'_, str> {
+    if !word
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    {
+        return Cow::Borrowed(word);
+    }
+    thread_local! {
+        // Words repeat: each thread remembers the stems it has made (a bounded number).
+        static STEMS: RefCell<(Option<Stemmer>, FxHashMap<String, String>)> =
+            RefCell::new((None, FxHashMap::default()));
+    }
+    STEMS.with_borrow_mut(|(stemmer, known)| {
+        if let Some(stemmed) = known.get(word) {
+            return Cow::Owned(stemmed.clone());
+        }
+        let stemmer = stemmer.get_or_insert_with(|| Stemmer::create(Algorithm::English));
+        let stemmed = stemmer.stem(word).into_owned();
+        if known.len() >= 1 << 16 {
+            known.clear();
+        }
+        known.insert(word.to_string(), stemmed.clone());
+        Cow::Owned(stemmed)
+    })
+}
+
 /// Calls `term` with every term of an already normalised text, repeats included; with
-/// `pairs`, also with every two adjacent words.
-pub fn terms<'a>(normalized: &'a str, pairs: bool, mut term: impl FnMut(Term<'a>)) {
-    let mut previous_word: Option<&str> = None;
+/// `pairs`, also with every two adjacent words. Words are stemmed (`stem`).
+pub fn terms(normalized: &str, pairs: bool, mut term: impl FnMut(Term<'_>)) {
+    let mut previous_word: Option<Cow<str>> = None;
     for run in runs(normalized) {
         match run {
             Run::Word(word) => {
-                term(Term::Word(word));
-                if let (Some(previous), true) = (previous_word, pairs) {
-                    term(Term::Pair(previous, word));
+                let word = stem(word);
+                term(Term::Word(&word));
+                if let (Some(previous), true) = (&previous_word, pairs) {
+                    term(Term::Pair(previous, &word));
                 }
                 previous_word = Some(word);
             }
@@ -235,6 +271,26 @@ mod tests {
                 "api key"
             ]
         );
+    }
+
+    #[test]
+    fn stems_match_the_golden_file() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/stems.tsv");
+        let golden = std::fs::read_to_string(path).expect("tests/fixtures/stems.tsv");
+        for line in golden.lines() {
+            let (word, stemmed) = line.split_once('\t').expect("stems.tsv: word<TAB>stem");
+            if word
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            {
+                assert_eq!(stem(word), stemmed, "the stem of {word:?}");
+            }
+        }
+        assert_eq!(
+            all("Refunds refunded"),
+            ["refund", "refund", "refund refund"]
+        );
+        assert_eq!(stem("café"), "café", "only ASCII words are stemmed");
     }
 
     #[test]

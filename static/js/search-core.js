@@ -3,6 +3,8 @@
 // ranking with field weights, and highlighting. No dependencies; an ES module loaded only when a
 // reader starts searching. The index layout is described in src/search/index.rs.
 
+import { stem } from "./stem.js";
+
 const CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\u{20000}-\u{2fa1f}]/u;
 const WORD = /[\p{Alphabetic}\p{N}]/u;
 const FORMAT_VERSION = 1;
@@ -32,6 +34,18 @@ function oneEditApart(a, b) {
       || (a[i] === b[i + 1] && a[i + 1] === b[i] && rest(i + 2, i + 2));
   }
   return a.length > b.length ? rest(i + 1, i) : rest(i, i + 1);
+}
+/**
+ * Whether an indexed stem (characters) is one typo from a typed word: from its stem, or, as a
+ * stem is shorter than the word it comes from (certificate → certif), from the typed word's
+ * first characters (`certificatte`).
+ */
+function typoOf(indexed, stemmed, typed) {
+  if (oneEditApart(indexed, stemmed)) return true;
+  if (indexed.length < TYPO_MIN_CHARS) return false;
+  const n = indexed.length;
+  return [n - 1, n, n + 1].some((length) => length <= typed.length && oneEditApart(indexed, typed.slice(0, length)))
+    || typed.slice(0, n).join("") === indexed.join("");
 }
 // A word's first characters choose its shard (src/search/tokenize.rs, PREFIX_CHARS): a typed
 // word this long is completed from that one shard.
@@ -110,9 +124,9 @@ export function parseQuery(query) {
       return;
     }
     const last = i === found.length - 1 && run.end === text.length;
-    units.push({ kind: "word", text: run.text, terms: [run.text], prefix: last && Array.from(run.text).length >= PREFIX_CHARS });
+    units.push({ kind: "word", text: run.text, terms: [stem(run.text)], prefix: last && Array.from(run.text).length >= PREFIX_CHARS });
     const previous = found[i - 1];
-    if (previous && previous.kind === "word") pairs.push(previous.text + " " + run.text);
+    if (previous && previous.kind === "word") pairs.push(stem(previous.text) + " " + stem(run.text));
   });
   return { text, units, pairs, cut: characters.length > MAX_QUERY_CHARS };
 }
@@ -373,7 +387,7 @@ class Index {
     }
     if (units.length < parsed.units.length) limited = true;
     // A pair boosts only words that are kept, and only while its shard fits.
-    const kept = new Set(units.map((unit) => unit.text));
+    const kept = new Set(units.filter((unit) => unit.kind === "word").map((unit) => unit.terms[0]));
     const pairs = parsed.pairs.filter((pair) => {
       const [first, second] = pair.split(" ");
       if (!kept.has(first) || !kept.has(second) || !fits(pair)) return false;
@@ -423,13 +437,15 @@ class Index {
       }
       return scores;
     }
-    const shard = shards.get(unit.text);
-    const exact = shard.get(unit.text);
+    // Words are indexed by their stems (refunds, refunded → refund).
+    const [term] = unit.terms;
+    const shard = shards.get(term);
+    const exact = shard.get(term);
     const scores = exact ? this.scores(exact) : new Float32Array(this.sectionCount);
     if (unit.prefix) {
       const completions = [];
-      for (const [term, entry] of shard) {
-        if (term !== unit.text && !term.includes(" ") && term.startsWith(unit.text)) completions.push(entry);
+      for (const [other, entry] of shard) {
+        if (other !== term && !other.includes(" ") && (other.startsWith(term) || other.startsWith(unit.text))) completions.push(entry);
       }
       completions.sort((a, b) => b.df - a.df);
       const kept = completions.slice(0, MAX_COMPLETIONS);
@@ -446,8 +462,8 @@ class Index {
     // (so a typo in the first three letters, which choose the shard, is not forgiven).
     const typed = Array.from(unit.text);
     if (typed.length >= TYPO_MIN_CHARS && !scores.some((x) => x > 0)) {
-      for (const [term, entry] of shard) {
-        if (term.includes(" ") || !oneEditApart(Array.from(term), typed)) continue;
+      for (const [other, entry] of shard) {
+        if (other.includes(" ") || !typoOf(Array.from(other), Array.from(term), typed)) continue;
         const more = this.scores(entry, TYPO);
         for (let i = 0; i < scores.length; i++) if (more[i] > scores[i]) scores[i] = more[i];
       }
@@ -605,13 +621,72 @@ class Index {
         score,
         near,
         sections: sections.slice(0, sectionsPerPage).map(({ section, score }) => {
-          const [heading, anchor, excerpt] = page.s[section - start];
-          return { url: anchor ? `${page.u}#${anchor}` : page.u, heading, excerpt, score };
+          const [heading, anchor, text] = page.s[section - start];
+          return { url: anchor ? `${page.u}#${anchor}` : page.u, heading, excerpt: excerptAround(text, query), score };
         }),
       };
     }));
     return { query, total, pages: pages.length, near: nearPages, results, limited };
   }
+}
+
+/**
+ * Columns of a section's stored text shown as its excerpt, a CJK character taking two and any
+ * other one (src/search/index.rs stores `EXCERPT_COLUMNS`, 280).
+ */
+export const EXCERPT_WINDOW = 130;
+
+/**
+ * The `EXCERPT_WINDOW` columns of `text` (a section's stored text) that show the most of the
+ * query's matches, starting a little before the first of them and cut between words; "…"
+ * where text is left out.
+ */
+export function excerptAround(text, query) {
+  const chars = Array.from(text);
+  const ellipsis = chars[chars.length - 1] === "…";
+  const body = ellipsis ? chars.slice(0, -1) : chars;
+  // Column where each character starts, and the end.
+  const column = [0];
+  for (const c of body) column.push(column[column.length - 1] + (CJK.test(c) ? 2 : 1));
+  const width = column[body.length];
+  if (width <= EXCERPT_WINDOW) return text;
+  // The matches, as character ranges.
+  const marks = [];
+  let at = 0;
+  for (const [piece, hit] of highlight(body.join(""), query)) {
+    const length = Array.from(piece).length;
+    if (hit) marks.push([at, at + length]);
+    at += length;
+  }
+  // The character at which a window of EXCERPT_WINDOW columns from `start` ends.
+  const endFrom = (start) => {
+    let end = start;
+    while (end < body.length && column[end + 1] - column[start] <= EXCERPT_WINDOW) end++;
+    return end;
+  };
+  let start = 0;
+  let best = -1;
+  for (const [from] of marks) {
+    // A little context before the match, unless the window would then run past the end.
+    let candidate = from;
+    while (candidate > 0 && column[from] - column[candidate - 1] <= 16) candidate--;
+    while (candidate > 0 && endFrom(candidate) === body.length && column[body.length] - column[candidate - 1] <= EXCERPT_WINDOW) candidate--;
+    const end = endFrom(candidate);
+    const shown = marks.filter(([a, b]) => a >= candidate && b <= end).length;
+    if (shown > best) [best, start] = [shown, candidate];
+  }
+  let end = endFrom(start);
+  // Between words: never start or end inside a Latin word when a space is near.
+  const inWord = (i) => i > 0 && i < body.length && WORD.test(body[i - 1]) && !CJK.test(body[i - 1]) && WORD.test(body[i]) && !CJK.test(body[i]);
+  if (inWord(start)) {
+    const space = body.indexOf(" ", start);
+    if (space > 0 && space - start < 12) start = space + 1;
+  }
+  if (inWord(end)) {
+    const space = body.lastIndexOf(" ", end);
+    if (space > start && end - space < 12) end = space;
+  }
+  return (start > 0 ? "…" : "") + body.slice(start, end).join("").trim() + (end < body.length || ellipsis ? "…" : "");
 }
 
 /**
@@ -643,7 +718,9 @@ export function highlight(text, query) {
   for (const run of runs(normalized)) {
     for (const unit of units) {
       if (unit.kind === "word" && run.kind === "word") {
-        if (run.text === unit.text || (unit.prefix && run.text.startsWith(unit.text))) mark(run.start, run.end);
+        const stemmed = stem(run.text);
+        if (stemmed === unit.terms[0]
+          || (unit.prefix && (run.text.startsWith(unit.text) || stemmed.startsWith(unit.terms[0])))) mark(run.start, run.end);
       } else if (unit.kind === "cjk" && run.kind === "cjk") {
         const pieces = whole.has(unit) ? [unit.text] : unit.terms;
         for (const piece of pieces) {

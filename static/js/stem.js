@@ -1,16 +1,19 @@
-// The Snowball English stemmer ("Porter2"), exactly as the crate rust-stemmers 1.2.0 that
-// src/search/tokenize.rs stems with, so that "refunds", "refunded" and "refunding" all meet
-// "refund" in the index. Written from the algorithm's definition (snowballstem.org); pinned to the
-// Rust side by tests/fixtures/stems.tsv. No dependencies; an ES module.
+// The Snowball English stemmer ("Porter2") of the query side, the same as the crate
+// rust-stemmers 1.2.0 that the index side (src/search/tokenize.rs) stems with, so that a query's
+// "refunds", "refunded" or "refunding" meets a page's "refund". Written from the algorithm's
+// definition (snowballstem.org), in the revision that crate carries: later Snowball releases
+// changed a few rules, so follow the crate, not the newest definition. Both sides are pinned to
+// tests/fixtures/stems.tsv. No dependencies; an ES module.
 //
 // The rule both sides apply first: a word that is not entirely ASCII letters a-z, digits and
 // apostrophes (anything upper-case, accented, Chinese, hyphenated...) is returned unchanged.
 //
 // Terms used below, as in the definition: a vowel is one of "aeiouy"; a "Y" is a y that the
 // prelude marks as a consonant (at the start of the word or after a vowel) and is written back
-// as "y" at the end. R1 is the part of the word after the first non-vowel that follows a vowel,
-// R2 the same taken again inside R1; `p1` and `p2` are where they start. A suffix is "in R1"
-// when it starts at or after p1.
+// as "y" at the end. R1 is the part of the word after the first non-vowel that follows a vowel
+// (or after "gener", "commun" or "arsen" when the word starts so), R2 the same taken again
+// inside R1; `p1` and `p2` are where they start. A suffix is "in R1" when it starts at or after
+// p1. Digits and apostrophes are non-vowels.
 
 const STEMMABLE = /^[a-z0-9']*$/;
 const VOWEL = /[aeiouy]/;
@@ -71,7 +74,8 @@ function shortSyllable(w, end) {
 
 /**
  * The English stem of `word`, which must already be lower-case: "refunding" → "refund",
- * "settlement" → "settlement", "skies" → "sky". A word that is not entirely a-z, 0-9 and
+ * "skies" → "sky", "settling" → "settl" (but "settlement" stays as it is: its longest suffix,
+ * "ement", is not in R2, and no shorter one is tried). A word that is not entirely a-z, 0-9 and
  * apostrophes, or is shorter than three characters, is returned as it is.
  */
 export function stem(word) {
@@ -81,8 +85,8 @@ export function stem(word) {
 
   // Prelude: drop one leading apostrophe; mark consonant y's as "Y".
   let w = word[0] === "'" ? word.slice(1) : word;
-  if (w[0] === "y") w = "Y" + w.slice(1);
-  w = w.replace(/([aeiouy])y/g, "$1Y");
+  const hasY = w.includes("y");
+  if (hasY) w = w.replace(/^y/, "Y").replace(/([aeiouy])y/g, "$1Y");
 
   const prefix = /^(?:gener|commun|arsen)/.exec(w);
   const p1 = prefix ? prefix[0].length : regionStart(w, 0);
@@ -90,7 +94,7 @@ export function stem(word) {
   let m;
 
   // Step 1a: possessives ("'s'", "'s", "'"), then plurals.
-  w = w.replace(/'(?:s'?)?$/, "");
+  if (w.includes("'")) w = w.replace(/'(?:s'?)?$/, "");
   if (w.endsWith("sses")) {
     w = w.slice(0, -2);
   } else if (w.endsWith("ied") || w.endsWith("ies")) {
@@ -144,5 +148,5 @@ export function stem(word) {
   }
 
   // Postlude: "Y" back to "y".
-  return w.replace(/Y/g, "y");
+  return hasY ? w.replace(/Y/g, "y") : w;
 }

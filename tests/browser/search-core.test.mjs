@@ -127,11 +127,15 @@ function handWritten(root) {
   page("refund-heading", "Misc A", "Intro.\n\n## How do refunds work\n\nText.");
   page("refund-body", "Misc B", "We mention refunding once.");
   page("refund-exact", "Misc D", "We mention a refund once.");
+  page("refund-completion", "Misc E", "We mention the refundbot once.");
   page("refund-common", "Misc C", Array.from({ length: 100 }, (_, i) => `## Part ${i}\n\nrefunds here.`).join("\n\n"));
   // Near matches: 热钱包 and 助记词 in one section, never side by side.
   page("near", "杂项三", "## 备份\n\n热钱包的备份要写下助记词。");
   // Synonyms (site.yaml): the page says 多久, readers ask 多长时间.
   page("synonym", "到账时间", "退款一般多久到账？");
+  // A long section whose match is far from its start.
+  page("excerpt", "摘录", "这一段先讲很多别的事情，".repeat(6) + "最后才提到保证金怎样退回，" + "然后再讲别的。".repeat(20));
+  page("excerpt-en", "Excerpt", "This part first talks about many other things at length. ".repeat(2) + "Then it mentions the escrow deposit. " + "And more after that. ".repeat(6));
   // Text the Rust and JS tokenizers must cut the same way.
   page("tokens", "Tokens", "Ｗａｌｌｅｔ ＡＰＩｖ３ Café naïve ﬁnance Ⅻ x² 𠀀𠀁丂 ひらがなカタカナ 한국어 Straße ÉCOLE");
 }
@@ -281,9 +285,14 @@ test("a title match ranks above a body match, a heading above the body", async (
 test("completions of a typed prefix rank by where they are, not by how rare each completion is", async () => {
   const order = (await found("refun")).filter((k) => /^\/ranking\/refund-(heading|body)\//.test(k));
   assert.deepEqual(order, ["/ranking/refund-heading/|How do refunds work", "/ranking/refund-body/|"]);
-  // The word as typed outranks a completion in the same place, however rare the completion.
-  const exactFirst = (await found("refund")).filter((k) => /^\/ranking\/refund-(exact|body)\//.test(k));
-  assert.deepEqual(exactFirst, ["/ranking/refund-exact/|", "/ranking/refund-body/|"]);
+  // The word as typed and its inflections (refunding: the same stem) outrank a completion in
+  // the same place, however rare the completion.
+  const exactFirst = (await found("refund")).filter((k) => /^\/ranking\/refund-(exact|body|completion)\//.test(k));
+  assert.deepEqual(exactFirst, ["/ranking/refund-body/|", "/ranking/refund-exact/|", "/ranking/refund-completion/|"]);
+  for (const inflected of ["refunded", "refunds", "Refunding"]) {
+    const got = await found(inflected);
+    for (const page of ["refund-exact", "refund-body"]) assert.ok(got.includes(`/ranking/${page}/|`), `${inflected}: ${page}`);
+  }
 });
 
 test("adjacent words rank above the same words apart", async () => {
@@ -405,4 +414,19 @@ test("site.yaml synonyms: a query in one wording finds the pages saying another,
   const [first] = await index.match("退款多长时间到账");
   assert.equal(keyOf[first.section], "/ranking/synonym/|");
   assert.deepEqual(core.highlight("退款一般多久到账？", "退款多长时间到账"), [["退款", true], ["一般", false], ["多久到账", true], ["？", false]]);
+});
+
+test("an excerpt is the window of the section around the query's words, cut between words", async () => {
+  const excerptOf = async (query) => (await index.search(query, { limit: 1 })).results[0].sections[0].excerpt;
+  const zh = await excerptOf("保证金");
+  assert.match(zh, /^….*保证金.*…$/u, zh);
+  const columns = (t) => Array.from(t).reduce((n, c) => n + (/\p{Script=Han}/u.test(c) ? 2 : 1), 0);
+  assert.ok(columns(zh) <= core.EXCERPT_WINDOW + 2, zh);
+  const en = await excerptOf("escrow deposit");
+  assert.match(en, /^…[A-Z]?[a-z]+ .*escrow deposit.*[a-z.]…$/u, en);
+  assert.ok(core.highlight(en, "escrow deposit").some(([, hit]) => hit));
+  // Short text is shown whole; with no match, the start.
+  assert.equal(core.excerptAround("短文本", "保证金"), "短文本");
+  const long = "甲乙丙丁".repeat(40) + "…";
+  assert.equal(core.excerptAround(long, "保证金"), "甲乙丙丁".repeat(40).slice(0, core.EXCERPT_WINDOW / 2) + "…");
 });
