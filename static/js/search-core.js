@@ -261,6 +261,9 @@ function postings(entry, sectionCount, idf) {
   return scores;
 }
 
+/** The weight of a page holding a query's words apart, against one section holding them all. */
+const SPREAD = 0.7;
+
 /** Fewer pages than this matching every term of a query: near matches are shown too. */
 export const THIN_PAGES = 3;
 
@@ -502,6 +505,7 @@ class Index {
     for (const other of others) {
       for (let i = 0; i < total.length; i++) if (other.scores[i] > total[i]) total[i] = other.scores[i];
     }
+    this.addSpread(total, main.perUnit);
     let nearFlags = null;
     if (this.pagesOf(total) < THIN_PAGES) {
       const partials = [main, ...others].map((wording) => near(wording.terms)).filter(Boolean);
@@ -540,7 +544,8 @@ class Index {
         }
       } else terms.push(this.unitScores(unit, shards));
     }
-    const total = units.map((unit) => this.unitScores(unit, shards)).reduce(both);
+    const perUnit = units.map((unit) => this.unitScores(unit, shards));
+    const total = perUnit.map((scores) => Float32Array.from(scores)).reduce(both);
     // Adjacent words in a title or heading: a phrase match there counts again.
     for (const pair of pairs) {
       const entry = shards.get(pair).get(pair);
@@ -548,7 +553,43 @@ class Index {
       const more = this.scores(entry);
       for (let i = 0; i < total.length; i++) if (total[i]) total[i] += more[i];
     }
-    return { scores: total, terms, limited, missing };
+    return { scores: total, perUnit, terms, limited, missing };
+  }
+
+  /**
+   * Adds to `total` the pages holding every unit of a query (each unit's scores by section in
+   * `perUnit`) in different sections, the title counting as the first section's: 微信支付 商户
+   * 注册 finds the page titled 注册商户账号 that speaks of 微信支付 further down. Such a page
+   * scores `SPREAD` × the sum of each unit's best score in it, given to its sections by how
+   * much of the query each holds; a page with a section holding every unit scores the higher
+   * of that section's score and this.
+   */
+  addSpread(total, perUnit) {
+    if (perUnit.length < 2) return;
+    this.eachPage((page, start, end) => {
+      let sum = 0;
+      for (const unit of perUnit) {
+        let best = 0;
+        for (let s = start; s < end; s++) if (unit[s] > best) best = unit[s];
+        if (!best) return;
+        sum += best;
+      }
+      // A section holding the whole query: the best one of them is raised to the page's score
+      // when that is higher (the title holds words the section does not).
+      let whole = -1;
+      for (let s = start; s < end; s++) if (total[s] && (whole < 0 || total[s] > total[whole])) whole = s;
+      if (whole >= 0) {
+        total[whole] = Math.max(total[whole], SPREAD * sum);
+        return;
+      }
+      let most = 0;
+      const held = new Float32Array(end - start);
+      for (let s = start; s < end; s++) {
+        for (const unit of perUnit) held[s - start] += unit[s];
+        if (held[s - start] > most) most = held[s - start];
+      }
+      for (let s = start; s < end; s++) total[s] = SPREAD * sum * (held[s - start] / most);
+    });
   }
 
   /**

@@ -131,6 +131,8 @@ function handWritten(root) {
   page("refund-common", "Misc C", Array.from({ length: 100 }, (_, i) => `## Part ${i}\n\nrefunds here.`).join("\n\n"));
   // Near matches: 热钱包 and 助记词 in one section, never side by side.
   page("near", "杂项三", "## 备份\n\n热钱包的备份要写下助记词。");
+  // A page holding a query's words in its title and two sections, never all in one section.
+  page("spread", "开通保险箱", "## 材料\n\n准备营业执照。\n\n## 费用\n\n年费按箱计。");
   // Synonyms (site.yaml): the page says 多久, readers ask 多长时间.
   page("synonym", "到账时间", "退款一般多久到账？");
   // A long section whose match is far from its start.
@@ -429,4 +431,12 @@ test("an excerpt is the window of the section around the query's words, cut betw
   assert.equal(core.excerptAround("短文本", "保证金"), "短文本");
   const long = "甲乙丙丁".repeat(40) + "…";
   assert.equal(core.excerptAround(long, "保证金"), "甲乙丙丁".repeat(40).slice(0, core.EXCERPT_WINDOW / 2) + "…");
+});
+
+test("a page holding the query's words in different sections (or its title) is found, first when its title holds them", async () => {
+  const { results } = await index.search("保险箱 营业执照 年费");
+  assert.equal(results[0]?.url, "/ranking/spread/");
+  assert.ok(!results[0].near);
+  // Its sections are shown by how much of the query each holds.
+  assert.deepEqual(results[0].sections.map((s) => s.heading), [null, "材料", "费用"].filter((h) => results[0].sections.some((s) => s.heading === h)));
 });
