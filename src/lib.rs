@@ -15,6 +15,7 @@ pub mod error;
 pub mod highlight;
 pub mod i18n;
 pub mod init;
+pub mod jsmin;
 pub mod linkcheck;
 pub mod links;
 pub mod markdown;

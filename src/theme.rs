@@ -10,7 +10,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::claims::Origin;
 use crate::content::load::{SourceFile, StaticFile};
-use crate::highlight;
+use crate::{highlight, jsmin};
 
 static DEFAULT_TEMPLATES: Dir = include_dir!("$CARGO_MANIFEST_DIR/templates");
 static DEFAULT_STATIC: Dir = include_dir!("$CARGO_MANIFEST_DIR/static");
@@ -78,12 +78,21 @@ pub fn merge(site_templates: &[(String, SourceFile)], site_static: &[StaticFile]
         ),
     );
     for file in embedded_files(&DEFAULT_STATIC) {
-        let bytes = file.contents().to_vec();
-        assets.insert(slash_path(file.path()), (bytes, Origin::Theme));
+        let rel = slash_path(file.path());
+        let bytes = theme_script(&rel, file.contents()).unwrap_or_else(|| file.contents().to_vec());
+        assets.insert(rel, (bytes, Origin::Theme));
     }
     for file in site_static {
         let origin = Origin::Static(PathBuf::from(format!("static/{}", file.rel)));
-        assets.insert(file.rel.clone(), (file.bytes.clone(), origin));
+        // A copy of one of the theme's scripts (as the bundled site's static/ is) is the
+        // theme's, stripped the same way; a site's own script is left as it is.
+        let theirs = DEFAULT_STATIC
+            .get_file(&file.rel)
+            .filter(|theme| theme.contents() == file.bytes.as_slice());
+        let bytes = theirs
+            .and_then(|theme| theme_script(&file.rel, theme.contents()))
+            .unwrap_or_else(|| file.bytes.clone());
+        assets.insert(file.rel.clone(), (bytes, origin));
     }
     let mut assets: Vec<Asset> = assets
         .into_iter()
@@ -99,6 +108,15 @@ pub fn merge(site_templates: &[(String, SourceFile)], site_static: &[StaticFile]
         templates: templates.into_values().collect(),
         assets,
     }
+}
+
+/// One of the theme's scripts (`rel` ends in `.js`) without its comments and indentation
+/// (`jsmin`); `None` for any other file, or a script the stripper cannot follow.
+fn theme_script(rel: &str, bytes: &[u8]) -> Option<Vec<u8>> {
+    if !rel.ends_with(".js") {
+        return None;
+    }
+    jsmin::strip(std::str::from_utf8(bytes).ok()?).map(String::into_bytes)
 }
 
 /// A module's static imports of its neighbours (`from "./stem.js"`) get the neighbour's hash
