@@ -6,8 +6,11 @@
 //     node bench/search/driver.mjs CONFIG.json OUT.json
 //
 // CONFIG: { tools: [{ name, kind: "walletdesk" | "pagefind", root, page, and optionally its own
-// pairs, timing, quality }], pairs: [[first, repeat], …], warmup, timing: [queries],
-// quality: [queries], qualityLimit }.
+// pairs, timing, quality, labelled }], pairs: [[first, repeat], …], warmup, timing: [queries],
+// quality: [queries], qualityLimit, labelled: [queries], labelledLimit, shown }.
+// OUT: per tool, the bytes of each pair, the query times, the returned ids/URLs of each quality
+// query (`quality[q]`) and the URLs of the first `labelledLimit` results of each labelled
+// query, in the order given (`labelled[i]`, null when the query failed).
 // Every response the server sends is logged; a response counts as its bytes on disk when the
 // file is gzip already (Pagefind's .pf_* and wasm, walletdesk's .bin), else as its gzip -9 size.
 import { createServer } from "node:http";
@@ -143,13 +146,14 @@ async function main() {
   try {
     for (const tool of config.tools) {
       const server = await startServer(tool.root);
-      const result = { first: [], repeat: [], pageLoad: null, ui: [], times: [], quality: {}, errors: [] };
+      const result = { first: [], repeat: [], pageLoad: null, ui: [], times: [], quality: {}, labelled: [], errors: [] };
       out.tools[tool.name] = result;
       try {
         // Bytes: a fresh context (empty cache) per pair of queries.
         const pairs = tool.pairs ?? config.pairs;
         const timing = tool.timing ?? config.timing;
         const quality = tool.quality ?? config.quality;
+        const labelled = tool.labelled ?? config.labelled ?? [];
         for (const [first, repeat] of pairs) {
           const context = await browser.newContext();
           const page = await context.newPage();
@@ -208,6 +212,18 @@ async function main() {
                 ({ q, limit }) => window.__bench.search(window.__index, q, limit), { q, limit: config.qualityLimit });
             } catch (e) {
               result.errors.push(`quality ${q}: ${e.message.split("\n")[0]}`);
+            }
+          }
+          // Labelled queries: the pages each tool shows first (config.labelledLimit), as its
+          // UI asks for them: walletdesk search(q, {limit}), Pagefind search(q) + data() of
+          // the first results.
+          for (const q of labelled) {
+            try {
+              result.labelled.push(await page.evaluate(
+                ({ q, limit }) => window.__bench.search(window.__index, q, limit), { q, limit: config.labelledLimit ?? 5 }));
+            } catch (e) {
+              result.labelled.push(null);
+              result.errors.push(`labelled ${q}: ${e.message.split("\n")[0]}`);
             }
           }
           result.warmed = await page.evaluate(() => window.__benchWarmed ?? 0);
