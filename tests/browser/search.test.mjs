@@ -191,6 +191,7 @@ test("a merchant's own words find the answer, and a diagram's labels are found t
   assert.match(await page.textContent(".search-page .search-status"), /^没有完整包含“支付宝退款多久到账”的内容/);
   assert.equal(await page.locator(".search-page-results > .search-group").count(),
     await page.locator(".search-page-results > .search-group .search-near").count());
+  assert.deepEqual(await axeViolations(page), [], "the close-match marks are legible");
   // 可以出货 is written only in the diagram of the life of a payment.
   const diagram = await first("可以出货");
   assert.equal(diagram[0], "/guide/integrate/", diagram.join(" "));
