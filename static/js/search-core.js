@@ -371,10 +371,10 @@ class Index {
   /**
    * `parsed` within `MAX_SHARDS`: units keep their terms in query order while the shards they
    * need fit (a CJK run may keep only its first pairs), then the word pairs of kept words while
-   * their shards fit; `limited` when a unit or any of its terms was left out.
+   * their shards fit; `limited` when a unit or any of its terms was left out. `fetched` holds
+   * the shards already counted (shared by a query's wordings).
    */
-  bound(parsed) {
-    const fetched = new Set();
+  bound(parsed, fetched = new Set()) {
     const fits = (term) => fetched.has(this.shardOf(term)) || fetched.size < MAX_SHARDS;
     let limited = parsed.cut;
     const units = [];
@@ -500,15 +500,18 @@ class Index {
     const variants = synonymVariants(parsed.text, this.synonyms).map(parseQuery);
     if (wordings.size > 64) wordings.clear();
     wordings.set(query, [parsed.text, ...variants.map((v) => v.text)]);
-    const [main, ...others] = await Promise.all([parsed, ...variants].map((p) => this.strict(p)));
+    // One bound for all wordings: the query's own first, its synonyms' with the shards left.
+    const fetched = new Set();
+    const [main, ...others] = await Promise.all([parsed, ...variants].map((p) => this.strict(p, fetched)));
     const total = main.scores;
-    for (const other of others) {
+    // A wording cut short would match more than it says: left out.
+    for (const other of others.filter((wording) => !wording.limited)) {
       for (let i = 0; i < total.length; i++) if (other.scores[i] > total[i]) total[i] = other.scores[i];
     }
     this.addSpread(total, main.perUnit);
     let nearFlags = null;
     if (this.pagesOf(total) < THIN_PAGES) {
-      const partials = [main, ...others].map((wording) => near(wording.terms)).filter(Boolean);
+      const partials = [main, ...others.filter((wording) => !wording.limited)].map((wording) => near(wording.terms)).filter(Boolean);
       if (partials.length) nearFlags = addNear(total, partials);
     }
     return { scores: total, near: nearFlags, limited: main.limited, missing: main.missing };
@@ -528,8 +531,8 @@ class Index {
    * score of each of its terms alone, in query order (`terms`, for near matches); and whether
    * a Chinese term is `missing` from the index.
    */
-  async strict(parsed) {
-    const { units, pairs, limited } = this.bound(parsed);
+  async strict(parsed, fetched) {
+    const { units, pairs, limited } = this.bound(parsed, fetched);
     if (!units.length) return { scores: new Float32Array(this.sectionCount), terms: [], limited, missing: false };
     // Every shard the query needs, fetched at once.
     const wanted = [...new Set([...units.flatMap((unit) => unit.terms), ...pairs])];

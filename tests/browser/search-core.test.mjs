@@ -76,7 +76,9 @@ function generate(root, pages) {
   const site = join(root, "content", "zh");
   mkdirSync(site, { recursive: true });
   writeFileSync(join(root, "site.yaml"), "title: 搜索测试\nbase_url: https://search.test/\nlanguages:\n  - code: zh\n    name: 中文\n    locale: zh-CN\n" +
-    "search:\n  synonyms:\n    - [多长时间, 多久]\n    - [how long, 多久]\n");
+    "search:\n  synonyms:\n    - [多长时间, 多久]\n    - [how long, 多久]\n" +
+    // Two long wordings with no character in common, for the bound on shards.
+    "    - [甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥金木水火土日月星, 一二三四五六七八九十百千万亿兆京垓秭穰沟涧正载极东南西北春夏秋冬]\n");
   writeFileSync(join(site, "_index.md"), "---\ntitle: 首页\n---\n\n首页\n");
   sections.push({ key: "/|", text: "首页\n首页" });
   for (let s = 0; s < 4; s++) {
@@ -347,6 +349,16 @@ test("a long query is cut to MAX_QUERY_CHARS and fetches at most MAX_SHARDS shar
     assert.equal(short.limited, false);
     const all = await index.search("密钥轮换 refund");
     assert.equal(short.total, all.total);
+    // A long query with a synonym: its other wordings share the same bound.
+    globalThis.fetch = (url) => {
+      const match = /\/t\/(\d+)\.bin/.exec(String(url));
+      if (match) shards.add(match[1]);
+      return realFetch(String(url).replace("?fresh2", ""));
+    };
+    const again = await core.openIndex(meta.replace("?fresh", "?fresh2"));
+    shards.clear();
+    await again.search("甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥金木水火土日月星");
+    assert.ok(shards.size <= core.MAX_SHARDS, `${shards.size} shards fetched with synonyms`);
   } finally {
     globalThis.fetch = realFetch;
   }
