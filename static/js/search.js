@@ -71,9 +71,11 @@ const countIn = (d, n, name) => fill(n === 1 ? d.tOtherOne : d.tOther, { count: 
 const crumb = (page, section) => (section.heading ? `${page.title} › ${section.heading}` : page.title);
 
 /** A result's URL with ?hl=<words> before its #anchor, so the page marks the words. */
-function withHl(url, words) {
+function withHl(url, words, core) {
   const u = new URL(url, location.href);
-  u.searchParams.set("hl", words);
+  // As the query core reads it: traditional characters it has learnt come as simplified, so
+  // the page (which has no fold pairs loaded) marks what the search found.
+  u.searchParams.set("hl", core.normalize(words));
   return u.pathname + u.search + u.hash;
 }
 
@@ -186,7 +188,7 @@ function buildDialog(button) {
   }
 
   function option(page, section, words, core) {
-    return h("a", { role: "option", id: nextId(), class: "search-option", href: withHl(section.url, words), tabindex: "-1" },
+    return h("a", { role: "option", id: nextId(), class: "search-option", href: withHl(section.url, words, core), tabindex: "-1" },
       marked(h("span", { class: "search-crumb" }), crumb(page, section), words, core),
       section.excerpt ? marked(h("span", { class: "search-excerpt" }), section.excerpt, words, core) : null);
   }
@@ -317,10 +319,10 @@ function nearBadge(d) {
 /** One page of results on the search page: its title, then each matching section. */
 function pageGroup(page, words, core, level, lang, d) {
   return h("section", { class: "search-group", lang },
-    h(`h${level}`, { class: "search-group-title" }, marked(h("a", { href: withHl(page.url, words) }), page.title, words, core),
+    h(`h${level}`, { class: "search-group-title" }, marked(h("a", { href: withHl(page.url, words, core) }), page.title, words, core),
       page.near ? " " : null, page.near ? nearBadge(d) : null),
     h("ul", null, ...page.sections.map((s) => h("li", null,
-      marked(h("a", { class: "search-crumb", href: withHl(s.url, words) }), crumb(page, s), words, core),
+      marked(h("a", { class: "search-crumb", href: withHl(s.url, words, core) }), crumb(page, s), words, core),
       s.excerpt ? marked(h("p", { class: "search-excerpt" }), s.excerpt, words, core) : null))));
 }
 

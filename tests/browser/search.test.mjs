@@ -181,6 +181,11 @@ test("a merchant's own words find the answer, and a diagram's labels are found t
   assert.ok((await first("webhok")).length > 0);
   // Traditional characters, as typed in Hong Kong or Taiwan, find the simplified pages.
   assert.equal((await first("支付寶"))[0], "/providers/alipay/");
+  // …and the page a result opens marks the simplified words it holds.
+  const opened = new URL(await page.locator(".search-page-results .search-group a").first().getAttribute("href"), url);
+  assert.equal(opened.searchParams.get("hl"), "支付宝");
+  await page.goto(opened.href);
+  await page.locator("mark.search-hit").first().waitFor();
   // A compound the site never writes whole: the pages holding its parts.
   const pages = async (query) => (await page.locator(".search-page-results > .search-group h2 a").evaluateAll(
     (links) => links.map((a) => new URL(a.href).pathname)));
