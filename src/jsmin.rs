@@ -10,6 +10,12 @@
 /// `source` without comments, leading indentation and blank lines; `None` when the lexer cannot
 /// follow it to the end.
 pub fn strip(source: &str) -> Option<String> {
+    lex(source, &mut Vec::new())
+}
+
+/// `strip`, also collecting the text of every string, template and regular-expression literal
+/// into `literals` (a template from "`" to the end or the next `${`, each piece on its own).
+fn lex<'a>(source: &'a str, literals: &mut Vec<&'a str>) -> Option<String> {
     let bytes = source.as_bytes();
     let mut out = String::with_capacity(source.len());
     // For each open `${` of a template, the brace depth at which it closes.
@@ -127,6 +133,12 @@ pub fn strip(source: &str) -> Option<String> {
                 i += 1;
                 regex_allowed = true;
             }
+        }
+        if matches!(c, b'"' | b'\'' | b'`')
+            || (c == b'}' && source[start..i].len() > 1)
+            || (c == b'/' && i - start > 1)
+        {
+            literals.push(&source[start..i]);
         }
         out.push_str(&source[start..i]);
     }
