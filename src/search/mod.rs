@@ -3,8 +3,9 @@
 //!
 //! ```text
 //! rendered bodies ─▶ extract::sections ─▶ tokenize::terms ─▶ index::build ─▶ search/<lang>-<hash>/
-//!   (HTML)            heading sections       NFKC, words,        term shards,      meta.bin, t/*.bin,
-//!                                            CJK chars + pairs   excerpt chunks    s/*.bin (gzip)
+//!   (HTML)            heading sections       NFKC, fold (t→s),   term shards,      meta.bin, t/*.bin,
+//!                                            stemmed words,      page records,     p/*.bin, f/*.bin
+//!                                            CJK chars + pairs   fold shards       (gzip)
 //! ```
 //!
 //! The folder name carries a hash of everything in it, so browsers may cache the files for
