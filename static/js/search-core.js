@@ -429,17 +429,8 @@ class Index {
     return postings(entry, this.sectionCount, this.idf(entry.df) * factor);
   }
 
-  /** Scores of the sections matching one unit (its shards already loaded), 0 elsewhere. */
+  /** Scores of the sections matching one word unit (its shard already loaded), 0 elsewhere. */
   unitScores(unit, shards) {
-    if (unit.kind === "cjk") {
-      let scores = null;
-      for (const term of unit.terms) {
-        const entry = shards.get(term).get(term);
-        if (!entry) return new Float32Array(this.sectionCount);
-        scores = scores === null ? this.scores(entry) : both(scores, this.scores(entry));
-      }
-      return scores;
-    }
     // Words are indexed by their stems (refunds, refunded → refund).
     const [term] = unit.terms;
     const shard = shards.get(term);
@@ -538,16 +529,22 @@ class Index {
     const wanted = [...new Set([...units.flatMap((unit) => unit.terms), ...pairs])];
     const shards = new Map(await Promise.all(wanted.map(async (term) => [term, await this.shard(term)])));
     const missing = units.some((unit) => unit.kind === "cjk" && unit.terms.some((term) => !shards.get(term).has(term)));
+    // Each term's scores once: a CJK pair's alone, a word's with its completions and typos.
+    // A CJK unit holds where all its pairs do; nothing below changes these arrays.
     const terms = [];
-    for (const unit of units) {
-      if (unit.kind === "cjk") {
-        for (const term of unit.terms) {
-          const entry = shards.get(term).get(term);
-          terms.push(entry ? this.scores(entry) : new Float32Array(this.sectionCount));
-        }
-      } else terms.push(this.unitScores(unit, shards));
-    }
-    const perUnit = units.map((unit) => this.unitScores(unit, shards));
+    const perUnit = units.map((unit) => {
+      if (unit.kind !== "cjk") {
+        const scores = this.unitScores(unit, shards);
+        terms.push(scores);
+        return scores;
+      }
+      const pairs = unit.terms.map((term) => {
+        const entry = shards.get(term).get(term);
+        return entry ? this.scores(entry) : new Float32Array(this.sectionCount);
+      });
+      terms.push(...pairs);
+      return pairs.map((scores) => Float32Array.from(scores)).reduce(both);
+    });
     const total = perUnit.map((scores) => Float32Array.from(scores)).reduce(both);
     // Adjacent words in a title or heading: a phrase match there counts again.
     for (const pair of pairs) {
