@@ -105,7 +105,7 @@ async function pageSetup(kind) {
         } catch (e) {
           // A large limit fetches every matching page's record at once, which Chromium may
           // refuse ("Failed to fetch"): load the records 32 at a time, then search again.
-          const count = index.pageStarts?.length;
+          const count = index.pageCount ?? index.pageStarts?.length;
           if (limit <= 50 || typeof index.page !== "function" || !count) throw e;
           window.__benchWarmed = (window.__benchWarmed ?? 0) + 1;
           for (let i = 0; i < count; i += 32) {

@@ -5,10 +5,12 @@
 //!   fold-table shards, "synonyms": [[normalised term, …], …]}`;
 //! - `t/<shard>.bin`, one for every shard the meta counts (empty when no term hashes there):
 //!   the terms whose `shard_key` hashes (FNV-1a) to that shard, sorted, each
-//!   `varint(len) term varint(df) byte(form) varint(bytes) sections varint(count) fields`:
-//!   `sections` holds every section the term occurs in, as a bitmap over all sections
-//!   (form 1) or as `varint(gap)`s (form 0), whichever is smaller; `fields` lists the sections
-//!   where it is in a heading or the page title, `varint(gap << 1 | is_title)`;
+//!   `varint(len) term varint(df) byte(form) varint(bytes) postings varint(count) fields`:
+//!   `df` counts the sections the term occurs in; `postings` (see `Form`) holds those sections
+//!   as gaps or a bitmap over all sections, or, for a common term whose sections would cost
+//!   more, only its pages (gaps, a bitmap over all pages, or the pages without it), standing
+//!   for every section of them; `fields` lists, always exactly, the sections where it is in a
+//!   heading or the page title, `varint(gap << 1 | is_title)`;
 //! - `f/<n>.bin`: the traditional → simplified pairs of `fold::shard(n)`, fetched only when a
 //!   query's Chinese term is missing from the index;
 //! - `p/<page>.bin`: JSON `{"t": title, "u": url, "s": [[heading, anchor, excerpt], …]}` (heading
@@ -26,11 +28,20 @@ use super::fold;
 use super::tokenize::{Term, fnv1a, is_cjk, normalize, shard_key, terms};
 
 /// Format version, checked by the query side.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 /// Columns of a section's text kept for its excerpt (a CJK character is two columns, any other
 /// one): the query side shows the window of it around the query's words (`excerptAround` in
 /// search-core.js, `EXCERPT_WINDOW` columns).
 pub const EXCERPT_COLUMNS: usize = 280;
+/// A term whose exact sections take more bytes than this, and that is on at least one page in
+/// `PAGE_LEVEL_SHARE`, is stored by page when that is smaller: the query side then counts it in
+/// every section of those pages. Such a term is common, so it narrows a query little; the
+/// query's rarer terms, headings and the stored excerpts still choose the section. At 10,000
+/// pages a term in most sections would otherwise be a 70,000-bit bitmap (8.8 KB a download).
+/// One page in 4, not fewer: blurring terms on one page in 50 halved how often a phrase unique
+/// to one page found it first (ARCHITECTURE.md, "Search index format").
+const PAGE_LEVEL_BYTES: usize = 256;
+const PAGE_LEVEL_SHARE: usize = 4;
 /// Uncompressed bytes aimed at per term shard (≈ 2.5 KB compressed): a query downloads one
 /// shard per term.
 const SHARD_BYTES: usize = 3 * 1024;
@@ -48,6 +59,22 @@ pub struct Document {
 pub struct Index {
     pub files: Vec<(String, Vec<u8>)>,
     pub sections: usize,
+}
+
+/// How a term's postings are stored (the byte after its `df`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+enum Form {
+    /// Its sections, as `varint(gap)`s.
+    SectionGaps = 0,
+    /// Its sections, as a bitmap over all sections.
+    SectionBitmap = 1,
+    /// Every section of its pages, the pages as `varint(gap)`s.
+    PageGaps = 2,
+    /// Every section of its pages, the pages as a bitmap over all pages.
+    PageBitmap = 3,
+    /// Every section of every page but those listed, as `varint(gap)`s.
+    PagesWithout = 4,
 }
 
 const BODY: u8 = 0;
@@ -98,26 +125,70 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
     encoder.finish().expect("writing to memory")
 }
 
-/// A term's sections (postings `section << 2 | class`, ascending) as the smaller of a bitmap
-/// over all `sections` (form 1) and gaps (form 0).
-fn encode_sections(postings: &[u64], sections: usize) -> (u8, Vec<u8>) {
-    let mut gaps = Vec::with_capacity(postings.len());
+/// `ids` (ascending) as `varint(gap)`s, the gap before the first being the first itself.
+fn gaps(ids: impl Iterator<Item = u64>) -> Vec<u8> {
+    let mut gaps = Vec::new();
     let mut previous: Option<u64> = None;
-    for posting in postings {
-        let section = posting >> 2;
-        varint(&mut gaps, previous.map_or(section, |p| section - p - 1));
-        previous = Some(section);
+    for id in ids {
+        varint(&mut gaps, previous.map_or(id, |p| id - p - 1));
+        previous = Some(id);
     }
-    let bitmap_len = sections.div_ceil(8);
+    gaps
+}
+
+/// The smaller of `ids` (ascending, below `count`) as gaps and as a bitmap over `count`,
+/// with the form each is (`forms`: gaps, bitmap).
+fn gaps_or_bitmap(
+    ids: impl Iterator<Item = u64> + Clone,
+    count: usize,
+    forms: (Form, Form),
+) -> (Form, Vec<u8>) {
+    let gaps = gaps(ids.clone());
+    let bitmap_len = count.div_ceil(8);
     if gaps.len() <= bitmap_len {
-        return (0, gaps);
+        return (forms.0, gaps);
     }
     let mut bitmap = vec![0u8; bitmap_len];
-    for posting in postings {
-        let section = (posting >> 2) as usize;
-        bitmap[section / 8] |= 1 << (section % 8);
+    for id in ids {
+        bitmap[id as usize / 8] |= 1 << (id % 8);
     }
-    (1, bitmap)
+    (forms.1, bitmap)
+}
+
+/// Where a term is, as one of the `Form`s: its sections exactly, or, for a term on many
+/// pages whose exact sections would cost more than `PAGE_LEVEL_BYTES`, only its pages.
+/// `postings` are `section << 2 | class`, ascending; `page_of` maps a section to its page.
+fn encode_postings(postings: &[u64], page_of: &[u32], pages: usize) -> (Form, Vec<u8>) {
+    let sections = postings.iter().map(|p| p >> 2);
+    let exact = gaps_or_bitmap(
+        sections.clone(),
+        page_of.len(),
+        (Form::SectionGaps, Form::SectionBitmap),
+    );
+    if exact.1.len() <= PAGE_LEVEL_BYTES {
+        return exact;
+    }
+    let mut on: Vec<u64> = sections.map(|s| u64::from(page_of[s as usize])).collect();
+    on.dedup();
+    if on.len() * PAGE_LEVEL_SHARE < pages {
+        return exact;
+    }
+    let mut next = on.iter().peekable();
+    let off: Vec<u64> = (0..pages as u64)
+        .filter(|page| next.next_if_eq(&page).is_none())
+        .collect();
+    [
+        exact,
+        gaps_or_bitmap(
+            on.iter().copied(),
+            pages,
+            (Form::PageGaps, Form::PageBitmap),
+        ),
+        (Form::PagesWithout, gaps(off.into_iter())),
+    ]
+    .into_iter()
+    .min_by_key(|(_, bytes)| bytes.len())
+    .expect("three candidates")
 }
 
 /// The columns a character takes in an excerpt: two for CJK, one for any other.
@@ -208,6 +279,11 @@ pub fn build(documents: &[Document], synonyms: &[Vec<String>]) -> Index {
         }
     }
     let sections = section as usize;
+    let page_of: Vec<u32> = documents
+        .iter()
+        .enumerate()
+        .flat_map(|(page, d)| std::iter::repeat_n(page as u32, d.sections.len()))
+        .collect();
 
     let postings: Vec<(String, Vec<u64>)> = keys
         .into_iter()
@@ -225,8 +301,8 @@ pub fn build(documents: &[Document], synonyms: &[Vec<String>]) -> Index {
             varint(&mut entry, term.len() as u64);
             entry.extend_from_slice(term.as_bytes());
             varint(&mut entry, list.len() as u64);
-            let (form, encoded) = encode_sections(&list, sections);
-            entry.push(form);
+            let (form, encoded) = encode_postings(&list, &page_of, documents.len());
+            entry.push(form as u8);
             varint(&mut entry, encoded.len() as u64);
             entry.extend_from_slice(&encoded);
             let fields: Vec<u64> = list.iter().copied().filter(|p| p & 3 != 0).collect();
@@ -333,10 +409,55 @@ mod tests {
     #[test]
     fn dense_terms_take_a_bitmap_sparse_ones_gaps() {
         let postings: Vec<u64> = (0..20).map(|s| s << 2).collect();
-        assert_eq!(encode_sections(&postings, 24), (1, vec![0xff, 0xff, 0x0f]));
+        let page_of = vec![0; 24];
         assert_eq!(
-            encode_sections(&[5 << 2, 300 << 2], 1000),
-            (0, vec![5, 0xa6, 0x02])
+            encode_postings(&postings, &page_of, 1),
+            (Form::SectionBitmap, vec![0xff, 0xff, 0x0f])
+        );
+        assert_eq!(
+            encode_postings(&[5 << 2, 300 << 2], &vec![0; 1000], 1),
+            (Form::SectionGaps, vec![5, 0xa6, 0x02])
+        );
+    }
+
+    #[test]
+    fn a_term_in_most_sections_of_many_pages_is_stored_by_page() {
+        // 10,000 pages of 7 sections: a term in 4 sections of nearly every page would be a
+        // 70,000-bit bitmap (8,750 bytes); by page, it is the few pages without it.
+        let pages = 10_000;
+        let page_of: Vec<u32> = (0..pages as u32).flat_map(|p| [p; 7]).collect();
+        let without = [17u64, 4_000, 9_999];
+        let postings: Vec<u64> = (0..pages as u64)
+            .filter(|p| !without.contains(p))
+            .flat_map(|p| [p * 7, p * 7 + 2, p * 7 + 3, p * 7 + 6])
+            .map(|s| s << 2)
+            .collect();
+        let (form, bytes) = encode_postings(&postings, &page_of, pages);
+        assert_eq!(form, Form::PagesWithout);
+        assert_eq!(bytes, vec![17, 0x8e, 0x1f, 0xee, 0x2e]);
+        // On half the pages: a bitmap over pages (1,250 bytes).
+        let half: Vec<u64> = (0..pages as u64)
+            .filter(|p| p % 2 == 0)
+            .flat_map(|p| [p * 7, p * 7 + 1])
+            .map(|s| s << 2)
+            .collect();
+        let (form, bytes) = encode_postings(&half, &page_of, pages);
+        assert_eq!((form, bytes.len()), (Form::PageBitmap, 1_250));
+        // On one page in 100: too rare to blur, however many bytes its sections take.
+        let rare: Vec<u64> = (0..pages as u64)
+            .filter(|p| p % 100 == 0)
+            .flat_map(|p| (0..7).map(move |s| (p * 7 + s) << 2))
+            .collect();
+        assert!(matches!(
+            encode_postings(&rare, &page_of, pages).0,
+            Form::SectionGaps | Form::SectionBitmap
+        ));
+        // A small site keeps every term exact: its bitmaps are small anyway.
+        let small: Vec<u32> = (0..40).flat_map(|p| [p; 7]).collect();
+        let everywhere: Vec<u64> = (0..280).map(|s| s << 2).collect();
+        assert_eq!(
+            encode_postings(&everywhere, &small, 40).0,
+            Form::SectionBitmap
         );
     }
 
@@ -357,13 +478,19 @@ mod tests {
 
     #[test]
     fn every_shard_the_meta_names_is_written_even_an_empty_one() {
-        // Three terms (two words and their pair) in 40,000 sections: postings large enough
-        // for several shards, too few terms to fill them all.
-        let documents = vec![Document {
+        // Three terms (two words and their pair) in 40,000 sections of one page in 100, so
+        // stored by section: postings large enough for several shards, too few terms to fill
+        // them all.
+        let mut documents = vec![Document {
             title: "T".into(),
             url: "/t/".into(),
             sections: (0..40_000).map(|_| section(None, "alpha beta")).collect(),
         }];
+        documents.extend((0..99).map(|n| Document {
+            title: "T".into(),
+            url: format!("/p{n}/"),
+            sections: vec![section(None, "gamma")],
+        }));
         let index = build(&documents, &[]);
         let file = |name: &str| {
             let (_, bytes) = index.files.iter().find(|(n, _)| n == name)?;

@@ -7,7 +7,7 @@ import { stem } from "./stem.js";
 
 const CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\u{20000}-\u{2fa1f}]/u;
 const WORD = /[\p{Alphabetic}\p{N}]/u;
-const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 2;
 
 // Field weights: a term in the page title counts more than in a heading, more than in the body.
 const BODY = 1, HEADING = 2.5, TITLE = 4;
@@ -226,37 +226,56 @@ function parseShard(bytes) {
   return terms;
 }
 
+/** Calls `f(id)` for each id of a list stored as `varint(gap)`s. */
+function eachGap(bytes, f) {
+  const reader = new Reader(bytes);
+  let id = -1;
+  while (reader.at < bytes.length) f(id += reader.varint() + 1);
+}
+
+/** Calls `f(id)` for each id below `count` set in a bitmap. */
+function eachBit(bits, count, f) {
+  for (let byte = 0; byte < bits.length; byte++) {
+    let value = bits[byte];
+    while (value) {
+      const id = byte * 8 + 31 - Math.clz32(value & -value);
+      if (id < count) f(id);
+      value &= value - 1;
+    }
+  }
+}
+
+// How a term's postings are stored (src/search/index.rs, `Form`): its sections as gaps or a
+// bitmap; or, for a common term, its pages as gaps, a bitmap or the pages without it, standing
+// for every section of those pages.
+const SECTION_GAPS = 0, SECTION_BITMAP = 1, PAGE_GAPS = 2, PAGE_BITMAP = 3, PAGES_WITHOUT = 4;
+
 /**
  * A term's score in every section (0 where it does not occur): `idf` × the weight of the field
  * it is in there. Scores live in typed arrays over all sections: adding, intersecting and
- * ranking them is then a few linear passes, fast even for terms in every section.
+ * ranking them is then a few linear passes, fast even for terms in every section. `starts`
+ * holds each page's first section, and the section count last.
  */
-function postings(entry, sectionCount, idf) {
+function postings(entry, starts, idf) {
+  const sectionCount = starts[starts.length - 1];
+  const pageCount = starts.length - 1;
   const scores = new Float32Array(sectionCount);
-  if (entry.form === 1) {
-    const bits = entry.sections;
-    for (let byte = 0; byte < bits.length; byte++) {
-      let value = bits[byte];
-      while (value) {
-        const section = byte * 8 + 31 - Math.clz32(value & -value);
-        if (section < sectionCount) scores[section] = idf * BODY;
-        value &= value - 1;
-      }
-    }
-  } else {
-    const reader = new Reader(entry.sections);
-    let section = -1;
-    while (reader.at < entry.sections.length) {
-      section += reader.varint() + 1;
-      scores[section] = idf * BODY;
-    }
+  const section = (s) => { scores[s] = idf * BODY; };
+  const page = (p) => scores.fill(idf * BODY, starts[p], starts[p + 1]);
+  if (entry.form === SECTION_GAPS) eachGap(entry.sections, section);
+  else if (entry.form === SECTION_BITMAP) eachBit(entry.sections, sectionCount, section);
+  else if (entry.form === PAGE_GAPS) eachGap(entry.sections, page);
+  else if (entry.form === PAGE_BITMAP) eachBit(entry.sections, pageCount, page);
+  else if (entry.form === PAGES_WITHOUT) {
+    scores.fill(idf * BODY);
+    eachGap(entry.sections, (p) => scores.fill(0, starts[p], starts[p + 1]));
   }
   const reader = new Reader(entry.fields);
-  let section = -1;
+  let at = -1;
   for (let i = 0; i < entry.fieldCount; i++) {
     const value = reader.varint();
-    section += Math.floor(value / 2) + 1;
-    scores[section] = idf * (value % 2 ? TITLE : HEADING);
+    at += Math.floor(value / 2) + 1;
+    scores[at] = idf * (value % 2 ? TITLE : HEADING);
   }
   return scores;
 }
@@ -327,17 +346,23 @@ class Index {
     this.base = new URL(".", new URL(metaUrl, globalThis.location?.href)).href;
     this.sectionCount = meta.n;
     this.shardCount = meta.shards;
-    // pageStarts[p] = id of page p's first section.
+    // pageStarts[p] = id of page p's first section; the section count last.
     this.pageStarts = [];
     let start = 0;
     for (const count of meta.pages) {
       this.pageStarts.push(start);
       start += count;
     }
+    this.pageStarts.push(start);
     this.foldShards = meta.fold ?? 0;
     this.synonyms = meta.synonyms ?? [];
     this.shards = new Map();
     this.pages = new Map();
+  }
+
+  /** How many pages the index holds. */
+  get pageCount() {
+    return this.pageStarts.length - 1;
   }
 
   /**
@@ -426,7 +451,7 @@ class Index {
 
   /** The scores of `entry`'s postings, by section. */
   scores(entry, factor = 1) {
-    return postings(entry, this.sectionCount, this.idf(entry.df) * factor);
+    return postings(entry, this.pageStarts, this.idf(entry.df) * factor);
   }
 
   /** Scores of the sections matching one word unit (its shard already loaded), 0 elsewhere. */
@@ -448,7 +473,7 @@ class Index {
       // decides, not which word it is, and it never outweighs the typed word in the same place.
       const df = Math.min(this.sectionCount, kept.reduce((sum, entry) => sum + entry.df, exact ? exact.df : 0));
       for (const entry of kept) {
-        const more = postings(entry, this.sectionCount, this.idf(df) * COMPLETION);
+        const more = postings(entry, this.pageStarts, this.idf(df) * COMPLETION);
         for (let i = 0; i < scores.length; i++) if (more[i] > scores[i]) scores[i] = more[i];
       }
     }
@@ -610,9 +635,7 @@ class Index {
   /** Calls `f(page, first section, end)` for every page. */
   eachPage(f) {
     const starts = this.pageStarts;
-    for (let page = 0; page < starts.length; page++) {
-      f(page, starts[page], page + 1 < starts.length ? starts[page + 1] : this.sectionCount);
-    }
+    for (let page = 0; page + 1 < starts.length; page++) f(page, starts[page], starts[page + 1]);
   }
 
   /**
@@ -651,11 +674,17 @@ class Index {
     }
     const results = await Promise.all(shown.map(async ({ page: p, start, end, score, near }) => {
       const page = await this.page(p);
+      // Sections scoring alike (a common term is stored by page, so it counts in every
+      // section of the page): the one whose stored text shows more of the query first.
       const sections = [];
       for (let section = start; section < end; section++) {
         if (scores[section]) sections.push({ section, score: scores[section] });
       }
-      sections.sort((a, b) => b.score - a.score || a.section - b.section);
+      const shows = (section) => highlight(page.s[section - start][2], query).filter(([, hit]) => hit).length;
+      for (const entry of sections) {
+        if (sections.some((other) => other !== entry && other.score === entry.score)) entry.shows = shows(entry.section);
+      }
+      sections.sort((a, b) => b.score - a.score || (b.shows ?? 0) - (a.shows ?? 0) || a.section - b.section);
       return {
         url: page.u,
         title: page.t,

@@ -157,7 +157,7 @@ before(async () => {
   const folder = readdirSync(join(root, "public", "search")).find((d) => d.startsWith("zh-"));
   index = await core.openIndex(pathToFileURL(join(root, "public", "search", folder, "meta.bin")).href);
   keyOf = [];
-  for (let p = 0; p < index.pageStarts.length; p++) {
+  for (let p = 0; p < index.pageCount; p++) {
     const page = await index.page(p);
     for (const [heading] of page.s) keyOf.push(`${page.u}|${heading ?? ""}`);
   }
@@ -451,4 +451,37 @@ test("a page holding the query's words in different sections (or its title) is f
   assert.ok(!results[0].near);
   // Its sections are shown by how much of the query each holds.
   assert.deepEqual(results[0].sections.map((s) => s.heading), [null, "材料", "费用"].filter((h) => results[0].sections.some((s) => s.heading === h)));
+});
+
+test("a term on most pages of a large site is stored by page: exactly its pages are found, each shown at a section saying it", async () => {
+  // 420 pages of six sections; "ledger 对账单" in the fourth section of every page but three.
+  // Its sections would cost more than its pages, so the index keeps only its pages (and counts
+  // it in every section of them); the reader must still see the section that says it.
+  const large = mkdtempSync(join(tmpdir(), "walletdesk-search-large-"));
+  try {
+    const content = join(large, "content", "zh");
+    mkdirSync(content, { recursive: true });
+    writeFileSync(join(large, "site.yaml"), "title: 大\nbase_url: https://large.test/\nlanguages:\n  - code: zh\n    name: 中文\n    locale: zh-CN\n");
+    writeFileSync(join(content, "_index.md"), "---\ntitle: 首页\n---\n\n首页\n");
+    const without = new Set([7, 100, 250]);
+    for (let p = 0; p < 420; p++) {
+      const parts = [1, 2, 3, 4, 5].map((k) => `## Part ${k}\n\n第${k}部分的说明文字 filler${k} words.` + (k === 3 && !without.has(p) ? " 核对 ledger 对账单 每天。" : ""));
+      writeFileSync(join(content, `p${p}.md`), `---\ntitle: "Page ${p}"\n---\n\n开头。\n\n${parts.join("\n\n")}\n`);
+    }
+    execFileSync(binary, ["--root", large, "--quiet", "build"]);
+    const folder = readdirSync(join(large, "public", "search")).find((d) => d.startsWith("zh-"));
+    const big = await core.openIndex(pathToFileURL(join(large, "public", "search", folder, "meta.bin")).href);
+    for (const query of ["ledger", "对账单", "ledger 对账单"]) {
+      const { pages, results } = await big.search(query, { limit: 1000, sectionsPerPage: 1 });
+      assert.equal(pages, 417, query);
+      const urls = new Set(results.map((r) => r.url));
+      for (const p of without) assert.ok(!urls.has(`/p${p}/`), `${query}: page ${p} does not say it`);
+      for (const result of results.slice(0, 20)) {
+        assert.equal(result.sections[0].heading, "Part 3", `${query}: ${result.url}`);
+        assert.ok(result.sections[0].excerpt.includes(query.split(" ")[0]), `${query}: ${result.sections[0].excerpt}`);
+      }
+    }
+  } finally {
+    rmSync(large, { recursive: true, force: true });
+  }
 });
