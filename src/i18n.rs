@@ -17,6 +17,7 @@ const EN: &[(&str, &str)] = &[
     ("previous", "Previous"),
     ("next", "Next"),
     ("pages_in_section", "In this section"),
+    ("nav_all_pages", "All {count} pages"),
     ("last_updated", "Last updated:"),
     ("language", "Language"),
     ("tags", "Tags:"),
@@ -94,7 +95,7 @@ const EN: &[(&str, &str)] = &[
     ),
     (
         "search_needs_js",
-        "Search needs JavaScript. The site navigation lists every page.",
+        "Search needs JavaScript. The site navigation and each section’s page list every page.",
     ),
     (
         "search_error",
@@ -214,6 +215,7 @@ const ZH: &[(&str, &str)] = &[
     ("previous", "上一页"),
     ("next", "下一页"),
     ("pages_in_section", "本节页面"),
+    ("nav_all_pages", "全部 {count} 个页面"),
     ("last_updated", "最后更新："),
     ("language", "语言"),
     ("tags", "标签："),
@@ -282,7 +284,7 @@ const ZH: &[(&str, &str)] = &[
     ("search_hint_keys", "↑ ↓ 选择 · 回车打开 · Esc 关闭"),
     (
         "search_needs_js",
-        "搜索功能需要启用 JavaScript。你可以通过站点导航找到所有页面。",
+        "搜索功能需要启用 JavaScript。你可以通过站点导航和各栏目页找到所有页面。",
     ),
     ("search_error", "搜索暂时无法加载，请稍后再试。"),
     ("wizard", "上线计划"),

@@ -469,7 +469,7 @@ pub struct Renderer {
     tera: Tera,
     bounds: Bounds,
     languages: Vec<Shared>,
-    navs: HashMap<(usize, Option<usize>), (String, u64)>,
+    navs: HashMap<NavKey, (String, u64)>,
     /// A hash of every template's text.
     templates: u64,
 }
@@ -555,7 +555,7 @@ impl Renderer {
         mut value: serde_json::Value,
     ) -> (Option<OutputFile>, Vec<Diagnostic>) {
         let shared = &self.languages[site.pages[i].lang];
-        let (nav, _) = &self.navs[&(shared.lang, nav_key(site, i))];
+        let (nav, _) = &self.navs[&nav_key(site, i)];
         value["content"] = serde_json::Value::String(body.html.clone());
         let engine = (&self.tera, &self.bounds);
         render_page(site, engine, theme, shared, nav, i, &value)
@@ -566,7 +566,7 @@ impl Renderer {
     /// pages.
     fn fingerprint(&self, site: &Site, i: usize, body: &Body, value: &serde_json::Value) -> u64 {
         let shared = &self.languages[site.pages[i].lang];
-        let (_, nav) = self.navs[&(shared.lang, nav_key(site, i))];
+        let (_, nav) = self.navs[&nav_key(site, i)];
         let mut hasher = Xxh3::new();
         for part in [self.templates, shared.hash, nav, body.hash] {
             hasher.update(&part.to_le_bytes());
@@ -629,7 +629,7 @@ impl Renderer {
                 specials.push(("wizard", wizard, "wizard_title", "wizard.html"));
             }
             for (kind, path, title_key, template) in specials {
-                let nav = &self.navs[&(lang, None)].0;
+                let nav = &self.navs[&(lang, None, Vec::new())].0;
                 let special = (kind, path.as_str(), title_key, template);
                 match render_special(site, (&self.tera, &self.bounds), shared, nav, special) {
                     Ok(html) => {
@@ -671,6 +671,10 @@ struct NavItem {
     url: String,
     is_section: bool,
     children: Vec<NavItem>,
+    /// For the link that ends a list cut to a block (see `NAV_LIMIT`): how many pages the
+    /// section has; its `url` is the section page, which lists them all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    more: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -848,53 +852,130 @@ impl Shared {
     }
 }
 
-/// Which navigation a page shows: the one with its section open (a section page opens
-/// itself); `None` for home pages, top-level pages and orphans.
-fn nav_key(site: &Site, page: usize) -> Option<usize> {
-    match site.pages[page].kind {
+/// A list in the navigation (a home's or an open section's children) longer than this shows
+/// only the block of `NAV_BLOCK` entries holding the page being read, then a link to the
+/// section page, which lists them all: a page's navigation stays the same size however large
+/// its section grows, and every page is still two links away without JavaScript.
+const NAV_LIMIT: usize = 50;
+const NAV_BLOCK: usize = 25;
+
+/// Which navigation a page shows: its language, the section it opens (a section page opens
+/// itself; `None` for home pages, top-level pages and orphans), and, for each list on its way
+/// down longer than `NAV_LIMIT`, the block of that list holding it.
+type NavKey = (usize, Option<usize>, Vec<usize>);
+
+fn nav_key(site: &Site, page: usize) -> NavKey {
+    let open = match site.pages[page].kind {
         PageKind::Home => None,
         PageKind::Section => Some(page),
         PageKind::Page => site.places[page]
             .parent
             .filter(|&p| site.pages[p].kind == PageKind::Section),
-    }
+    };
+    let chain: Vec<usize> = site.ancestors(page).into_iter().chain([page]).collect();
+    let blocks = chain
+        .windows(2)
+        .filter_map(|pair| {
+            let list = &site.places[pair[0]].children;
+            let at = list.iter().position(|&child| child == pair[1])?;
+            (list.len() > NAV_LIMIT).then_some(at / NAV_BLOCK)
+        })
+        .collect();
+    (site.pages[page].lang, open, blocks)
 }
 
-/// Renders `partials/nav.html` once per language and open section, not once per page: a
-/// section of 500 pages would otherwise render its 500 links 500 times through Tera. Each page
-/// then only marks its own link (see [`mark_current`]).
+/// Renders `partials/nav.html` once per navigation key (language, open section, blocks), not
+/// once per page: a section of 500 pages would otherwise render its links 500 times through
+/// Tera. Each page then only marks its own link (see [`mark_current`]).
 fn render_navs(
     site: &Site,
     tera: &Tera,
     bounds: &Bounds,
     languages: &[Shared],
-) -> Result<HashMap<(usize, Option<usize>), String>, Failure> {
-    let mut keys: BTreeSet<(usize, Option<usize>)> = (0..site.pages.len())
-        .map(|i| (site.pages[i].lang, nav_key(site, i)))
-        .collect();
-    keys.extend((0..languages.len()).map(|lang| (lang, None)));
+) -> Result<HashMap<NavKey, String>, Failure> {
+    let mut keys: BTreeSet<NavKey> = (0..site.pages.len()).map(|i| nav_key(site, i)).collect();
+    keys.extend((0..languages.len()).map(|lang| (lang, None, Vec::new())));
     keys.into_par_iter()
-        .map(|(lang, section)| {
-            let mut open: Vec<String> = Vec::new();
-            if let Some(section) = section {
+        .map(|key| {
+            let (lang, section, blocks) = &key;
+            let mut open: Vec<usize> = Vec::new();
+            if let Some(section) = *section {
                 open = site
                     .ancestors(section)
                     .into_iter()
                     .chain([section])
-                    .map(|p| site.config.base_url.href(&site.pages[p].path))
                     .collect();
             }
-            let mut context = languages[lang].context();
+            let urls: Vec<String> = open
+                .iter()
+                .map(|&p| site.config.base_url.href(&site.pages[p].path))
+                .collect();
+            let nav = site.homes[*lang].map_or_else(Vec::new, |home| {
+                let all = languages[*lang].strings.get("nav_all_pages");
+                nav_view(site, home, &open, &mut blocks.iter().copied(), all)
+            });
+            let mut context = languages[*lang].context();
+            context.insert("nav", &nav);
             context.insert(
                 "page",
-                &serde_json::json!({ "url": "", "ancestor_urls": open }),
+                &serde_json::json!({ "url": "", "ancestor_urls": urls }),
             );
-            Ok((
-                (lang, section),
-                bounds.render(tera, NAV_TEMPLATE, &context)?,
-            ))
+            let html = bounds.render(tera, NAV_TEMPLATE, &context)?;
+            Ok((key, html))
         })
         .collect()
+}
+
+/// The navigation as one page sees it: the children of `parent`, with the children of the
+/// sections in `open`, each list longer than `NAV_LIMIT` cut to the next of `blocks` (the
+/// first block where none is left) and ended by a link to its section page, titled from
+/// `all` ("All {count} pages").
+fn nav_view(
+    site: &Site,
+    parent: usize,
+    open: &[usize],
+    blocks: &mut impl Iterator<Item = usize>,
+    all: Option<&String>,
+) -> Vec<NavItem> {
+    let children = &site.places[parent].children;
+    let shown = if children.len() > NAV_LIMIT {
+        let start = (blocks.next().unwrap_or(0) * NAV_BLOCK).min(children.len() - 1);
+        &children[start..(start + NAV_BLOCK).min(children.len())]
+    } else {
+        &children[..]
+    };
+    let mut items: Vec<NavItem> = shown
+        .iter()
+        .map(|&child| {
+            let page = &site.pages[child];
+            let is_section = page.kind == PageKind::Section;
+            NavItem {
+                title: page.front.title.clone(),
+                url: site.config.base_url.href(&page.path),
+                is_section,
+                children: if is_section && open.contains(&child) {
+                    nav_view(site, child, open, blocks, all)
+                } else {
+                    Vec::new()
+                },
+                more: None,
+            }
+        })
+        .collect();
+    if shown.len() < children.len() {
+        let count = children.len();
+        items.push(NavItem {
+            title: all.map_or_else(
+                || format!("{count} pages"),
+                |all| all.replace("{count}", &count.to_string()),
+            ),
+            url: site.config.base_url.href(&site.pages[parent].path),
+            is_section: false,
+            children: Vec::new(),
+            more: Some(count),
+        });
+    }
+    items
 }
 
 const NAV_TEMPLATE: &str = "partials/nav.html";
@@ -921,6 +1002,7 @@ fn nav_items(site: &Site, section: usize) -> Vec<NavItem> {
                 } else {
                     Vec::new()
                 },
+                more: None,
             }
         })
         .collect()

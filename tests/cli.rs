@@ -4145,3 +4145,72 @@ fn a_mermaid_block_becomes_an_svg_at_build_time_and_a_broken_one_fails_at_its_li
     let run = site.run(&["build"]).success();
     run.expect_stderr("content/en/guide/keys.md:11:1: warning: this diagram has no text alternative for readers who cannot see it\n  hint: add `accTitle: …` (and `accDescr: …`) saying what the diagram shows\n");
 }
+
+/// The site navigation of a built page: the `<nav class="site-nav">` element.
+fn site_nav(html: &str) -> &str {
+    let start = html
+        .find("<nav class=\"site-nav\"")
+        .expect("a site navigation");
+    let end = start + html[start..].find("</nav>").expect("its end");
+    &html[start..end]
+}
+
+#[test]
+fn a_large_section_shows_a_bounded_block_of_its_pages_and_its_section_page_lists_them_all() {
+    let site = Site::new("basic");
+    site.write(
+        "content/en/big/_index.md",
+        "---\ntitle: Big section\nweight: 90\n---\n\nMany pages.\n",
+    );
+    for n in 0..600 {
+        site.write(
+            &format!("content/en/big/p{n:03}.md"),
+            &format!("---\ntitle: Page {n}\nweight: {n}\n---\n\nText {n}.\n"),
+        );
+    }
+    site.run(&["build", "--quiet"]).success();
+    let mut sizes = Vec::new();
+    for n in 0..600 {
+        let html = site.read(&format!("public/en/big/p{n:03}/index.html"));
+        let nav = site_nav(&html);
+        let listed: Vec<String> = urls(nav)
+            .into_iter()
+            .filter(|u| u.starts_with("/en/big/p"))
+            .collect();
+        // The block of 25 holding the page, the page itself marked as current.
+        assert_eq!(listed.len(), 25.min(600 - n / 25 * 25), "page {n}");
+        assert!(
+            nav.contains(&format!("href=\"/en/big/p{n:03}/\" aria-current=\"page\"")),
+            "page {n}: {nav}"
+        );
+        let first = n / 25 * 25;
+        assert_eq!(listed[0], format!("/en/big/p{first:03}/"), "page {n}");
+        // Then the way to every other page: the section page.
+        let more = nav.find("<li class=\"more\">").map(|at| &nav[at + 17..]);
+        assert!(
+            more.is_some_and(|rest| rest
+                .trim_start()
+                .starts_with("<a href=\"/en/big/\">All 600 pages</a>")),
+            "page {n}: {nav}"
+        );
+        sizes.push(nav.len());
+    }
+    // Bounded: no page's navigation is more than a few kilobytes, however many pages.
+    assert!(
+        sizes.iter().all(|&size| size < 4_000),
+        "{:?}",
+        sizes.iter().max()
+    );
+    // The section page opens the section at its first block and lists every page in its body.
+    let section = site.read("public/en/big/index.html");
+    let listed = urls(&section)
+        .into_iter()
+        .filter(|u| u.starts_with("/en/big/p"))
+        .collect::<std::collections::BTreeSet<_>>();
+    assert_eq!(listed.len(), 600);
+    assert!(site_nav(&section).contains("href=\"/en/big/p000/\""));
+    // A small section still lists all its pages in every page's navigation.
+    let guide = site.read("public/en/guide/keys/index.html");
+    assert!(site_nav(&guide).contains("href=\"/en/guide/register/\""));
+    assert!(!site_nav(&guide).contains("class=\"more\""));
+}

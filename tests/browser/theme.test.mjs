@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { launchBrowser, repo, startServe } from "./harness.mjs";
+import { fixtureSite, launchBrowser, repo, startServe } from "./harness.mjs";
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const shots = join(repo, "tests", "browser", "screenshots");
@@ -221,4 +221,38 @@ test("diagrams: drawn at build time, shown without JavaScript under the strict C
   assert.ok(fits, "on a phone the diagram scales down to the screen");
   await page.screenshot({ path: join(shots, "diagram-360.png"), fullPage: false });
   await context.close();
+});
+
+test("a 600-page section on a phone without JavaScript: the menu shows the block of 25 around the page, and its section page reaches every page", async () => {
+  const site = fixtureSite("basic");
+  mkdirSync(join(site.root, "content", "en", "big"), { recursive: true });
+  site.write("content/en/big/_index.md", "---\ntitle: Big section\nweight: 90\n---\n\nMany pages.\n");
+  for (let n = 0; n < 600; n++) {
+    const name = String(n).padStart(3, "0");
+    site.write(`content/en/big/p${name}.md`, `---\ntitle: Page ${n}\nweight: ${n}\n---\n\nText ${n}.\n`);
+  }
+  const big = await startServe(site.root);
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 740 } });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${big.url}/en/big/p437/`);
+    await page.click(".menu-button");
+    const listed = page.locator(".site-nav a[href^='/en/big/p']");
+    assert.equal(await listed.count(), 25, "one block of the section's pages");
+    assert.equal(await listed.first().getAttribute("href"), "/en/big/p425/");
+    assert.equal(await page.getAttribute(".site-nav a[aria-current='page']", "href"), "/en/big/p437/");
+    const all = page.locator(".site-nav li.more a");
+    assert.equal(await all.textContent(), "All 600 pages");
+    await all.scrollIntoViewIfNeeded();
+    await all.click();
+    await page.waitForURL(`${big.url}/en/big/`);
+    assert.equal(await page.locator(".section-pages a[href^='/en/big/p']").count(), 600, "the section page lists every page");
+    await page.click(".section-pages a[href='/en/big/p599/']");
+    await page.waitForURL(`${big.url}/en/big/p599/`);
+    assert.equal(await page.textContent("h1"), "Page 599");
+  } finally {
+    await context.close();
+    big.stop();
+    site.remove();
+  }
 });
