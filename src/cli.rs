@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::error::Diagnostic;
 use crate::pipeline::{self, Options, Report};
+use crate::progress::Progress;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -127,7 +128,10 @@ pub fn run(cli: Cli) -> ExitCode {
         force,
         live: false,
         cancel: None,
+        progress: Progress::default(),
     };
+    // A build or check on a terminal shows its stages; nothing else does.
+    let progress = || Progress::for_terminal(cli.quiet);
     match cli.command {
         Command::Build {
             site,
@@ -135,7 +139,12 @@ pub fn run(cli: Cli) -> ExitCode {
             force,
             timings,
         } => {
-            let result = pipeline::build(&options(site, output, force));
+            let options = Options {
+                progress: progress(),
+                ..options(site, output, force)
+            };
+            let result = pipeline::build(&options);
+            options.progress.finish();
             if let (Ok(report), true) = (&result, timings) {
                 for line in report.search_timings() {
                     eprintln!("{line}");
@@ -143,11 +152,15 @@ pub fn run(cli: Cli) -> ExitCode {
             }
             finish(result, "built", cli.quiet)
         }
-        Command::Check { site } => finish(
-            pipeline::check(&options(site, None, false)),
-            "checked",
-            cli.quiet,
-        ),
+        Command::Check { site } => {
+            let options = Options {
+                progress: progress(),
+                ..options(site, None, false)
+            };
+            let result = pipeline::check(&options);
+            options.progress.finish();
+            finish(result, "checked", cli.quiet)
+        }
         Command::Serve {
             port,
             bind,

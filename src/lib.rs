@@ -22,6 +22,7 @@ pub mod markdown;
 pub mod output;
 pub mod pipeline;
 pub mod preview;
+pub mod progress;
 pub mod render;
 pub mod search;
 pub mod serve;

@@ -16,6 +16,7 @@ use crate::data;
 use crate::error::{Diagnostic, Diagnostics, display_path};
 use crate::linkcheck;
 use crate::output;
+use crate::progress::Progress;
 use crate::render::{self, OutputFile, RenderCache, Renderer};
 use crate::search;
 use crate::site::{self, Site};
@@ -39,6 +40,8 @@ pub struct Options {
     /// When set while a compilation runs, the compilation stops early with an error (the
     /// preview sets it when newer files arrive).
     pub cancel: Option<Arc<AtomicBool>>,
+    /// Where the stages and pages done are shown (a terminal's progress bar, or nothing).
+    pub progress: Progress,
 }
 
 /// What a successful run did.
@@ -112,6 +115,7 @@ pub fn compile_sources(
     sources: &SiteSources,
     cache: &mut RenderCache,
 ) -> Result<Compiled, Vec<Diagnostic>> {
+    options.progress.stage("parsing", 0);
     let mut diagnostics = Diagnostics::default();
     let Some(config_file) = &sources.config else {
         return Err(vec![
@@ -174,8 +178,10 @@ pub fn compile_sources(
         &theme,
         cache,
         (!options.live, bounds),
+        &options.progress,
         &mut diagnostics,
     );
+    options.progress.stage("checking links", 0);
     diagnostics.extend(claims::check(&rendered.files));
     // Every internal URL of the output must name a file of the output.
     if rendered.renderer.is_some() {
@@ -308,7 +314,9 @@ fn pages_per_language(site: &Site) -> Vec<(String, usize)> {
 pub fn build(options: &Options) -> Result<Report, Vec<Diagnostic>> {
     let started = Instant::now();
     let destination = Destination::check(options, options.output.as_deref(), "public")?;
+    options.progress.stage("reading", 0);
     let compiled = compile(options)?;
+    options.progress.stage("writing", 0);
     destination.write(&compiled.files, "the site")?;
     Ok(Report {
         pages: pages_per_language(&compiled.site),

@@ -21,6 +21,7 @@ use crate::error::{Diagnostic, Diagnostics, LineIndex};
 use crate::i18n::{self, Strings};
 use crate::links;
 use crate::markdown::{self, Problem, escape};
+use crate::progress::Progress;
 use crate::search;
 use crate::site::{Site, alias_line, alias_path};
 use crate::templates::{
@@ -215,6 +216,7 @@ pub fn render_site(
     theme: &Theme,
     cache: &mut RenderCache,
     (fingerprint_assets, bounds): (bool, Bounds),
+    progress: &Progress,
     diagnostics: &mut Diagnostics,
 ) -> SiteRender {
     let Some(mut renderer) = Renderer::new(site, theme, fingerprint_assets, bounds, diagnostics)
@@ -230,10 +232,16 @@ pub fn render_site(
         cache.bodies.clear();
         cache.structure = structure;
     }
+    progress.stage("Markdown", site.pages.len() as u64);
     let bodies: Vec<Arc<Body>> = (0..site.pages.len())
         .into_par_iter()
-        .map(|i| cache.get_or_render(site, renderer.strings(site, i), i))
+        .map(|i| {
+            let body = cache.get_or_render(site, renderer.strings(site, i), i);
+            progress.step();
+            body
+        })
         .collect();
+    progress.stage("search index", 0);
     let html: Vec<&str> = bodies.iter().map(|b| b.html.as_str()).collect();
     let extra = renderer.search_extras(site);
     let search = search::build(site, &html, &extra, fingerprint_assets);
@@ -243,10 +251,12 @@ pub fn render_site(
         shared.set_search(site, &search.meta_urls);
         shared.set_wizard(site, wizard_url.as_deref());
     }
+    progress.stage("pages", site.pages.len() as u64);
     let rendered: Vec<PageRender> = bodies
         .into_par_iter()
         .enumerate()
         .map(|(i, body)| {
+            progress.step();
             let page = &site.pages[i];
             let value = page_value(site, &renderer.languages[page.lang], i);
             let fingerprint = renderer.fingerprint(site, i, &body, &value);

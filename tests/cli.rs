@@ -4168,7 +4168,11 @@ fn a_large_section_shows_a_bounded_block_of_its_pages_and_its_section_page_lists
             &format!("---\ntitle: Page {n}\nweight: {n}\n---\n\nText {n}.\n"),
         );
     }
-    site.run(&["build", "--quiet"]).success();
+    // Not a terminal: no progress bar, only the summary line, however long the build.
+    let run = site.run(&["build"]).success();
+    assert!(run.stdout.starts_with("built "), "{}", run.stdout);
+    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
+    assert_eq!(run.stderr, "");
     let mut sizes = Vec::new();
     for n in 0..600 {
         let html = site.read(&format!("public/en/big/p{n:03}/index.html"));

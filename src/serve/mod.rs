@@ -148,6 +148,8 @@ pub fn serve(options: &Options, settings: &Settings) -> Result<(), Vec<Diagnosti
         base_url: Some(base_url.clone()),
         live: true,
         cancel: Some(Arc::clone(&cancel)),
+        // The preview reports each rebuild in one line of its own, not with a bar.
+        progress: Default::default(),
         ..options.clone()
     };
 
