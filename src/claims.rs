@@ -1,14 +1,39 @@
-//! One output path, one source. Every file of the built site says where it comes from (an
-//! [`Origin`]); [`check`] reports each path that two sources would write, at the source the
-//! author can change (an alias at its line, a static file, a page), naming the other one.
-//! Without it, two files under one path were both written and the last one won at random.
+//! The files of the built site and where each comes from, and one output path, one source.
+//! Every [`OutputFile`] says where it comes from (an [`Origin`]); [`check`] reports each path
+//! that two sources would write, at the source the author can change (an alias at its line, a
+//! static file, a page), naming the other one. Without it, two files under one path were both
+//! written and the last one won at random. A low module (it needs only `error`): every stage
+//! that makes or writes files uses it.
 
 use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::error::Diagnostic;
-use crate::render::OutputFile;
+
+/// A file of the built site: its path below the output folder (with `/`), its bytes and where
+/// it comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Arc<[u8]>,
+    pub origin: Origin,
+}
+
+impl OutputFile {
+    pub fn new(path: impl Into<String>, bytes: impl Into<Arc<[u8]>>, origin: Origin) -> Self {
+        OutputFile {
+            path: path.into(),
+            bytes: bytes.into(),
+            origin,
+        }
+    }
+
+    pub fn text(path: impl Into<String>, text: String, origin: Origin) -> Self {
+        OutputFile::new(path, text.into_bytes(), origin)
+    }
+}
 
 /// Where a file of the output comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -264,11 +264,11 @@ fn write_batch(
     quiet: bool,
 ) -> ExitCode {
     let written = pipeline::Destination::check(options, Some(dir), "plans").and_then(|folder| {
-        let files: Vec<crate::render::OutputFile> = plans
+        let files: Vec<crate::claims::OutputFile> = plans
             .into_iter()
             .map(|(name, text)| {
                 let origin = crate::claims::Origin::Generated(format!("the plan {name}"));
-                crate::render::OutputFile::new(name, text.into_bytes(), origin)
+                crate::claims::OutputFile::new(name, text.into_bytes(), origin)
             })
             .collect();
         folder.write(&files, "the plans").map(|()| files.len())

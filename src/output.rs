@@ -11,7 +11,7 @@ use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::render::OutputFile;
+use crate::claims::OutputFile;
 
 /// The file that marks a folder as walletdesk's output.
 pub const MARKER: &str = ".walletdesk-output";

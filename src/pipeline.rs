@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::calendar;
 use crate::claims;
+use crate::claims::OutputFile;
 use crate::config::{self, Config};
 use crate::content::load::SiteSources;
 use crate::content::{self, load};
@@ -17,7 +18,7 @@ use crate::error::{Diagnostic, Diagnostics, display_path};
 use crate::linkcheck;
 use crate::output;
 use crate::progress::Progress;
-use crate::render::{self, OutputFile, RenderCache, Renderer};
+use crate::render::{self, RenderCache, Renderer};
 use crate::search;
 use crate::site::{self, Site};
 use crate::theme::{self, Theme};

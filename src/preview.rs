@@ -15,12 +15,13 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::claims::OutputFile;
 use crate::content::{self, load, load::SiteSources};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::linkcheck;
 use crate::markdown;
 use crate::pipeline::{self, Compiled, Options};
-use crate::render::{self, OutputFile, RenderCache};
+use crate::render::{self, RenderCache};
 use crate::watch::{Change, ChangeKind};
 
 /// The files served, by path below the site root (`guide/index.html`).

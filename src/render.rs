@@ -14,7 +14,7 @@ use serde::Serialize;
 use tera::{Context, Tera, Value};
 use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
-use crate::claims::Origin;
+use crate::claims::{Origin, OutputFile};
 use crate::content::{Page, PageKind};
 use crate::data;
 use crate::error::{Diagnostic, Diagnostics, LineIndex};
@@ -28,29 +28,6 @@ use crate::templates::{
     RENDERING, extends_chain, load_templates, template_diagnostic, template_path,
 };
 use crate::theme::Theme;
-
-/// A file of the built site: its path below the output folder (with `/`), its bytes and where
-/// it comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutputFile {
-    pub path: String,
-    pub bytes: Arc<[u8]>,
-    pub origin: Origin,
-}
-
-impl OutputFile {
-    pub fn new(path: impl Into<String>, bytes: impl Into<Arc<[u8]>>, origin: Origin) -> Self {
-        OutputFile {
-            path: path.into(),
-            bytes: bytes.into(),
-            origin,
-        }
-    }
-
-    fn text(path: impl Into<String>, text: String, origin: Origin) -> Self {
-        OutputFile::new(path, text.into_bytes(), origin)
-    }
-}
 
 /// The file that serves a site path: `guide/` → `guide/index.html`.
 pub fn file_for(site_path: &str) -> String {

@@ -8,8 +8,8 @@ use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
 use super::scan::{html_urls, url_key};
+use crate::claims::OutputFile;
 use crate::config::BaseUrl;
-use crate::render::OutputFile;
 
 /// Why a URL is dead.
 #[derive(Debug, Clone, PartialEq, Eq)]

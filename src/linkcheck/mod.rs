@@ -15,9 +15,10 @@ pub use dead::{Dead, DeadUrl, dead_urls};
 use dead::{dead_in, without_dot_segments};
 pub use scan::{HtmlUrl, html_urls, url_key};
 
+use crate::claims::OutputFile;
 use crate::config::BaseUrl;
 use crate::error::{Diagnostic, LineIndex};
-use crate::render::{self, Body, OutputFile, RenderCache, file_for};
+use crate::render::{self, Body, RenderCache, file_for};
 use crate::site::Site;
 use crate::theme::Theme;
 

@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::claims::Origin;
-use crate::render::OutputFile;
+use crate::claims::OutputFile;
 use crate::site::Site;
 
 /// What the index of one language came to, for `build --timings`.
