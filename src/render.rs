@@ -934,19 +934,13 @@ fn nav_view(
     let mut items: Vec<NavItem> = shown
         .iter()
         .map(|&child| {
-            let page = &site.pages[child];
-            let is_section = page.kind == PageKind::Section;
-            NavItem {
-                title: page.front.title.clone(),
-                url: site.config.base_url.href(&page.path),
-                is_section,
-                children: if is_section && open.contains(&child) {
+            nav_item(site, child, || {
+                if open.contains(&child) {
                     nav_view(site, child, open, blocks, all)
                 } else {
                     Vec::new()
-                },
-                more: None,
-            }
+                }
+            })
         })
         .collect();
     if shown.len() < children.len() {
@@ -973,26 +967,25 @@ fn mark_current(nav: &str, url: &str) -> String {
     nav.replacen(&link, &format!("{link} aria-current=\"page\""), 1)
 }
 
+/// The whole navigation tree below `section` (the `nav` value of every page's context).
 fn nav_items(site: &Site, section: usize) -> Vec<NavItem> {
     site.places[section]
         .children
         .iter()
-        .map(|&child| {
-            let page = &site.pages[child];
-            let is_section = page.kind == PageKind::Section;
-            NavItem {
-                title: page.front.title.clone(),
-                url: site.config.base_url.href(&page.path),
-                is_section,
-                children: if is_section {
-                    nav_items(site, child)
-                } else {
-                    Vec::new()
-                },
-                more: None,
-            }
-        })
+        .map(|&child| nav_item(site, child, || nav_items(site, child)))
         .collect()
+}
+
+/// The navigation entry of `page`, with the entries `below` gives when it is a section.
+fn nav_item(site: &Site, page: usize, below: impl FnOnce() -> Vec<NavItem>) -> NavItem {
+    let is_section = site.pages[page].kind == PageKind::Section;
+    NavItem {
+        title: site.pages[page].front.title.clone(),
+        url: site.config.base_url.href(&site.pages[page].path),
+        is_section,
+        children: if is_section { below() } else { Vec::new() },
+        more: None,
+    }
 }
 
 fn link_value(site: &Site, page: usize) -> LinkValue {
