@@ -34,6 +34,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from marks import fmt_bytes, ok  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 GEN = os.path.normpath(os.path.join(REPO, "..", "shared", "bench", "gen_corpus.py"))
@@ -222,18 +225,8 @@ def measure_size(pages, args, work, hugo, notes):
 # Report
 
 
-def fmt_bytes(n):
-    if n is None:
-        return "n/a"
-    return f"{n / 1000:,.1f} KB" if n < 10_000_000 else f"{n / 1e6:,.1f} MB"
-
-
 def fmt(v, digits=2, unit=""):
     return "n/a" if v is None else f"{v:,.{digits}f}{unit}"
-
-
-def ok(value, limit):
-    return "" if value is None else (" ✅" if value <= limit else " ❌")
 
 
 def load_span(loads):

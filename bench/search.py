@@ -48,6 +48,9 @@ import time
 import unicodedata
 import urllib.parse
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from marks import fmt_bytes, ok  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 GEN = os.path.join(REPO, "..", "shared", "bench", "gen_corpus.py")
@@ -657,22 +660,12 @@ def mean(values):
     return statistics.mean(values) if values else None
 
 
-def fmt_bytes(n):
-    if n is None:
-        return "n/a"
-    return f"{n / 1000:,.1f} KB" if n < 10_000_000 else f"{n / 1e6:,.1f} MB"
-
-
 def fmt(v, digits=2, unit=""):
     return "n/a" if v is None else f"{v:.{digits}f}{unit}"
 
 
 def ratio(a, b):
     return "n/a" if a is None or b is None or b == 0 else f"{a / b:.2f}×"
-
-
-def ok(value, limit):
-    return "" if value is None else (" ✅" if value <= limit else " ❌")
 
 
 def first_repeat(tool):

@@ -198,35 +198,32 @@ def bench_walletdesk(args, work):
         wait_for_port(port, server)
         events = Events(port)
         print(f"walletdesk serve: first build and ready in {time.perf_counter() - started:.1f} s")
-        to_event, to_served = [], []
-        for n, (section, name) in enumerate(pages_to_edit(os.path.join(site, "content", "zh"), args.saves)):
+        def timed(change, section, name, n):
+            """Makes `change` to one page: the seconds to its reload event and to the changed
+            page served."""
             url_path = f"/{section}/{name[:-3]}/"
             t0 = time.perf_counter()
-            marker = edit(os.path.join(site, "content", "zh", section, name), n)
+            marker = change(os.path.join(site, "content", "zh", section, name), n)
             while True:
                 data = events.next()
                 if url_path in data or '"paths":null' in data:
                     break
-            to_event.append(time.perf_counter() - t0)
-            to_served.append(wait_served(f"http://127.0.0.1:{port}{url_path}", marker, t0))
-        median_event = report("walletdesk: save → reload event", to_event, GOAL_PAGE_MS, args.pages)
-        median_served = report("walletdesk: save → changed page served", to_served)
+            to_event = time.perf_counter() - t0
+            return to_event, wait_served(f"http://127.0.0.1:{port}{url_path}", marker, t0)
+
+        saves = [timed(edit, section, name, n)
+                 for n, (section, name) in enumerate(pages_to_edit(os.path.join(site, "content", "zh"), args.saves))]
+        median_event = report("walletdesk: save → reload event", [e for e, _ in saves], GOAL_PAGE_MS, args.pages)
+        median_served = report("walletdesk: save → changed page served", [s for _, s in saves])
         # A new title changes what other pages show (the section's navigation, the pager of
         # its neighbours): a recompile that reuses every rendered Markdown body.
-        title_event, title_served, dropped, waited = [], [], 0, []
+        titles, dropped, waited = [], 0, []
         retitled = pages_to_edit(os.path.join(site, "content", "zh"), args.title_saves) if args.title_saves > 0 else []
         for n, (section, name) in enumerate(retitled):
-            url_path = f"/{section}/{name[:-3]}/"
             waited.append(wait_idle(server.pid))
             dropped += events.drain()
-            t0 = time.perf_counter()
-            marker = retitle(os.path.join(site, "content", "zh", section, name), n)
-            while True:
-                data = events.next()
-                if url_path in data or '"paths":null' in data:
-                    break
-            title_event.append(time.perf_counter() - t0)
-            title_served.append(wait_served(f"http://127.0.0.1:{port}{url_path}", marker, t0))
+            titles.append(timed(retitle, section, name, n))
+        title_event, title_served = [e for e, _ in titles], [s for _, s in titles]
         if title_event:
             report("walletdesk: title change → reload event", title_event, GOAL_TITLE_MS, args.pages)
             report("walletdesk: title change → page served", title_served)

@@ -457,6 +457,8 @@ pub struct Renderer {
     bounds: Bounds,
     languages: Vec<Shared>,
     navs: HashMap<NavKey, (String, u64)>,
+    /// Which of `navs` each page shows, by page index.
+    page_navs: Vec<NavKey>,
     /// A hash of every template's text.
     templates: u64,
 }
@@ -480,11 +482,13 @@ impl Renderer {
             templates.update(template.name.as_bytes());
             templates.update(template.text.as_bytes());
         }
-        match render_navs(site, &tera, &bounds, &languages) {
+        let page_navs = nav_keys(site);
+        match render_navs(site, &tera, &bounds, &languages, &page_navs) {
             Ok(navs) => Some(Renderer {
                 tera,
                 bounds,
                 languages,
+                page_navs,
                 navs: navs
                     .into_iter()
                     .map(|(k, html)| {
@@ -542,7 +546,7 @@ impl Renderer {
         mut value: serde_json::Value,
     ) -> (Option<OutputFile>, Vec<Diagnostic>) {
         let shared = &self.languages[site.pages[i].lang];
-        let (nav, _) = &self.navs[&nav_key(site, i)];
+        let (nav, _) = &self.navs[&self.page_navs[i]];
         value["content"] = serde_json::Value::String(body.html.clone());
         let engine = (&self.tera, &self.bounds);
         render_page(site, engine, theme, shared, nav, i, &value)
@@ -553,7 +557,7 @@ impl Renderer {
     /// pages.
     fn fingerprint(&self, site: &Site, i: usize, body: &Body, value: &serde_json::Value) -> u64 {
         let shared = &self.languages[site.pages[i].lang];
-        let (_, nav) = self.navs[&nav_key(site, i)];
+        let (_, nav) = self.navs[&self.page_navs[i]];
         let mut hasher = Xxh3::new();
         for part in [self.templates, shared.hash, nav, body.hash] {
             hasher.update(&part.to_le_bytes());
@@ -851,24 +855,34 @@ const NAV_BLOCK: usize = 25;
 /// down longer than `NAV_LIMIT`, the block of that list holding it.
 type NavKey = (usize, Option<usize>, Vec<usize>);
 
-fn nav_key(site: &Site, page: usize) -> NavKey {
-    let open = match site.pages[page].kind {
-        PageKind::Home => None,
-        PageKind::Section => Some(page),
-        PageKind::Page => site.places[page]
-            .parent
-            .filter(|&p| site.pages[p].kind == PageKind::Section),
-    };
-    let chain: Vec<usize> = site.ancestors(page).into_iter().chain([page]).collect();
-    let blocks = chain
-        .windows(2)
-        .filter_map(|pair| {
-            let list = &site.places[pair[0]].children;
-            let at = list.iter().position(|&child| child == pair[1])?;
-            (list.len() > NAV_LIMIT).then_some(at / NAV_BLOCK)
+/// The navigation key of every page, by page index (computed once per render: a page's
+/// place in its parent's list is looked up, not searched for).
+fn nav_keys(site: &Site) -> Vec<NavKey> {
+    let mut place = vec![0; site.pages.len()];
+    for parent in &site.places {
+        for (at, &child) in parent.children.iter().enumerate() {
+            place[child] = at;
+        }
+    }
+    (0..site.pages.len())
+        .into_par_iter()
+        .map(|page| {
+            let open = match site.pages[page].kind {
+                PageKind::Home => None,
+                PageKind::Section => Some(page),
+                PageKind::Page => site.places[page]
+                    .parent
+                    .filter(|&p| site.pages[p].kind == PageKind::Section),
+            };
+            let chain: Vec<usize> = site.ancestors(page).into_iter().chain([page]).collect();
+            let blocks = chain
+                .windows(2)
+                .filter(|pair| site.places[pair[0]].children.len() > NAV_LIMIT)
+                .map(|pair| place[pair[1]] / NAV_BLOCK)
+                .collect();
+            (site.pages[page].lang, open, blocks)
         })
-        .collect();
-    (site.pages[page].lang, open, blocks)
+        .collect()
 }
 
 /// Renders `partials/nav.html` once per navigation key (language, open section, blocks), not
@@ -879,8 +893,9 @@ fn render_navs(
     tera: &Tera,
     bounds: &Bounds,
     languages: &[Shared],
+    page_navs: &[NavKey],
 ) -> Result<HashMap<NavKey, String>, Failure> {
-    let mut keys: BTreeSet<NavKey> = (0..site.pages.len()).map(|i| nav_key(site, i)).collect();
+    let mut keys: BTreeSet<NavKey> = page_navs.iter().cloned().collect();
     keys.extend((0..languages.len()).map(|lang| (lang, None, Vec::new())));
     keys.into_par_iter()
         .map(|key| {
@@ -897,8 +912,9 @@ fn render_navs(
                 .iter()
                 .map(|&p| site.config.base_url.href(&site.pages[p].path))
                 .collect();
+            // Every language's strings hold the English defaults, so the key is always there.
+            let all = &languages[*lang].strings["nav_all_pages"];
             let nav = site.homes[*lang].map_or_else(Vec::new, |home| {
-                let all = languages[*lang].strings.get("nav_all_pages");
                 nav_view(site, home, &open, &mut blocks.iter().copied(), all)
             });
             let mut context = languages[*lang].context();
@@ -922,7 +938,7 @@ fn nav_view(
     parent: usize,
     open: &[usize],
     blocks: &mut impl Iterator<Item = usize>,
-    all: Option<&String>,
+    all: &str,
 ) -> Vec<NavItem> {
     let children = &site.places[parent].children;
     let shown = if children.len() > NAV_LIMIT {
@@ -946,10 +962,7 @@ fn nav_view(
     if shown.len() < children.len() {
         let count = children.len();
         items.push(NavItem {
-            title: all.map_or_else(
-                || format!("{count} pages"),
-                |all| all.replace("{count}", &count.to_string()),
-            ),
+            title: all.replace("{count}", &count.to_string()),
             url: site.config.base_url.href(&site.pages[parent].path),
             is_section: false,
             children: Vec::new(),
