@@ -38,7 +38,7 @@ enum Command {
         /// Replace the contents of a non-empty output folder walletdesk did not create
         #[arg(long)]
         force: bool,
-        /// Also print what each search index came to and how long it took
+        /// Also print how long each stage took and what each search index came to
         #[arg(long)]
         timings: bool,
     },
@@ -149,6 +149,13 @@ pub fn run(cli: Cli) -> ExitCode {
                 for line in report.search_timings() {
                     eprintln!("{line}");
                 }
+                let stages: Vec<String> = options
+                    .progress
+                    .stage_times()
+                    .iter()
+                    .map(|(what, took)| format!("{what} {:.2} s", took.as_secs_f64()))
+                    .collect();
+                eprintln!("stages: {}", stages.join(", "));
             }
             finish(result, "built", cli.quiet)
         }

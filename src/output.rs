@@ -268,52 +268,124 @@ fn same_file(file: &fs::File, path: &Path) -> bool {
     }
 }
 
-/// Writes `files` into a temporary folder next to `output`, then swaps it into place. The
-/// caller holds the output's [`Lock`]; folders a killed build left next to it are removed.
-pub fn write_site(output: &Path, files: &[OutputFile], _lock: &Lock) -> io::Result<()> {
-    let (parent, name) = parent_and_name(output)?;
-    fs::create_dir_all(parent)?;
-    remove_leftovers(parent, &name);
-    let staging = tempfile::Builder::new()
-        .prefix(&format!(".{name}.walletdesk-new-"))
-        .tempdir_in(parent)?;
+/// The folder a build writes its site into, beside the output (`.<name>.walletdesk-new-*`),
+/// swapped into place by [`Staging::commit`]. Files may be written into it from many threads
+/// as they are made; until the commit the output is untouched, and a staging folder dropped
+/// without a commit (a failed build) is deleted with everything written into it. It holds the
+/// output's [`Lock`] for as long as it lives.
+pub struct Staging {
+    folder: tempfile::TempDir,
+    output: PathBuf,
+    _lock: Lock,
+}
 
-    files.par_iter().try_for_each(|file| -> io::Result<()> {
-        let path = staging.path().join(safe_relative(&file.path)?);
+impl Staging {
+    /// Makes the staging folder of `output`, removing the folders killed builds left beside
+    /// it; `lock` is the output's lock, held until the staging folder is committed or dropped.
+    pub fn new(output: &Path, lock: Lock) -> io::Result<Staging> {
+        let (parent, name) = parent_and_name(output)?;
+        fs::create_dir_all(parent)?;
+        remove_leftovers(parent, &name);
+        let folder = tempfile::Builder::new()
+            .prefix(&format!(".{name}.walletdesk-new-"))
+            .tempdir_in(parent)?;
+        Ok(Staging {
+            folder,
+            output: output.to_path_buf(),
+            _lock: lock,
+        })
+    }
+
+    /// Where the files go (for tests and messages).
+    pub fn path(&self) -> &Path {
+        self.folder.path()
+    }
+
+    /// Writes one file of the site (from any thread).
+    pub fn write(&self, file: &OutputFile) -> io::Result<()> {
+        let path = self.folder.path().join(safe_relative(&file.path)?);
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir)?;
         }
         fs::write(path, &file.bytes)
-    })?;
-    fs::write(
-        staging.path().join(MARKER),
-        "This folder is written by walletdesk build and replaced on each build.\n",
-    )?;
+    }
 
-    if !output.exists() {
-        fs::rename(staging.path(), output)?;
-        // The staging folder is now the output: it must not be deleted with the handle.
-        let _ = staging.keep();
-        return Ok(());
+    /// Writes `files`, in parallel.
+    pub fn write_all(&self, files: &[OutputFile]) -> io::Result<()> {
+        files.par_iter().try_for_each(|file| self.write(file))
     }
-    // One atomic step where the system has it: readers see the old site or the new one,
-    // never no site. The staging handle then holds the old site and deletes it when dropped.
-    if exchange(staging.path(), output).is_ok() {
-        return Ok(());
+
+    /// Marks the staging folder as walletdesk's output and swaps it into place; the previous
+    /// output, if any, is then deleted.
+    pub fn commit(self) -> io::Result<()> {
+        let Staging {
+            folder,
+            output,
+            _lock,
+        } = self;
+        fs::write(
+            folder.path().join(MARKER),
+            "This folder is written by walletdesk build and replaced on each build.\n",
+        )?;
+        if !output.exists() {
+            fs::rename(folder.path(), &output)?;
+            // The staging folder is now the output: it must not be deleted with the handle.
+            let _ = folder.keep();
+            return Ok(());
+        }
+        // One atomic step where the system has it: readers see the old site or the new one,
+        // never no site. The staging folder then holds the old site.
+        if exchange(folder.path(), &output).is_ok() {
+            remove_in_parallel(folder.path());
+            return Ok(());
+        }
+        // Otherwise move the old output into a retired folder (deleted when dropped), then the
+        // new one into place; if that fails, put the old one back.
+        let (parent, name) = parent_and_name(&output)?;
+        let retired = tempfile::Builder::new()
+            .prefix(&format!(".{name}.walletdesk-old-"))
+            .tempdir_in(parent)?;
+        let old = retired.path().join("site");
+        fs::rename(&output, &old)?;
+        if let Err(e) = fs::rename(folder.path(), &output) {
+            fs::rename(&old, &output)?;
+            return Err(e);
+        }
+        let _ = folder.keep();
+        remove_in_parallel(retired.path());
+        Ok(())
     }
-    // Otherwise move the old output into a retired folder (deleted when dropped), then the
-    // new one into place; if that fails, put the old one back.
-    let retired = tempfile::Builder::new()
-        .prefix(&format!(".{name}.walletdesk-old-"))
-        .tempdir_in(parent)?;
-    let old = retired.path().join("site");
-    fs::rename(output, &old)?;
-    if let Err(e) = fs::rename(staging.path(), output) {
-        fs::rename(&old, output)?;
-        return Err(e);
-    }
-    let _ = staging.keep();
-    Ok(())
+}
+
+/// Deletes what `folder` holds, its entries on all cores (a large old site is most of the
+/// time of a rebuild otherwise); the folder itself is left to its owner.
+fn remove_in_parallel(folder: &Path) {
+    let entries: Vec<fs::DirEntry> = fs::read_dir(folder)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .collect();
+    entries.par_iter().for_each(|entry| {
+        let _ = match entry.file_type() {
+            Ok(t) if t.is_dir() => remove_folder_in_parallel(&entry.path()),
+            _ => fs::remove_file(entry.path()),
+        };
+    });
+}
+
+/// Deletes `folder` and what it holds, its entries in parallel.
+fn remove_folder_in_parallel(folder: &Path) -> io::Result<()> {
+    remove_in_parallel(folder);
+    fs::remove_dir(folder)
+}
+
+/// Writes `files` into a staging folder next to `output`, then swaps it into place. The
+/// caller's [`Lock`] on the output is held until then; folders a killed build left next to
+/// it are removed.
+pub fn write_site(output: &Path, files: &[OutputFile], lock: Lock) -> io::Result<()> {
+    let staging = Staging::new(output, lock)?;
+    staging.write_all(files)?;
+    staging.commit()
 }
 
 /// Writes one file in one step: into a temporary file beside it, then renamed into place, so
@@ -386,6 +458,47 @@ mod tests {
         for bad in ["../x", "/etc/passwd", "a/../../b", "", "./a"] {
             assert!(safe_relative(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_staging_folder_dropped_unused_takes_what_was_written_with_it() {
+        let parent = tempfile::tempdir().unwrap();
+        let output = parent.path().join("public");
+        fs::create_dir_all(output.join("old")).unwrap();
+        fs::write(output.join("old/index.html"), "old").unwrap();
+        let page = |path: &str, text: &str| {
+            OutputFile::new(path, text.as_bytes(), crate::claims::Origin::Theme)
+        };
+        let listing = || {
+            let mut names: Vec<String> = fs::read_dir(parent.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        };
+
+        let staging = Staging::new(&output, lock(&output, |_| {}).unwrap()).unwrap();
+        staging.write(&page("a/index.html", "new")).unwrap();
+        assert!(staging.path().join("a/index.html").is_file());
+        drop(staging);
+        assert_eq!(listing(), ["public"]);
+        assert_eq!(
+            fs::read_to_string(output.join("old/index.html")).unwrap(),
+            "old"
+        );
+
+        let staging = Staging::new(&output, lock(&output, |_| {}).unwrap()).unwrap();
+        staging.write(&page("a/index.html", "new")).unwrap();
+        staging.write_all(&[page("b.txt", "b")]).unwrap();
+        staging.commit().unwrap();
+        assert_eq!(listing(), ["public"]);
+        assert!(!output.join("old").exists());
+        assert_eq!(
+            fs::read_to_string(output.join("a/index.html")).unwrap(),
+            "new"
+        );
+        assert!(output.join(MARKER).is_file());
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::calendar;
 use crate::claims;
-use crate::claims::OutputFile;
+use crate::claims::{Origin, OutputFile};
 use crate::config::{self, Config};
 use crate::content::load::SiteSources;
 use crate::content::{self, load};
@@ -102,7 +102,11 @@ pub struct Compiled {
     pub site: Site,
     pub theme: Theme,
     pub renderer: Renderer,
+    /// Every file of the site, pages first.
     pub files: Vec<OutputFile>,
+    /// How many of the first `files` were written as they were made (a build's pages): they
+    /// keep their path and origin but no bytes.
+    pub streamed: usize,
     /// What each language's search index came to.
     pub search: Vec<search::Stats>,
     /// Warnings (a compiled site has no errors).
@@ -115,6 +119,21 @@ pub fn compile_sources(
     options: &Options,
     sources: &SiteSources,
     cache: &mut RenderCache,
+) -> Result<Compiled, Vec<Diagnostic>> {
+    compile_into(options, sources, cache, None)
+}
+
+/// The stages after reading, in order: parse, assemble, Markdown bodies, search index and
+/// the other generated files, pages, then the checks of the whole output. With `pages_into`,
+/// each page is written into that staging folder as soon as it is rendered and dropped (the
+/// build), so the rendered site is never held whole in memory; the compiled site's page
+/// files then carry no bytes. A problem writing is an error, and the staging folder is the
+/// caller's to commit or drop.
+fn compile_into(
+    options: &Options,
+    sources: &SiteSources,
+    cache: &mut RenderCache,
+    pages_into: Option<(&output::Staging, &Destination)>,
 ) -> Result<Compiled, Vec<Diagnostic>> {
     options.progress.stage("parsing", 0);
     let mut diagnostics = Diagnostics::default();
@@ -171,34 +190,117 @@ pub fn compile_sources(
     }
     let published = published_static(sources, &site.config, &mut diagnostics);
     let theme = theme::merge(&sources.templates, &published);
+    let fingerprint = !options.live;
     let bounds = render::Bounds {
         cancel: options.cancel.clone(),
     };
-    let rendered = render::render_site(
+    let Some((mut renderer, bodies)) = render::bodies(
         &site,
         &theme,
         cache,
-        (!options.live, bounds),
+        (fingerprint, bounds),
         &options.progress,
         &mut diagnostics,
+    ) else {
+        return Err(diagnostics.into_sorted());
+    };
+
+    // Every page links to the search index and the compiled wizard by their hashed URLs:
+    // both are made before the pages.
+    options.progress.stage("search index", 0);
+    let html: Vec<&str> = bodies.iter().map(|b| b.html.as_str()).collect();
+    let search = search::build(&site, &html, &renderer.search_extras(&site), fingerprint);
+    drop(html);
+    let wizard = wizard_file(&site, fingerprint);
+    let wizard_url = wizard.as_ref().map(|f| site.config.base_url.href(&f.path));
+    renderer.link_generated(&site, &search.meta_urls, wizard_url.as_deref());
+    let mut generated = renderer.extras(&site, &theme, &mut diagnostics);
+    generated.extend(render::theme_files(&theme));
+    generated.extend(search.files);
+    generated.extend(wizard);
+
+    // Pages last: a streamed page is written and its links checked as soon as it is made,
+    // against every path the output will have.
+    let page_paths: Vec<String> = site
+        .pages
+        .iter()
+        .map(|p| render::file_for(&p.path))
+        .collect();
+    let served = linkcheck::Served::new(
+        page_paths
+            .iter()
+            .map(String::as_str)
+            .chain(generated.iter().map(|f| f.path.as_str())),
     );
+    let streamed = std::sync::Mutex::new(Vec::new());
+    let failed_write = std::sync::Mutex::new(None);
+    let deliver = |i: usize, file: &OutputFile| {
+        if let Some((staging, _)) = pages_into {
+            let dead = served.dead_in(i, file, &site.config.base_url);
+            if !dead.is_empty() {
+                streamed.lock().expect("no panics hold it").extend(dead);
+            }
+            let mut failed = failed_write.lock().expect("no panics hold it");
+            if failed.is_none()
+                && let Err(e) = staging.write(file)
+            {
+                *failed = Some(e);
+            }
+        }
+    };
+    let delivery = match pages_into {
+        Some(_) => render::Delivery::Stream(&deliver),
+        None => render::Delivery::Keep,
+    };
+    let mut files = render::pages(
+        &site,
+        &theme,
+        &renderer,
+        bodies,
+        cache,
+        (&options.progress, delivery),
+        &mut diagnostics,
+    );
+    let streamed_pages = if pages_into.is_some() { files.len() } else { 0 };
+    files.extend(generated);
+    let failed_write = failed_write.into_inner().expect("no panics hold it");
+    if let (Some(e), Some((_, destination))) = (failed_write, pages_into) {
+        return Err(vec![destination.cannot_write("the site", &e)]);
+    }
     options.progress.stage("checking links", 0);
-    diagnostics.extend(claims::check(&rendered.files));
+    diagnostics.extend(claims::check(&files));
     // Every internal URL of the output must name a file of the output.
-    if rendered.renderer.is_some() {
-        diagnostics.extend(linkcheck::check_site(&site, &theme, cache, &rendered.files));
+    let streamed = streamed.into_inner().expect("no panics hold it");
+    diagnostics.extend(linkcheck::check_site(
+        &site, &theme, cache, &files, streamed,
+    ));
+    if diagnostics.has_errors() {
+        return Err(diagnostics.into_sorted());
     }
-    match rendered.renderer {
-        Some(renderer) if !diagnostics.has_errors() => Ok(Compiled {
-            site,
-            theme,
-            renderer,
-            files: rendered.files,
-            search: rendered.search,
-            warnings: diagnostics.into_sorted(),
-        }),
-        _ => Err(diagnostics.into_sorted()),
-    }
+    Ok(Compiled {
+        site,
+        theme,
+        renderer,
+        files,
+        streamed: streamed_pages,
+        search: search.stats,
+        warnings: diagnostics.into_sorted(),
+    })
+}
+
+/// The wizard compiled for the browser's engine (`wizard/<hash>.json`), when the site has one.
+fn wizard_file(site: &Site, fingerprint: bool) -> Option<OutputFile> {
+    let bytes = serde_json::to_vec(&wizard::compiled(site)?).ok()?;
+    let name = if fingerprint {
+        format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes))[..10].to_string()
+    } else {
+        "wizard".to_string()
+    };
+    Some(OutputFile::new(
+        format!("wizard/{name}.json"),
+        bytes,
+        Origin::Generated("the compiled wizard".to_string()),
+    ))
 }
 
 /// The files of `static/` to publish: all but hidden ones, which are published when they are
@@ -311,14 +413,25 @@ fn pages_per_language(site: &Site) -> Vec<(String, usize)> {
         .collect()
 }
 
-/// Builds the site into the output folder. On any error nothing is written.
+/// Builds the site into the output folder: pages are written into a staging folder beside
+/// it as they are rendered, and the staging folder is swapped in when everything is written
+/// and checked. On any error the staging folder is deleted and the output is untouched.
 pub fn build(options: &Options) -> Result<Report, Vec<Diagnostic>> {
     let started = Instant::now();
     let destination = Destination::check(options, options.output.as_deref(), "public")?;
+    let staging = destination.staging("the site")?;
     options.progress.stage("reading", 0);
-    let compiled = compile(options)?;
+    let sources = load::read_site(&options.root);
+    let compiled = compile_into(
+        options,
+        &sources,
+        &mut RenderCache::default(),
+        Some((&staging, &destination)),
+    )?;
+    drop(sources);
     options.progress.stage("writing", 0);
-    destination.write(&compiled.files, "the site")?;
+    let generated = &compiled.files[compiled.streamed..];
+    destination.commit(staging, generated, "the site")?;
     Ok(Report {
         pages: pages_per_language(&compiled.site),
         files: compiled.files.len(),
@@ -381,20 +494,40 @@ impl Destination {
     /// Writes `files` (`what`, for messages: "the site", "the plans") into the folder: locked,
     /// staged beside it and swapped in.
     pub fn write(&self, files: &[OutputFile], what: &str) -> Result<(), Vec<Diagnostic>> {
-        let cannot_write = |e: std::io::Error| {
-            vec![
-                Diagnostic::error(&self.shown, 0, 0, format!("cannot write {what}: {e}"))
-                    .with_hint("the previous output, if any, is unchanged"),
-            ]
-        };
+        let staging = self.staging(what)?;
+        self.commit(staging, files, what)
+    }
+
+    /// Takes the folder's lock (waiting for another build holding it) and makes the staging
+    /// folder beside it that `what` is written into.
+    pub fn staging(&self, what: &str) -> Result<output::Staging, Vec<Diagnostic>> {
         let lock = output::lock(&self.path, |holder| {
             eprintln!(
                 "{} is being written by another {holder}; waiting for it to finish",
                 self.shown.display()
             );
         })
-        .map_err(cannot_write)?;
-        output::write_site(&self.path, files, &lock).map_err(cannot_write)
+        .map_err(|e| vec![self.cannot_write(what, &e)])?;
+        output::Staging::new(&self.path, lock).map_err(|e| vec![self.cannot_write(what, &e)])
+    }
+
+    /// Writes the last `files` into `staging` and swaps it in.
+    pub fn commit(
+        &self,
+        staging: output::Staging,
+        files: &[OutputFile],
+        what: &str,
+    ) -> Result<(), Vec<Diagnostic>> {
+        staging
+            .write_all(files)
+            .and_then(|()| staging.commit())
+            .map_err(|e| vec![self.cannot_write(what, &e)])
+    }
+
+    /// The error of a failed write of `what` into the folder.
+    fn cannot_write(&self, what: &str, e: &std::io::Error) -> Diagnostic {
+        Diagnostic::error(&self.shown, 0, 0, format!("cannot write {what}: {e}"))
+            .with_hint("the previous output, if any, is unchanged")
     }
 
     /// The folder, relative to the site when inside it.

@@ -3,20 +3,25 @@
 //! what the build is doing; a stage with a known number of steps (pages) shows a bar.
 
 use std::io::IsTerminal;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// A build shorter than this shows no bar at all.
 const DELAY: Duration = Duration::from_secs(1);
 
-/// A handle on the build's progress display. Clones share one bar; the default draws nothing.
+/// A handle on the build's progress display. Clones share one bar and one record of when
+/// each stage started (for `--timings`); the default draws nothing.
 #[derive(Clone, Debug)]
-pub struct Progress(ProgressBar);
+pub struct Progress {
+    bar: ProgressBar,
+    started: Arc<Mutex<Vec<(String, Instant)>>>,
+}
 
 impl Default for Progress {
     fn default() -> Self {
-        Progress(ProgressBar::hidden())
+        Progress::new(ProgressBar::hidden())
     }
 }
 
@@ -36,7 +41,14 @@ impl Progress {
                 later.enable_steady_tick(Duration::from_millis(120));
             }
         });
-        Progress(bar)
+        Progress::new(bar)
+    }
+
+    fn new(bar: ProgressBar) -> Progress {
+        Progress {
+            bar,
+            started: Arc::default(),
+        }
     }
 
     /// Starts a stage: `what` the build does now, in `steps` steps (0 when not counted).
@@ -46,27 +58,46 @@ impl Progress {
         } else {
             "{spinner} {msg}"
         };
-        self.0.set_length(steps);
-        self.0.set_position(0);
-        self.0.set_message(what.to_string());
-        if let Ok(style) = ProgressStyle::with_template(template) {
-            self.0.set_style(style.progress_chars("=> "));
+        if let Ok(mut started) = self.started.lock() {
+            started.push((what.to_string(), Instant::now()));
         }
+        self.bar.set_length(steps);
+        self.bar.set_position(0);
+        self.bar.set_message(what.to_string());
+        if let Ok(style) = ProgressStyle::with_template(template) {
+            self.bar.set_style(style.progress_chars("=> "));
+        }
+    }
+
+    /// How long each stage took so far, in the order they ran (the last one until now).
+    pub fn stage_times(&self) -> Vec<(String, Duration)> {
+        let Ok(started) = self.started.lock() else {
+            return Vec::new();
+        };
+        let now = Instant::now();
+        started
+            .iter()
+            .enumerate()
+            .map(|(i, (what, at))| {
+                let end = started.get(i + 1).map_or(now, |(_, next)| *next);
+                (what.clone(), end.duration_since(*at))
+            })
+            .collect()
     }
 
     /// One step of the current stage done (from any thread).
     pub fn step(&self) {
-        self.0.inc(1);
+        self.bar.inc(1);
     }
 
     /// Clears the bar, before the summary line is printed.
     pub fn finish(&self) {
-        self.0.finish_and_clear();
+        self.bar.finish_and_clear();
     }
 
     /// Whether nothing is ever drawn.
     pub fn is_hidden(&self) -> bool {
-        self.0.is_hidden()
+        self.bar.is_hidden()
     }
 }
 
@@ -84,7 +115,10 @@ mod tests {
         let hidden = Progress::default();
         hidden.stage("pages", 3);
         hidden.step();
+        hidden.stage("writing", 0);
         hidden.finish();
         assert!(hidden.is_hidden());
+        let stages: Vec<String> = hidden.stage_times().into_iter().map(|(s, _)| s).collect();
+        assert_eq!(stages, ["pages", "writing"]);
     }
 }

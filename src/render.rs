@@ -173,44 +173,27 @@ pub fn render_body(site: &Site, strings: &Strings, i: usize) -> Body {
     }
 }
 
-/// A rendered site: its files, the renderer that made them (`None` when a template is broken)
-/// and what its search indexes came to.
-pub struct SiteRender {
-    pub files: Vec<OutputFile>,
-    pub renderer: Option<Renderer>,
-    pub search: Vec<search::Stats>,
-}
-
-/// Renders every output file of the site. `cache` supplies bodies rendered before (pass an
-/// empty one for a fresh build) and is refilled with this build's bodies. With
-/// `fingerprint_assets`, asset URLs carry `?v=<hash>` and the search index folders a content
-/// hash, for cache busting.
-///
-/// Bodies are rendered first, then indexed for search, then put into their templates: every
-/// page links to the index by its hashed URL.
-pub fn render_site(
+/// The templates parsed into a [`Renderer`] and every page's Markdown rendered to a
+/// [`Body`], in page order: the first stage of rendering. `cache` supplies bodies rendered
+/// before (pass an empty one for a fresh build); bodies are rendered again when the site's
+/// structure changed. With `fingerprint_assets`, asset URLs carry `?v=<hash>`. `None` (with
+/// diagnostics) when a template is broken.
+pub fn bodies(
     site: &Site,
     theme: &Theme,
     cache: &mut RenderCache,
     (fingerprint_assets, bounds): (bool, Bounds),
     progress: &Progress,
     diagnostics: &mut Diagnostics,
-) -> SiteRender {
-    let Some(mut renderer) = Renderer::new(site, theme, fingerprint_assets, bounds, diagnostics)
-    else {
-        return SiteRender {
-            files: Vec::new(),
-            renderer: None,
-            search: Vec::new(),
-        };
-    };
+) -> Option<(Renderer, Vec<Arc<Body>>)> {
+    let renderer = Renderer::new(site, theme, fingerprint_assets, bounds, diagnostics)?;
     let structure = structure_hash(site);
     if structure != cache.structure {
         cache.bodies.clear();
         cache.structure = structure;
     }
     progress.stage("Markdown", site.pages.len() as u64);
-    let bodies: Vec<Arc<Body>> = (0..site.pages.len())
+    let bodies = (0..site.pages.len())
         .into_par_iter()
         .map(|i| {
             let body = cache.get_or_render(site, renderer.strings(site, i), i);
@@ -218,17 +201,37 @@ pub fn render_site(
             body
         })
         .collect();
-    progress.stage("search index", 0);
-    let html: Vec<&str> = bodies.iter().map(|b| b.html.as_str()).collect();
-    let extra = renderer.search_extras(site);
-    let search = search::build(site, &html, &extra, fingerprint_assets);
-    let wizard = wizard_file(site, fingerprint_assets);
-    let wizard_url = wizard.as_ref().map(|f| site.config.base_url.href(&f.path));
-    for shared in &mut renderer.languages {
-        shared.set_search(site, &search.meta_urls);
-        shared.set_wizard(site, wizard_url.as_deref());
-    }
+    Some((renderer, bodies))
+}
+
+/// What becomes of the pages [`pages`] renders.
+pub enum Delivery<'a> {
+    /// Kept in memory, and in the cache for the next rebuild (`check`, `serve`).
+    Keep,
+    /// Each page handed over as soon as it is rendered (`build` writes it into its staging
+    /// folder and checks its links), then dropped: its place in the site's files keeps the
+    /// path and origin with no bytes. Called with the page's index and file.
+    Stream(&'a (dyn Fn(usize, &OutputFile) + Sync)),
+}
+
+/// Puts every page's body into its template, in parallel, and delivers each page file as
+/// `delivery` says; returns the page files in page order (a page whose template failed has
+/// none, and its problem is in `diagnostics`). Every page of the site links to the search
+/// index and the wizard, so the renderer must know their URLs first
+/// ([`Renderer::link_generated`]). A page whose fingerprint is unchanged is taken from
+/// `cache` (the preview); `cache` is refilled with this run's bodies, and with its pages
+/// when they are kept.
+pub fn pages(
+    site: &Site,
+    theme: &Theme,
+    renderer: &Renderer,
+    bodies: Vec<Arc<Body>>,
+    cache: &mut RenderCache,
+    (progress, delivery): (&Progress, Delivery),
+    diagnostics: &mut Diagnostics,
+) -> Vec<OutputFile> {
     progress.stage("pages", site.pages.len() as u64);
+    let keep = matches!(delivery, Delivery::Keep);
     let rendered: Vec<PageRender> = bodies
         .into_par_iter()
         .enumerate()
@@ -237,26 +240,35 @@ pub fn render_site(
             let page = &site.pages[i];
             let value = page_value(site, &renderer.languages[page.lang], i);
             let fingerprint = renderer.fingerprint(site, i, &body, &value);
-            if let Some((previous, file)) = cache.pages.get(&(page.lang, page.key.clone()))
-                && *previous == fingerprint
-            {
-                return (body, Some((fingerprint, file.clone())), Vec::new());
-            }
-            let (file, problems) = renderer.render(site, theme, i, &body, value);
+            let (file, problems) = match cache.pages.get(&(page.lang, page.key.clone())) {
+                Some((previous, file)) if *previous == fingerprint => {
+                    (Some(file.clone()), Vec::new())
+                }
+                _ => renderer.render(site, theme, i, &body, value),
+            };
+            let file = match (file, &delivery) {
+                (Some(file), Delivery::Stream(deliver)) => {
+                    deliver(i, &file);
+                    Some(OutputFile::new(file.path, Vec::new(), file.origin))
+                }
+                (file, _) => file,
+            };
             (body, file.map(|f| (fingerprint, f)), problems)
         })
         .collect();
-    let mut files = Vec::with_capacity(rendered.len() + theme.assets.len() + 8);
+    let mut files = Vec::with_capacity(rendered.len());
     let mut template_errors: Vec<(Diagnostic, usize)> = Vec::new();
     let mut bodies = HashMap::with_capacity(rendered.len());
-    let mut pages = HashMap::with_capacity(rendered.len());
+    let mut pages = HashMap::with_capacity(if keep { rendered.len() } else { 0 });
     for (i, (body, file, problems)) in rendered.into_iter().enumerate() {
         diagnostics.extend(body.problems.iter().cloned());
         let page = &site.pages[i];
         bodies.insert((page.lang, page.key.clone()), (body_hash(page), body));
         if let Some((fingerprint, file)) = file {
-            files.push(file.clone());
-            pages.insert((page.lang, page.key.clone()), (fingerprint, file));
+            if keep {
+                pages.insert((page.lang, page.key.clone()), (fingerprint, file.clone()));
+            }
+            files.push(file);
         }
         for problem in problems {
             // One template mistake fails every page using it: report it once.
@@ -283,21 +295,18 @@ pub fn render_site(
         }
         diagnostics.push(diagnostic);
     }
-    files.extend(renderer.extras(site, theme, diagnostics));
-    files.extend(theme.assets.iter().map(|asset| {
+    files
+}
+
+/// The theme's assets as files of the site.
+pub fn theme_files(theme: &Theme) -> impl Iterator<Item = OutputFile> + '_ {
+    theme.assets.iter().map(|asset| {
         OutputFile::new(
             asset.rel.clone(),
             asset.bytes.as_slice(),
             asset.origin.clone(),
         )
-    }));
-    files.extend(search.files);
-    files.extend(wizard);
-    SiteRender {
-        files,
-        renderer: Some(renderer),
-        search: search.stats,
-    }
+    })
 }
 
 /// The most output one page may have: far above any real page (the 10,000-page bench corpus
@@ -574,9 +583,23 @@ impl Renderer {
         hasher.digest()
     }
 
+    /// Tells every language's pages where the generated files they link to are: each
+    /// language's search index (`meta_urls`, by language) and the compiled wizard.
+    pub fn link_generated(
+        &mut self,
+        site: &Site,
+        meta_urls: &[Option<String>],
+        wizard_url: Option<&str>,
+    ) {
+        for shared in &mut self.languages {
+            shared.set_search(site, meta_urls);
+            shared.set_wizard(site, wizard_url);
+        }
+    }
+
     /// The pages without Markdown that search should find, by language: the wizard's page
     /// (its title and introduction), where the site has one.
-    fn search_extras(&self, site: &Site) -> Vec<(usize, search::index::Document)> {
+    pub fn search_extras(&self, site: &Site) -> Vec<(usize, search::index::Document)> {
         let config = &site.config;
         self.languages
             .iter()
@@ -1195,21 +1218,6 @@ fn has_page_at(site: &Site, path: &str) -> bool {
 fn wizard_page(site: &Site, lang: usize) -> Option<String> {
     let path = format!("{}wizard/", site.config.language_prefix(lang));
     (site.wizard.is_some() && site.providers.is_some() && !has_page_at(site, &path)).then_some(path)
-}
-
-/// The wizard compiled for the browser's engine (`wizard/<hash>.json`), when the site has one.
-fn wizard_file(site: &Site, fingerprint: bool) -> Option<OutputFile> {
-    let bytes = serde_json::to_vec(&crate::wizard::compiled(site)?).ok()?;
-    let name = if fingerprint {
-        format!("{:016x}", xxh3_64(&bytes))[..10].to_string()
-    } else {
-        "wizard".to_string()
-    };
-    Some(OutputFile::new(
-        format!("wizard/{name}.json"),
-        bytes,
-        Origin::Generated("the compiled wizard".to_string()),
-    ))
 }
 
 /// A page that has no Markdown source: the 404 page (`kind` "404"), the search page

@@ -605,6 +605,98 @@ fn a_failed_build_leaves_the_previous_output_intact() {
     );
 }
 
+/// The folders a build keeps beside the site's output (staging, retired, lock).
+fn build_leftovers(site: &Site) -> Vec<String> {
+    fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("walletdesk"))
+        .collect()
+}
+
+#[test]
+fn a_build_that_fails_writing_half_way_leaves_the_previous_output_intact() {
+    // Pages are written into the staging folder as they are rendered. A limit on file size
+    // (with its signal ignored, so that the write fails rather than the process) makes the
+    // one large page fail to write while the small ones around it are written.
+    let site = Site::new("basic");
+    for n in 0..200 {
+        site.write(
+            &format!("content/en/many/p{n:03}.md"),
+            &format!("---\ntitle: Page {n}\nweight: {n}\n---\n\nText {n}.\n"),
+        );
+    }
+    site.write(
+        "content/en/many/zz-large.md",
+        &format!(
+            "---\ntitle: Large\nweight: 999\n---\n\n{}",
+            "A long paragraph of text. ".repeat(8_000)
+        ),
+    );
+    site.run(&["build"]).success();
+    let before = snapshot(&site.path("public"));
+    site.write(
+        "content/en/many/p000.md",
+        "---\ntitle: Page 0, changed\nweight: 0\n---\n\nNew text.\n",
+    );
+    let limited = Command::new("/bin/sh")
+        .args([
+            "-c",
+            "trap '' XFSZ; ulimit -f 200; exec \"$0\" build",
+            env!("CARGO_BIN_EXE_walletdesk"),
+        ])
+        .current_dir(site.root())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&limited.stderr);
+    assert_eq!(limited.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with("public: cannot write the site: File too large"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("the previous output, if any, is unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(snapshot(&site.path("public")), before);
+    assert_eq!(build_leftovers(&site), Vec::<String>::new());
+    // Without the limit, the same site builds and replaces the output.
+    site.run(&["build"]).success();
+    assert!(
+        site.read("public/en/many/p000/index.html")
+            .contains("New text.")
+    );
+    assert_eq!(build_leftovers(&site), Vec::<String>::new());
+}
+
+#[test]
+fn a_build_failing_on_a_dead_link_after_its_pages_were_written_leaves_no_trace() {
+    // The link of the last page is checked as it is written, after the others were.
+    let site = Site::new("basic");
+    for n in 0..200 {
+        site.write(
+            &format!("content/en/many/p{n:03}.md"),
+            &format!("---\ntitle: Page {n}\nweight: {n}\n---\n\nText {n}.\n"),
+        );
+    }
+    site.run(&["build"]).success();
+    let before = snapshot(&site.path("public"));
+    site.write(
+        "content/en/many/p199.md",
+        "---\ntitle: Page 199\nweight: 199\n---\n\nSee [the list](/en/nowhere/).\n",
+    );
+    let run = site.run(&["build"]).failure();
+    assert!(
+        run.stderr.starts_with(
+            "content/en/many/p199.md:6:5: dead URL `/en/nowhere/`: nothing in the site at /en/nowhere/"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(snapshot(&site.path("public")), before);
+    assert_eq!(build_leftovers(&site), Vec::<String>::new());
+}
+
 #[test]
 fn a_successful_rebuild_replaces_the_output() {
     let site = Site::new("basic");

@@ -32,22 +32,29 @@ pub struct DeadUrl {
 
 /// The URL paths the output serves: every file, and every folder with an `index.html` (with
 /// and without its trailing slash), relative to the base path.
-struct Served<'a>(FxHashSet<Cow<'a, str>>);
+pub struct Served<'a>(FxHashSet<Cow<'a, str>>);
 
 impl<'a> Served<'a> {
-    fn new(files: &'a [OutputFile]) -> Self {
+    /// What an output of files at `paths` serves.
+    pub fn new(paths: impl IntoIterator<Item = &'a str>) -> Self {
+        let paths = paths.into_iter();
         let mut set = FxHashSet::default();
-        set.reserve(files.len() * 3);
-        for file in files {
-            if let Some(folder) = file.path.strip_suffix("index.html")
+        set.reserve(paths.size_hint().0 * 3);
+        for path in paths {
+            if let Some(folder) = path.strip_suffix("index.html")
                 && (folder.is_empty() || folder.ends_with('/'))
             {
                 set.insert(Cow::Borrowed(folder));
                 set.insert(Cow::Borrowed(folder.trim_end_matches('/')));
             }
-            set.insert(Cow::Borrowed(file.path.as_str()));
+            set.insert(Cow::Borrowed(path));
         }
         Served(set)
+    }
+
+    /// The dead internal URLs of one HTML file of the output, number `index` among its files.
+    pub fn dead_in(&self, index: usize, file: &OutputFile, base: &BaseUrl) -> Vec<DeadUrl> {
+        dead_in(index, file, base, &|rel| self.0.contains(rel))
     }
 }
 
@@ -143,12 +150,12 @@ pub(super) fn without_dot_segments(path: &str) -> String {
 
 /// Every dead internal URL of the HTML files in `files`, in file order.
 pub fn dead_urls(files: &[OutputFile], base: &BaseUrl) -> Vec<DeadUrl> {
-    let served = Served::new(files);
+    let served = Served::new(files.iter().map(|f| f.path.as_str()));
     files
         .par_iter()
         .enumerate()
         .filter(|(_, file)| file.path.ends_with(".html"))
-        .flat_map_iter(|(index, file)| dead_in(index, file, base, &|rel| served.0.contains(rel)))
+        .flat_map_iter(|(index, file)| served.dead_in(index, file, base))
         .collect()
 }
 

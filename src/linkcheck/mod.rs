@@ -11,7 +11,7 @@ mod scan;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-pub use dead::{Dead, DeadUrl, dead_urls};
+pub use dead::{Dead, DeadUrl, Served, dead_urls};
 use dead::{dead_in, without_dot_segments};
 pub use scan::{HtmlUrl, html_urls, url_key};
 
@@ -85,12 +85,15 @@ enum Origin {
 
 /// Checks every internal URL of the site's output (see the module doc). Nothing is checked
 /// when a page has no output file: its template failed, which is reported already, and links
-/// to it would all look dead.
+/// to it would all look dead. `streamed` holds the dead URLs of files checked as they were
+/// made and then dropped (a build's pages: their `files` entries have no bytes); they are
+/// reported as if found here.
 pub fn check_site(
     site: &Site,
     theme: &Theme,
     bodies: &RenderCache,
     files: &[OutputFile],
+    streamed: Vec<DeadUrl>,
 ) -> Vec<Diagnostic> {
     let base = &site.config.base_url;
     let by_path: HashMap<&str, usize> = files
@@ -131,7 +134,12 @@ pub fn check_site(
     let mut from_templates: Vec<(PathBuf, &DeadUrl, usize)> = Vec::new();
     let mut template_reports: HashMap<(PathBuf, String), usize> = HashMap::new();
     let mut template_paths: HashMap<(String, String), PathBuf> = HashMap::new();
-    let dead = dead_urls(files, base);
+    let mut dead = dead_urls(files, base);
+    if !streamed.is_empty() {
+        dead.extend(streamed);
+        // Stable: each file's URLs stay in the order they are written.
+        dead.sort_by_key(|d| d.file);
+    }
     for in_file in dead.chunk_by(|a, b| a.file == b.file) {
         let file = in_file[0].file;
         let mut seen: Vec<String> = Vec::new();

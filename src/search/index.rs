@@ -111,6 +111,73 @@ impl Tokens {
     }
 }
 
+/// How many parts the postings are merged in, by term key (on all cores).
+const PARTS: usize = 32;
+
+/// A key's part: its bits mixed (a CJK key's low bits are a character's), then the top five.
+fn part_of(key: u64) -> usize {
+    (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 59) as usize
+}
+
+/// One part's share of a run of documents' terms: `(section in the run, key, class)` in
+/// section order, and the text of its word keys.
+#[derive(Default)]
+struct PartTerms {
+    found: Vec<(u32, u64, u8)>,
+    names: Vec<(u64, String)>,
+}
+
+impl Tokens {
+    /// The terms split into their parts.
+    fn into_parts(self) -> Vec<PartTerms> {
+        let mut parts: Vec<PartTerms> = (0..PARTS).map(|_| PartTerms::default()).collect();
+        for (s, found) in self.sections.iter().enumerate() {
+            for &(key, class) in found {
+                parts[part_of(key)].found.push((s as u32, key, class));
+            }
+        }
+        for (key, name) in self.names {
+            parts[part_of(key)].names.push((key, name));
+        }
+        parts
+    }
+}
+
+/// The postings of the terms of one part: per term (in the order first met) its sections
+/// with their class, `section << 2 | class`, ascending.
+#[derive(Default)]
+struct Part {
+    ids: FxHashMap<u64, u32>,
+    keys: Vec<u64>,
+    /// Half the memory of `u64`s (a site of 10,000 pages has some 21 million postings):
+    /// enough for 2^30 sections, a thousand times more than a site of 100 GB of text has.
+    postings: Vec<Vec<u32>>,
+    names: FxHashMap<u64, String>,
+}
+
+impl Part {
+    /// Adds a run's terms, its first section being number `start`.
+    fn merge(&mut self, terms: &PartTerms, start: u64) {
+        for &(s, key, class) in &terms.found {
+            let id = *self.ids.entry(key).or_insert_with(|| {
+                self.keys.push(key);
+                self.postings.push(Vec::new());
+                (self.keys.len() - 1) as u32
+            });
+            let list = &mut self.postings[id as usize];
+            let posting = (((start as u32) + s) << 2) | u32::from(class);
+            match list.last_mut() {
+                // Seen in this section already: keep the strongest class.
+                Some(last) if *last >> 2 == posting >> 2 => *last = (*last).max(posting),
+                _ => list.push(posting),
+            }
+        }
+        for (key, name) in &terms.names {
+            self.names.entry(*key).or_insert_with(|| name.clone());
+        }
+    }
+}
+
 fn varint(out: &mut Vec<u8>, mut value: u64) {
     while value >= 0x80 {
         out.push((value as u8 & 0x7f) | 0x80);
@@ -236,14 +303,36 @@ fn normalized_synonyms(groups: &[Vec<String>]) -> Vec<Vec<String>> {
 
 /// Builds the index of `documents`, in their order, with the site's `synonyms` groups.
 pub fn build(documents: &[Document], synonyms: &[Vec<String>]) -> Index {
-    // Tokenise in parallel, a few documents at a time; collect postings in one pass.
-    let mut ids: FxHashMap<u64, u32> = FxHashMap::default();
-    let mut keys: Vec<u64> = Vec::new();
-    let mut postings: Vec<Vec<u64>> = Vec::new();
-    let mut names: FxHashMap<u64, String> = FxHashMap::default();
+    build_from(documents.len(), &|i| documents[i].clone(), synonyms)
+}
+
+/// Builds the index of `count` documents, made by `document` (from any thread) a batch at a
+/// time and dropped once indexed: the text of a large site is never held whole.
+pub fn build_from(
+    count: usize,
+    document: &(dyn Fn(usize) -> Document + Sync),
+    synonyms: &[Vec<String>],
+) -> Index {
+    // Make and tokenise documents in parallel, a batch at a time, and write their page
+    // records; then merge the postings in parts by term key, each part on its own core.
+    let mut parts: Vec<Part> = (0..PARTS).map(|_| Part::default()).collect();
     let mut section: u64 = 0;
-    for batch in documents.chunks(256) {
-        let tokens: Vec<Tokens> = batch
+    let mut section_counts: Vec<usize> = Vec::with_capacity(count);
+    let mut pages: Vec<(String, Vec<u8>)> = Vec::with_capacity(count);
+    for first in (0..count).step_by(256) {
+        let batch: Vec<Document> = (first..count.min(first + 256))
+            .into_par_iter()
+            .map(document)
+            .collect();
+        section_counts.extend(batch.iter().map(|d| d.sections.len()));
+        pages.extend(
+            batch
+                .par_iter()
+                .enumerate()
+                .map(|(i, document)| (format!("p/{}.bin", first + i), page_record(document)))
+                .collect::<Vec<_>>(),
+        );
+        let chunks: Vec<Vec<PartTerms>> = batch
             .par_chunks(16)
             .map(|documents| {
                 let mut tokens = Tokens::default();
@@ -252,42 +341,38 @@ pub fn build(documents: &[Document], synonyms: &[Vec<String>]) -> Index {
                         tokens.add_section((i == 0).then_some(&*document.title), s);
                     }
                 }
-                tokens
+                tokens.into_parts()
             })
             .collect();
-        for tokens in tokens {
-            for (key, name) in tokens.names {
-                names.entry(key).or_insert(name);
-            }
-            for found in tokens.sections {
-                for (key, class) in found {
-                    let id = *ids.entry(key).or_insert_with(|| {
-                        keys.push(key);
-                        postings.push(Vec::new());
-                        (keys.len() - 1) as u32
-                    });
-                    let list = &mut postings[id as usize];
-                    let posting = (section << 2) | u64::from(class);
-                    match list.last_mut() {
-                        // Seen in this section already: keep the strongest class.
-                        Some(last) if *last >> 2 == section => *last = (*last).max(posting),
-                        _ => list.push(posting),
-                    }
-                }
-                section += 1;
-            }
+        let mut starts = Vec::with_capacity(batch.len().div_ceil(16));
+        for documents in batch.chunks(16) {
+            starts.push(section);
+            section += documents
+                .iter()
+                .map(|d| d.sections.len() as u64)
+                .sum::<u64>();
         }
+        parts.par_iter_mut().enumerate().for_each(|(p, part)| {
+            for (chunk, start) in chunks.iter().zip(&starts) {
+                part.merge(&chunk[p], *start);
+            }
+        });
+    }
+    let mut names: FxHashMap<u64, String> = FxHashMap::default();
+    let mut postings: Vec<(u64, Vec<u32>)> = Vec::new();
+    for part in parts {
+        names.extend(part.names);
+        postings.extend(part.keys.into_iter().zip(part.postings));
     }
     let sections = section as usize;
-    let page_of: Vec<u32> = documents
+    let page_of: Vec<u32> = section_counts
         .iter()
         .enumerate()
-        .flat_map(|(page, d)| std::iter::repeat_n(page as u32, d.sections.len()))
+        .flat_map(|(page, &n)| std::iter::repeat_n(page as u32, n))
         .collect();
 
-    let postings: Vec<(String, Vec<u64>)> = keys
+    let postings: Vec<(String, Vec<u32>)> = postings
         .into_iter()
-        .zip(postings)
         .filter_map(|(key, list)| {
             let name = Term::text_of_key(key).or_else(|| names.remove(&key))?;
             Some((name, list))
@@ -297,11 +382,12 @@ pub fn build(documents: &[Document], synonyms: &[Vec<String>]) -> Index {
         .into_par_iter()
         .filter(|(term, _)| term.len() <= 255)
         .map(|(term, list)| {
+            let list: Vec<u64> = list.into_iter().map(u64::from).collect();
             let mut entry = Vec::with_capacity(list.len() + term.len() + 8);
             varint(&mut entry, term.len() as u64);
             entry.extend_from_slice(term.as_bytes());
             varint(&mut entry, list.len() as u64);
-            let (form, encoded) = encode_postings(&list, &page_of, documents.len());
+            let (form, encoded) = encode_postings(&list, &page_of, count);
             entry.push(form as u8);
             varint(&mut entry, encoded.len() as u64);
             entry.extend_from_slice(&encoded);
@@ -333,7 +419,6 @@ pub fn build(documents: &[Document], synonyms: &[Vec<String>]) -> Index {
         shard_bytes[shard].extend_from_slice(entry);
     }
 
-    let section_counts: Vec<usize> = documents.iter().map(|d| d.sections.len()).collect();
     let meta = serde_json::json!({
         "v": VERSION,
         "n": sections,
@@ -350,23 +435,6 @@ pub fn build(documents: &[Document], synonyms: &[Vec<String>]) -> Index {
         .enumerate()
         .map(|(shard, bytes)| (format!("t/{shard}.bin"), gzip(&bytes)))
         .collect();
-    let pages: Vec<(String, Vec<u8>)> = documents
-        .par_iter()
-        .enumerate()
-        .map(|(page, document)| {
-            let sections: Vec<serde_json::Value> = document
-                .sections
-                .iter()
-                .map(|section| match &section.heading {
-                    Some((heading, id)) => serde_json::json!([heading, id, excerpt(&section.text)]),
-                    None => serde_json::json!([null, null, excerpt(&section.text)]),
-                })
-                .collect();
-            let json = serde_json::json!({"t": document.title, "u": document.url, "s": sections});
-            let bytes = serde_json::to_vec(&json).expect("JSON values serialize");
-            (format!("p/{page}.bin"), gzip(&bytes))
-        })
-        .collect();
     files.extend(pages);
     files
         .extend((0..fold::SHARDS).map(|n| (format!("f/{n}.bin"), gzip(fold::shard(n).as_bytes()))));
@@ -375,6 +443,21 @@ pub fn build(documents: &[Document], synonyms: &[Vec<String>]) -> Index {
         gzip(&serde_json::to_vec(&meta).expect("JSON values serialize")),
     ));
     Index { files, sections }
+}
+
+/// What the results list shows of a page, gzipped: its title, URL and, per section, the
+/// heading with its id and the excerpt of the text.
+fn page_record(document: &Document) -> Vec<u8> {
+    let sections: Vec<serde_json::Value> = document
+        .sections
+        .iter()
+        .map(|section| match &section.heading {
+            Some((heading, id)) => serde_json::json!([heading, id, excerpt(&section.text)]),
+            None => serde_json::json!([null, null, excerpt(&section.text)]),
+        })
+        .collect();
+    let json = serde_json::json!({"t": document.title, "u": document.url, "s": sections});
+    gzip(&serde_json::to_vec(&json).expect("JSON values serialize"))
 }
 
 #[cfg(test)]

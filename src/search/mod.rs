@@ -18,7 +18,6 @@ pub mod tokenize;
 
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::claims::Origin;
@@ -62,24 +61,27 @@ pub fn build(
     }
     for (lang, language) in config.languages.iter().enumerate() {
         let started = Instant::now();
-        let mut documents: Vec<index::Document> = site
-            .pages
-            .par_iter()
-            .zip(bodies)
-            .filter(|(page, _)| page.lang == lang && !config.search.exclude.is_match(&page.key))
-            .map(|(page, body)| index::Document {
-                title: page.front.title.clone(),
-                url: config.base_url.href(&page.path),
-                sections: extract::sections(body.as_ref()),
+        let pages: Vec<usize> = (0..site.pages.len())
+            .filter(|&i| {
+                let page = &site.pages[i];
+                page.lang == lang && !config.search.exclude.is_match(&page.key)
             })
             .collect();
-        documents.extend(
-            extra
-                .iter()
-                .filter(|(l, _)| *l == lang)
-                .map(|(_, document)| document.clone()),
-        );
-        let built = index::build(&documents, &config.search.synonyms);
+        let extra: Vec<&index::Document> = extra
+            .iter()
+            .filter(|(l, _)| *l == lang)
+            .map(|(_, document)| document)
+            .collect();
+        let document = |n: usize| match pages.get(n) {
+            Some(&i) => index::Document {
+                title: site.pages[i].front.title.clone(),
+                url: config.base_url.href(&site.pages[i].path),
+                sections: extract::sections(bodies[i].as_ref()),
+            },
+            None => extra[n - pages.len()].clone(),
+        };
+        let count = pages.len() + extra.len();
+        let built = index::build_from(count, &document, &config.search.synonyms);
         let mut folder = format!("search/{}", language.code);
         if fingerprint {
             let mut hasher = Xxh3::new();
@@ -101,7 +103,7 @@ pub fn build(
             }));
         indexes.stats.push(Stats {
             lang: language.code.clone(),
-            pages: documents.len(),
+            pages: count,
             sections: built.sections,
             bytes,
             elapsed: started.elapsed(),
