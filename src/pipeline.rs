@@ -45,6 +45,16 @@ pub struct Options {
     pub progress: Progress,
 }
 
+impl Options {
+    /// Whether a newer compilation is wanted ([`Options::cancel`]): this one then stops at the
+    /// next stage or batch, with no diagnostics.
+    pub fn cancelled(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed))
+    }
+}
+
 /// What a successful run did.
 #[derive(Debug)]
 pub struct Report {
@@ -107,6 +117,9 @@ pub struct Compiled {
     /// How many of the first `files` were written as they were made (a build's pages): they
     /// keep their path and origin but no bytes.
     pub streamed: usize,
+    /// Where the search indexes and the compiled wizard are (the preview re-renders pages
+    /// with them).
+    pub generated: render::Generated,
     /// What each language's search index came to.
     pub search: Vec<search::Stats>,
     /// Warnings (a compiled site has no errors).
@@ -180,6 +193,9 @@ fn compile_into(
                 }
             }
         });
+    if options.cancelled() {
+        return Err(Vec::new());
+    }
     let holidays = holidays(sources, &config, &mut stale, &mut diagnostics);
     let mut site = site::assemble(config, pages, &mut diagnostics);
     site.providers = providers;
@@ -205,15 +221,31 @@ fn compile_into(
         return Err(diagnostics.into_sorted());
     };
 
+    if options.cancelled() {
+        return Err(Vec::new());
+    }
     // Every page links to the search index and the compiled wizard by their hashed URLs:
     // both are made before the pages.
     options.progress.stage("search index", 0);
     let html: Vec<&str> = bodies.iter().map(|b| b.html.as_str()).collect();
-    let search = search::build(&site, &html, &renderer.search_extras(&site), fingerprint);
+    let cancelled = || options.cancelled();
+    let search = search::build(
+        &site,
+        &html,
+        &renderer.search_extras(&site),
+        fingerprint,
+        &cancelled,
+    );
     drop(html);
+    if options.cancelled() {
+        return Err(Vec::new());
+    }
     let wizard = wizard_file(&site, fingerprint);
-    let wizard_url = wizard.as_ref().map(|f| site.config.base_url.href(&f.path));
-    renderer.link_generated(&site, &search.meta_urls, wizard_url.as_deref());
+    let generated_urls = render::Generated {
+        search: search.meta_urls,
+        wizard: wizard.as_ref().map(|f| site.config.base_url.href(&f.path)),
+    };
+    renderer.link_generated(&site, &generated_urls);
     let mut generated = renderer.extras(&site, &theme, &mut diagnostics);
     generated.extend(render::theme_files(&theme));
     generated.extend(search.files);
@@ -283,6 +315,7 @@ fn compile_into(
         renderer,
         files,
         streamed: streamed_pages,
+        generated: generated_urls,
         search: search.stats,
         warnings: diagnostics.into_sorted(),
     })

@@ -16,12 +16,14 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::claims::OutputFile;
-use crate::content::{self, load, load::SiteSources};
+use crate::content::{self, Page, load, load::SiteSources};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::linkcheck;
 use crate::markdown;
 use crate::pipeline::{self, Compiled, Options};
+use crate::progress::Progress;
 use crate::render::{self, RenderCache};
+use crate::site;
 use crate::watch::{Change, ChangeKind};
 
 /// The files served, by path below the site root (`guide/index.html`).
@@ -67,6 +69,9 @@ pub struct Preview {
     /// the sources, so the next rebuild must be a full one.
     superseded: bool,
 }
+
+/// The most changed pages an update lists; beyond, every page reloads.
+const MAX_LISTED: usize = 500;
 
 /// The URL path that serves an output file: `guide/index.html` → `/guide/`.
 pub fn url_of(file: &str) -> String {
@@ -151,7 +156,15 @@ impl Preview {
         if !self.unsettled && !self.superseded {
             return None;
         }
-        Some(self.recompile())
+        let stale = self.superseded;
+        let update = self.recompile();
+        if update == Update::Superseded && !stale {
+            // Stopped for newer files. What is served still matches the sources but for
+            // what settling adds, so the next change may take a fast path; settling waits.
+            self.superseded = false;
+            self.unsettled = true;
+        }
+        Some(update)
     }
 
     fn scope(&self, changes: &[Change]) -> Scope {
@@ -182,7 +195,11 @@ impl Preview {
         let built = self.built.as_mut()?;
         let root = &self.options.root;
         let mut targets = Vec::new();
-        for path in paths {
+        // Other files of content/ are no pages (a build warns of them; settling does).
+        for path in paths
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        {
             let shown = crate::error::display_path(root, path);
             let file = self.sources.content.iter().find(|f| f.file.path == shown)?;
             let lang = built.site.config.language_index(&file.lang_dir)?;
@@ -191,6 +208,7 @@ impl Preview {
         }
         let mut diagnostics = Diagnostics::default();
         let mut parsed = Vec::new();
+        let mut front_changed = false;
         for (index, file) in &targets {
             let mut pages = content::parse_pages(
                 std::slice::from_ref(file),
@@ -204,13 +222,22 @@ impl Preview {
             let page = pages.pop()?;
             let old = &built.site.pages[*index];
             let headings = markdown::headings(&page.body);
-            if page.front != old.front
-                || !headings.duplicates.is_empty()
-                || headings.list != built.site.headings[*index]
-            {
+            if !headings.duplicates.is_empty() || headings.list != built.site.headings[*index] {
                 return None;
             }
+            if page.front != old.front {
+                // The page must stay in the site, with the same redirects to it.
+                if (page.front.draft && !self.options.drafts)
+                    || page.front.aliases != old.front.aliases
+                {
+                    return None;
+                }
+                front_changed = true;
+            }
             parsed.push((*index, page));
+        }
+        if front_changed {
+            return self.rearrange(parsed);
         }
         let mut outputs = Vec::new();
         let mut rendered = Vec::new();
@@ -248,6 +275,50 @@ impl Preview {
         Some(Update::Pages(Some(urls)))
     }
 
+    /// Front matter changed (a title, a weight, a description…) on pages that keep their
+    /// place, headings and redirects: the site is arranged again from the pages in memory
+    /// (only the changed ones were parsed again), its navigation rendered again, and only
+    /// the pages whose output changes — the navigation that shows a title, the neighbours'
+    /// pager, the section's list — are rendered again, with the last build's search index
+    /// ([`Preview::settle`] makes the new one). `None`: recompile instead.
+    fn rearrange(&mut self, parsed: Vec<(usize, Page)>) -> Option<Update> {
+        let built = self.built.as_mut()?;
+        let changed: Vec<usize> = parsed.iter().map(|(i, _)| *i).collect();
+        // The pages are moved into the new site, not copied (a large site's text), and moved
+        // back when it cannot be shown.
+        let mut old_pages = parsed;
+        let mut pages = std::mem::take(&mut built.site.pages);
+        for (i, page) in &mut old_pages {
+            std::mem::swap(&mut pages[*i], page);
+        }
+        let headings = std::mem::take(&mut built.site.headings);
+        let mut diagnostics = Diagnostics::default();
+        let mut site = site::arrange(built.site.config.clone(), pages, headings, &mut diagnostics);
+        site.providers.clone_from(&built.site.providers);
+        site.holidays.clone_from(&built.site.holidays);
+        site.wizard.clone_from(&built.site.wizard);
+        site.stale_data.clone_from(&built.site.stale_data);
+        let rendered = (!diagnostics.has_errors())
+            .then(|| {
+                let served = (&self.options, &*self.files);
+                rerender_changed(&site, built, &mut self.cache, served, &changed)
+            })
+            .flatten();
+        let Some((renderer, files, urls)) = rendered else {
+            for (i, page) in old_pages {
+                site.pages[i] = page;
+            }
+            built.site.pages = site.pages;
+            built.site.headings = site.headings;
+            return None;
+        };
+        built.site = site;
+        built.renderer = renderer;
+        self.files = Arc::new(files);
+        self.errors.clear();
+        Some(Update::Pages((urls.len() <= MAX_LISTED).then_some(urls)))
+    }
+
     /// Replaces changed static files that existed before (asset URLs carry no hash in the
     /// preview, so no page changes). `None`: a file appeared or disappeared.
     fn replace_static(&mut self, changes: &[Change]) -> Option<Update> {
@@ -282,11 +353,7 @@ impl Preview {
     fn recompile(&mut self) -> Update {
         self.unsettled = false;
         let result = pipeline::compile_sources(&self.options, &self.sources, &mut self.cache);
-        let cancelled = self
-            .options
-            .cancel
-            .as_ref()
-            .is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed));
+        let cancelled = self.options.cancelled();
         self.superseded = cancelled;
         if cancelled {
             return Update::Superseded;
@@ -312,7 +379,7 @@ impl Preview {
                 self.errors.clear();
                 match (
                     changed.is_empty() && !removed,
-                    changed.len() > 500 || removed,
+                    changed.len() > MAX_LISTED || removed,
                 ) {
                     (true, _) => Update::Nothing,
                     (false, true) => Update::Pages(None),
@@ -327,6 +394,70 @@ impl Preview {
         self.errors = errors.clone();
         Update::Failed(errors)
     }
+}
+
+/// `site` (arranged again after front matter changed on the `changed` pages) rendered with
+/// the templates, theme and generated files of the last build: the files `served` with the
+/// pages whose output changed replaced, and their URLs. A page whose fingerprint is unchanged
+/// is taken from `cache`. `None` when a page fails or a changed page's Markdown links to no
+/// file of the site: a recompile reports it.
+fn rerender_changed(
+    site: &site::Site,
+    built: &Compiled,
+    cache: &mut RenderCache,
+    (options, served): (&Options, &Files),
+    changed: &[usize],
+) -> Option<(render::Renderer, Files, Vec<String>)> {
+    let mut diagnostics = Diagnostics::default();
+    let progress = Progress::default();
+    let bounds = render::Bounds {
+        cancel: options.cancel.clone(),
+    };
+    let (mut renderer, bodies) = render::bodies(
+        site,
+        &built.theme,
+        cache,
+        (!options.live, bounds),
+        &progress,
+        &mut diagnostics,
+    )?;
+    renderer.link_generated(site, &built.generated);
+    let pages = render::pages(
+        site,
+        &built.theme,
+        &renderer,
+        bodies,
+        cache,
+        (&progress, render::Delivery::Keep),
+        &mut diagnostics,
+    );
+    if pages.len() != site.pages.len() {
+        return None;
+    }
+    let extras = renderer.extras(site, &built.theme, &mut diagnostics);
+    // The URLs the changed pages' Markdown writes (the rest of a page links only to pages
+    // that exist, as before).
+    let checked: Vec<_> = changed
+        .iter()
+        .filter_map(|&i| Some((i, cache.body(&site.pages[i])?, &pages[i])))
+        .collect();
+    let has_file = |path: &str| served.contains_key(path);
+    diagnostics.extend(linkcheck::check_pages(site, &checked, &has_file));
+    if diagnostics.has_errors() {
+        return None;
+    }
+    let mut files = served.clone();
+    let mut urls = Vec::new();
+    for file in pages.into_iter().chain(extras) {
+        let same = files
+            .get(&file.path)
+            .is_some_and(|old| Arc::ptr_eq(old, &file.bytes) || old[..] == file.bytes[..]);
+        if !same {
+            urls.push(url_of(&file.path));
+            files.insert(file.path, file.bytes);
+        }
+    }
+    Some((renderer, files, urls))
 }
 
 #[cfg(test)]
@@ -482,6 +613,8 @@ mod tests {
             panic!("{update:?}")
         };
         changed.sort();
+        // Answered by re-rendering pages with the last search index; settled later.
+        assert!(!preview.is_settled());
         // The English pages whose open navigation, section listing or pager (the fees page
         // comes next in reading order) show the title.
         let expected = [
@@ -503,6 +636,112 @@ mod tests {
                 "{file} was rendered again"
             );
         }
+        // Exactly the pages a fresh build changes, with the bytes it makes; then settled,
+        // the search index too.
+        let fresh = fresh_build(&preview).unwrap();
+        let differ = |served: &Files| -> Vec<String> {
+            let mut paths: Vec<String> = fresh
+                .iter()
+                .filter(|(path, bytes)| served.get(*path).is_none_or(|b| b[..] != bytes[..]))
+                .map(|(path, _)| path.clone())
+                .collect();
+            paths.sort();
+            paths
+        };
+        let html = |paths: Vec<String>| -> Vec<String> {
+            paths
+                .into_iter()
+                .filter(|p| p.ends_with(".html"))
+                .map(|p| url_of(&p))
+                .collect()
+        };
+        assert_eq!(html(differ(&before)), changed);
+        assert!(
+            differ(&after).iter().all(|p| p.starts_with("search/")),
+            "{:?}",
+            differ(&after)
+        );
+        assert_preview_is_the_build(&mut preview);
+    }
+
+    #[test]
+    fn front_matter_that_breaks_a_page_is_an_error_and_the_last_build_stays() {
+        let dir = fixture();
+        let mut preview = preview(dir.path());
+        let before = preview.files();
+        let path = dir.path().join("content/en/guide/keys.md");
+        let original = fs::read_to_string(&path).unwrap();
+        let broken = original.replace("title: Keys", "title: Keys\ntemplate: missing.html");
+        fs::write(&path, broken).unwrap();
+        let update = preview.apply(&change(ChangeKind::Content, path.clone()));
+        assert!(matches!(update, Update::Failed(_)), "{update:?}");
+        assert!(Arc::ptr_eq(&preview.files(), &before));
+        // The site in memory is whole again: the next title change is shown as a build makes it.
+        fs::write(
+            &path,
+            original.replace("title: Keys", "title: Key rotation"),
+        )
+        .unwrap();
+        let update = preview.apply(&change(ChangeKind::Content, path));
+        assert!(matches!(update, Update::Pages(_)), "{update:?}");
+        assert_preview_is_the_build(&mut preview);
+    }
+
+    #[test]
+    fn a_title_saved_through_a_temporary_file_takes_the_fast_path() {
+        // Editors write a temporary file beside the page and rename it over the page: one
+        // batch names both, and the temporary file is gone when it is read.
+        let dir = fixture();
+        let mut preview = preview(dir.path());
+        let path = dir.path().join("content/en/guide/keys.md");
+        let temporary = dir.path().join("content/en/guide/keys.md.tmp-4242");
+        let text = fs::read_to_string(&path)
+            .unwrap()
+            .replace("title: Keys", "title: Key management");
+        fs::write(&temporary, text).unwrap();
+        fs::rename(&temporary, &path).unwrap();
+        let batch = [temporary, path]
+            .map(|path| Change {
+                kind: ChangeKind::Content,
+                path,
+            })
+            .to_vec();
+        let update = preview.apply(&batch);
+        assert!(matches!(update, Update::Pages(Some(_))), "{update:?}");
+        assert!(!preview.is_settled(), "recompiled instead");
+        assert_preview_is_the_build(&mut preview);
+    }
+
+    #[test]
+    fn a_weight_change_reorders_the_navigation_and_pagers_without_a_recompile() {
+        let dir = fixture();
+        let mut preview = preview(dir.path());
+        let before = preview.files();
+        let path = dir.path().join("content/en/guide/keys.md");
+        // Keys moves from after Register to the top of its section.
+        let text = fs::read_to_string(&path)
+            .unwrap()
+            .replace("weight: 30", "weight: 0");
+        fs::write(&path, text).unwrap();
+        let update = preview.apply(&change(ChangeKind::Content, path));
+        let Update::Pages(Some(changed)) = update else {
+            panic!("{update:?}")
+        };
+        assert!(!preview.is_settled());
+        assert!(!changed.is_empty());
+        let fresh = fresh_build(&preview).unwrap();
+        let mut expected: Vec<String> = fresh
+            .iter()
+            .filter(|(path, bytes)| {
+                path.ends_with(".html") && before.get(*path).is_none_or(|b| b[..] != bytes[..])
+            })
+            .map(|(path, _)| url_of(path))
+            .collect();
+        expected.sort();
+        let mut changed = changed;
+        changed.sort();
+        assert_eq!(changed, expected);
+        assert_preview_is_the_build(&mut preview);
     }
 
     #[test]

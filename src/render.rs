@@ -204,6 +204,15 @@ pub fn bodies(
     Some((renderer, bodies))
 }
 
+/// The URLs of the generated files every page links to, which are made before the pages.
+#[derive(Debug, Clone, Default)]
+pub struct Generated {
+    /// Each language's search index (its `meta.bin`), by language; `None` without search.
+    pub search: Vec<Option<String>>,
+    /// The compiled wizard, when the site has one.
+    pub wizard: Option<String>,
+}
+
 /// What becomes of the pages [`pages`] renders.
 pub enum Delivery<'a> {
     /// Kept in memory, and in the cache for the next rebuild (`check`, `serve`).
@@ -483,8 +492,9 @@ impl Renderer {
         diagnostics: &mut Diagnostics,
     ) -> Option<Renderer> {
         let tera = load_templates(theme, diagnostics)?;
+        let whole_nav = reads_whole_nav(theme);
         let languages: Vec<Shared> = (0..site.config.languages.len())
-            .map(|lang| Shared::new(site, theme, lang, fingerprint_assets))
+            .map(|lang| Shared::new(site, theme, (lang, fingerprint_assets, whole_nav)))
             .collect();
         let mut templates = Xxh3::new();
         for template in &theme.templates {
@@ -583,17 +593,11 @@ impl Renderer {
         hasher.digest()
     }
 
-    /// Tells every language's pages where the generated files they link to are: each
-    /// language's search index (`meta_urls`, by language) and the compiled wizard.
-    pub fn link_generated(
-        &mut self,
-        site: &Site,
-        meta_urls: &[Option<String>],
-        wizard_url: Option<&str>,
-    ) {
+    /// Tells every language's pages where the generated files they link to are.
+    pub fn link_generated(&mut self, site: &Site, generated: &Generated) {
         for shared in &mut self.languages {
-            shared.set_search(site, meta_urls);
-            shared.set_wizard(site, wizard_url);
+            shared.set_search(site, &generated.search);
+            shared.set_wizard(site, generated.wizard.as_deref());
         }
     }
 
@@ -713,7 +717,8 @@ struct Shared {
     lang_value: Value,
     languages: Value,
     strings_value: Value,
-    nav: Value,
+    /// The whole section tree, when a template reads it (see [`reads_whole_nav`]).
+    nav: Option<Value>,
     assets: Value,
     asset_urls: BTreeMap<String, String>,
     /// The `search` value: where this language's index and search page are.
@@ -723,7 +728,11 @@ struct Shared {
 }
 
 impl Shared {
-    fn new(site: &Site, theme: &Theme, lang: usize, fingerprint_assets: bool) -> Self {
+    fn new(
+        site: &Site,
+        theme: &Theme,
+        (lang, fingerprint_assets, whole_nav): (usize, bool, bool),
+    ) -> Self {
         let config = &site.config;
         let language = &config.languages[lang];
         let strings = i18n::strings_for(language);
@@ -741,7 +750,10 @@ impl Shared {
             .iter()
             .map(|l| serde_json::json!({"code": l.code, "name": l.name, "locale": l.locale()}))
             .collect();
-        let nav = site.homes[lang].map_or_else(Vec::new, |home| nav_items(site, home));
+        let nav = match site.homes[lang] {
+            Some(home) if whole_nav => nav_items(site, home),
+            _ => Vec::new(),
+        };
         let assets: BTreeMap<String, String> = theme
             .assets
             .iter()
@@ -775,7 +787,7 @@ impl Shared {
             languages: Value::from_serializable(&languages),
             strings_value: Value::from_serializable(&strings),
             strings,
-            nav: Value::from_serializable(&nav),
+            nav: whole_nav.then(|| Value::from_serializable(&nav)),
             assets: Value::from_serializable(&assets),
             asset_urls: assets,
             search: Value::from_serializable(&serde_json::json!({"enabled": false})),
@@ -858,7 +870,9 @@ impl Shared {
         context.insert_value("lang", self.lang_value.clone());
         context.insert_value("languages", self.languages.clone());
         context.insert_value("t", self.strings_value.clone());
-        context.insert_value("nav", self.nav.clone());
+        if let Some(nav) = &self.nav {
+            context.insert_value("nav", nav.clone());
+        }
         context.insert_value("assets", self.assets.clone());
         context.insert_value("search", self.search.clone());
         context.insert_value("wizard", self.wizard.clone());
@@ -996,6 +1010,50 @@ fn nav_view(
 }
 
 const NAV_TEMPLATE: &str = "partials/nav.html";
+
+/// Whether a template other than the navigation partial reads `nav`, the whole section tree,
+/// in a `{{ … }}` or `{% … %}` tag. The tree names every page, so when no template reads it
+/// pages are not given it: a title then changes only the pages that show it, not every
+/// page's fingerprint, and a large site's tree is not copied into every page's context.
+fn reads_whole_nav(theme: &Theme) -> bool {
+    theme
+        .templates
+        .iter()
+        .filter(|t| t.name != NAV_TEMPLATE)
+        .any(|t| tags(&t.text).any(|tag| names_identifier(tag, "nav")))
+}
+
+/// The insides of the `{{ … }}` and `{% … %}` tags of a template's text.
+fn tags(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        loop {
+            let start = rest.find('{')?;
+            let close = match rest[start + 1..].chars().next() {
+                Some('{') => "}}",
+                Some('%') => "%}",
+                _ => {
+                    rest = &rest[start + 1..];
+                    continue;
+                }
+            };
+            let inside = &rest[start + 2..];
+            let end = inside.find(close).unwrap_or(inside.len());
+            rest = &inside[(end + 2).min(inside.len())..];
+            return Some(&inside[..end]);
+        }
+    })
+}
+
+/// Whether `code` names the variable `name` (not an attribute `x.name`, not `name_more`).
+fn names_identifier(code: &str, name: &str) -> bool {
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    code.match_indices(name).any(|(at, _)| {
+        let before = code[..at].chars().next_back();
+        let after = code[at + name.len()..].chars().next();
+        !before.is_some_and(|c| word(c) || c == '.') && !after.is_some_and(word)
+    })
+}
 
 /// Marks the link to `url` in the shared navigation HTML as the current page.
 fn mark_current(nav: &str, url: &str) -> String {
@@ -1323,4 +1381,20 @@ fn sitemap(site: &Site) -> String {
     }
     xml.push_str("</urlset>\n");
     xml
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_whole_navigation_is_read_only_when_a_tag_names_it() {
+        let reads = |text: &str| tags(text).any(|tag| names_identifier(tag, "nav"));
+        assert!(reads("{% for item in nav %}{{ item.title }}{% endfor %}"));
+        assert!(reads("<p>{{ nav | length }}</p>"));
+        assert!(reads("{%- set tree = nav -%}"));
+        assert!(!reads("<nav id=\"site-nav\">{{ page.nav | safe }}</nav>"));
+        assert!(!reads("{{ t.nav_all_pages }} {# nav #} <nav>"));
+        assert!(!reads("{{ navigation }} {{ nav_block }}"));
+    }
 }

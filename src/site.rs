@@ -120,6 +120,18 @@ pub fn assemble(config: Config, pages: Vec<Page>, diagnostics: &mut Diagnostics)
             headings.list
         })
         .collect();
+    arrange(config, pages, headings, diagnostics)
+}
+
+/// Builds the site model from pages whose headings are known already (`headings[i]` those of
+/// `pages[i]`): the preview, when only front matter changed, arranges the pages again
+/// without reading every body.
+pub fn arrange(
+    config: Config,
+    pages: Vec<Page>,
+    headings: Vec<Vec<Heading>>,
+    diagnostics: &mut Diagnostics,
+) -> Site {
     let languages = config.languages.len();
 
     let mut by_key = HashMap::new();

@@ -4248,6 +4248,25 @@ fn site_nav(html: &str) -> &str {
 }
 
 #[test]
+fn a_site_template_that_reads_the_whole_navigation_tree_gets_it() {
+    // The theme's own templates do not read `nav`, so pages are not given it; a site's
+    // template that does must still see every section and page.
+    let site = Site::new("basic");
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block main %}<ul id=\"tree\">{% for item in nav %}<li>{{ item.title }}:{% for child in item.children %} {{ child.title }}{% endfor %}</li>{% endfor %}</ul>{{ page.content | safe }}{% endblock main %}",
+    );
+    site.run(&["build"]).success();
+    let html = site.read("public/en/guide/keys/index.html");
+    let tree = &html[html.find("<ul id=\"tree\">").expect("the tree is rendered")..];
+    let tree = &tree[..tree.find("</ul>").unwrap()];
+    assert!(
+        tree.contains("<li>Setup guide: Register a merchant account Keys</li><li>Fees:</li>"),
+        "{tree}"
+    );
+}
+
+#[test]
 fn a_large_section_shows_a_bounded_block_of_its_pages_and_its_section_page_lists_them_all() {
     let site = Site::new("basic");
     site.write(

@@ -410,7 +410,13 @@ pub fn reread(sources: &mut SiteSources, paths: &[PathBuf]) -> bool {
                 return false;
             };
             if !key.ends_with(".md") {
-                return false;
+                // Not a page: a warning while it exists (an editor's temporary file, written
+                // and renamed over a page, comes and goes in one batch).
+                sources.ignored.retain(|p| *p != shown);
+                if exists {
+                    sources.ignored.push(shown);
+                }
+                continue;
             }
             sources
                 .content
@@ -448,6 +454,27 @@ pub fn reread(sources: &mut SiteSources, paths: &[PathBuf]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_that_is_no_page_is_read_again_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("content/en")).unwrap();
+        fs::write(root.join("site.yaml"), "title: t\n").unwrap();
+        let mut sources = read_site(root);
+        // An editor's temporary file that came and went: nothing to read, no whole walk.
+        let gone = root.join("content/en/page.md.tmp-1");
+        assert!(reread(&mut sources, &[gone]));
+        assert!(sources.ignored.is_empty());
+        // One that stays is no page either, and is warned of.
+        let kept = root.join("content/en/notes.txt");
+        fs::write(&kept, "notes").unwrap();
+        assert!(reread(&mut sources, std::slice::from_ref(&kept)));
+        assert_eq!(sources.ignored, [PathBuf::from("content/en/notes.txt")]);
+        fs::remove_file(&kept).unwrap();
+        assert!(reread(&mut sources, &[kept]));
+        assert!(sources.ignored.is_empty());
+    }
 
     #[test]
     fn a_folder_holds_the_files_below_it_and_no_others() {

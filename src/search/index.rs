@@ -303,15 +303,22 @@ fn normalized_synonyms(groups: &[Vec<String>]) -> Vec<Vec<String>> {
 
 /// Builds the index of `documents`, in their order, with the site's `synonyms` groups.
 pub fn build(documents: &[Document], synonyms: &[Vec<String>]) -> Index {
-    build_from(documents.len(), &|i| documents[i].clone(), synonyms)
+    build_from(
+        documents.len(),
+        &|i| documents[i].clone(),
+        synonyms,
+        &|| false,
+    )
 }
 
 /// Builds the index of `count` documents, made by `document` (from any thread) a batch at a
-/// time and dropped once indexed: the text of a large site is never held whole.
+/// time and dropped once indexed: the text of a large site is never held whole. When `stop`
+/// says so between batches, the index is left unfinished (the preview wants a newer one).
 pub fn build_from(
     count: usize,
     document: &(dyn Fn(usize) -> Document + Sync),
     synonyms: &[Vec<String>],
+    stop: &dyn Fn() -> bool,
 ) -> Index {
     // Make and tokenise documents in parallel, a batch at a time, and write their page
     // records; then merge the postings in parts by term key, each part on its own core.
@@ -320,6 +327,9 @@ pub fn build_from(
     let mut section_counts: Vec<usize> = Vec::with_capacity(count);
     let mut pages: Vec<(String, Vec<u8>)> = Vec::with_capacity(count);
     for first in (0..count).step_by(256) {
+        if stop() {
+            break;
+        }
         let batch: Vec<Document> = (first..count.min(first + 256))
             .into_par_iter()
             .map(document)

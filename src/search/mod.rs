@@ -52,6 +52,7 @@ pub fn build(
     bodies: &[impl AsRef<str> + Sync],
     extra: &[(usize, index::Document)],
     fingerprint: bool,
+    stop: &dyn Fn() -> bool,
 ) -> Indexes {
     let config = &site.config;
     let mut indexes = Indexes::default();
@@ -81,7 +82,7 @@ pub fn build(
             None => extra[n - pages.len()].clone(),
         };
         let count = pages.len() + extra.len();
-        let built = index::build_from(count, &document, &config.search.synonyms);
+        let built = index::build_from(count, &document, &config.search.synonyms, stop);
         let mut folder = format!("search/{}", language.code);
         if fingerprint {
             let mut hasher = Xxh3::new();
