@@ -2,6 +2,7 @@
 //! `build` and `check` run the same stages; `check` stops before writing and adds the
 //! completeness warnings (missing translations, orphan pages).
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -133,7 +134,7 @@ pub fn compile_sources(
     sources: &SiteSources,
     cache: &mut RenderCache,
 ) -> Result<Compiled, Vec<Diagnostic>> {
-    compile_into(options, sources, cache, None)
+    compile_into(options, Cow::Borrowed(sources), cache, None)
 }
 
 /// The stages after reading, in order: parse, assemble, Markdown bodies, search index and
@@ -144,7 +145,7 @@ pub fn compile_sources(
 /// caller's to commit or drop.
 fn compile_into(
     options: &Options,
-    sources: &SiteSources,
+    mut sources: Cow<'_, SiteSources>,
     cache: &mut RenderCache,
     pages_into: Option<(&output::Staging, &Destination)>,
 ) -> Result<Compiled, Vec<Diagnostic>> {
@@ -168,6 +169,10 @@ fn compile_into(
     )?;
     diagnostics.extend(sources.unreadable.iter().cloned());
     let pages = content::parse_pages(&sources.content, &config, options.drafts, &mut diagnostics);
+    // Sources a build owns: the pages hold their text now, so the files' copy goes.
+    if let Cow::Owned(owned) = &mut sources {
+        owned.content = Vec::new();
+    }
     for ignored in &sources.ignored {
         diagnostics.push(
             Diagnostic::warning(ignored, 0, 0, "not a Markdown page; ignored")
@@ -196,7 +201,7 @@ fn compile_into(
     if options.cancelled() {
         return Err(Vec::new());
     }
-    let holidays = holidays(sources, &config, &mut stale, &mut diagnostics);
+    let holidays = holidays(&sources, &config, &mut stale, &mut diagnostics);
     let mut site = site::assemble(config, pages, &mut diagnostics);
     site.providers = providers;
     site.holidays = holidays;
@@ -204,7 +209,7 @@ fn compile_into(
     if let Some(file) = &sources.wizard {
         site.wizard = wizard_definition(&site, file, &mut diagnostics);
     }
-    let published = published_static(sources, &site.config, &mut diagnostics);
+    let published = published_static(&sources, &site.config, &mut diagnostics);
     let theme = theme::merge(&sources.templates, &published);
     let fingerprint = !options.live;
     let bounds = render::Bounds {
@@ -457,11 +462,10 @@ pub fn build(options: &Options) -> Result<Report, Vec<Diagnostic>> {
     let sources = load::read_site(&options.root);
     let compiled = compile_into(
         options,
-        &sources,
+        Cow::Owned(sources),
         &mut RenderCache::default(),
         Some((&staging, &destination)),
     )?;
-    drop(sources);
     options.progress.stage("writing", 0);
     let generated = &compiled.files[compiled.streamed..];
     destination.commit(staging, generated, "the site")?;

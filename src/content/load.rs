@@ -44,7 +44,7 @@ impl StaticFile {
 }
 
 /// Everything a build reads, read once.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct SiteSources {
     pub root: PathBuf,
     pub config: Option<SourceFile>,
