@@ -295,7 +295,7 @@ fn compile_into(
         &renderer,
         bodies,
         cache,
-        (&options.progress, delivery),
+        (&options.progress, delivery, &|_| false),
         &mut diagnostics,
     );
     let streamed_pages = if pages_into.is_some() { files.len() } else { 0 };

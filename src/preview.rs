@@ -301,7 +301,15 @@ impl Preview {
         let rendered = (!diagnostics.has_errors())
             .then(|| {
                 let served = (&self.options, &*self.files);
-                rerender_changed(&site, built, &mut self.cache, served, &changed)
+                let old_places = &built.site.places;
+                // A page whose place is the same and whose neighbourhood holds no changed page
+                // has the same values as before (see `render::neighbourhood`).
+                let unchanged = |i: usize| {
+                    site.places[i] == old_places[i]
+                        && !render::neighbourhood(&site, i).any(|n| changed.contains(&n))
+                };
+                let pages = (&changed[..], &unchanged as &(dyn Fn(usize) -> bool + Sync));
+                rerender_changed(&site, built, &mut self.cache, served, pages)
             })
             .flatten();
         let Some((renderer, files, urls)) = rendered else {
@@ -406,7 +414,7 @@ fn rerender_changed(
     built: &Compiled,
     cache: &mut RenderCache,
     (options, served): (&Options, &Files),
-    changed: &[usize],
+    (changed, unchanged): (&[usize], &(dyn Fn(usize) -> bool + Sync)),
 ) -> Option<(render::Renderer, Files, Vec<String>)> {
     let mut diagnostics = Diagnostics::default();
     let progress = Progress::default();
@@ -428,7 +436,7 @@ fn rerender_changed(
         &renderer,
         bodies,
         cache,
-        (&progress, render::Delivery::Keep),
+        (&progress, render::Delivery::Keep, unchanged),
         &mut diagnostics,
     );
     if pages.len() != site.pages.len() {
@@ -714,15 +722,32 @@ mod tests {
 
     #[test]
     fn a_weight_change_reorders_the_navigation_and_pagers_without_a_recompile() {
+        // Keys moves from after Register to the top of its section.
+        front_matter_change_is_the_build("content/en/guide/keys.md", "weight: 30", "weight: 0");
+    }
+
+    #[test]
+    fn a_description_change_reaches_the_section_page_that_lists_it() {
+        front_matter_change_is_the_build(
+            "content/en/guide/keys.md",
+            "description: Managing keys.",
+            "description: Rotating and revoking keys.",
+        );
+        // A section's title reaches the breadcrumbs of every page below it.
+        front_matter_change_is_the_build("content/zh/guide/_index.md", "title: ", "title: 新");
+    }
+
+    /// Replaces `from` by `to` in the page at `rel` and checks that the preview answers on its
+    /// front-matter path with exactly the pages a fresh build changes, byte for byte.
+    #[track_caller]
+    fn front_matter_change_is_the_build(rel: &str, from: &str, to: &str) {
         let dir = fixture();
         let mut preview = preview(dir.path());
         let before = preview.files();
-        let path = dir.path().join("content/en/guide/keys.md");
-        // Keys moves from after Register to the top of its section.
-        let text = fs::read_to_string(&path)
-            .unwrap()
-            .replace("weight: 30", "weight: 0");
-        fs::write(&path, text).unwrap();
+        let path = dir.path().join(rel);
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{rel} has no `{from}`");
+        fs::write(&path, text.replacen(from, to, 1)).unwrap();
         let update = preview.apply(&change(ChangeKind::Content, path));
         let Update::Pages(Some(changed)) = update else {
             panic!("{update:?}")
@@ -741,6 +766,12 @@ mod tests {
         let mut changed = changed;
         changed.sort();
         assert_eq!(changed, expected);
+        let after = preview.files();
+        for (path, bytes) in &fresh {
+            if !path.starts_with("search/") {
+                assert_eq!(after.get(path).map(|b| &b[..]), Some(&bytes[..]), "{path}");
+            }
+        }
         assert_preview_is_the_build(&mut preview);
     }
 

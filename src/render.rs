@@ -60,7 +60,16 @@ pub struct Body {
 pub struct RenderCache {
     structure: u64,
     bodies: HashMap<(usize, String), (u64, Arc<Body>)>,
-    pages: HashMap<(usize, String), (u64, OutputFile)>,
+    pages: HashMap<(usize, String), CachedPage>,
+}
+
+/// A rendered page kept for the next rebuild: its frame (see [`Renderer::frame`]), its
+/// fingerprint (the frame and its own values) and its file.
+#[derive(Debug)]
+struct CachedPage {
+    frame: u64,
+    fingerprint: u64,
+    file: OutputFile,
 }
 
 /// A hash of what links resolve against: every page's language, key, URL and heading ids.
@@ -228,15 +237,17 @@ pub enum Delivery<'a> {
 /// none, and its problem is in `diagnostics`). Every page of the site links to the search
 /// index and the wizard, so the renderer must know their URLs first
 /// ([`Renderer::link_generated`]). A page whose fingerprint is unchanged is taken from
-/// `cache` (the preview); `cache` is refilled with this run's bodies, and with its pages
-/// when they are kept.
+/// `cache` (the preview), and so is one the caller knows `unchanged` (its own values are as
+/// last time: the preview's front-matter path) when its frame is the same, without building
+/// its values; `cache` is refilled with this run's bodies, and with its pages when they are
+/// kept.
 pub fn pages(
     site: &Site,
     theme: &Theme,
     renderer: &Renderer,
     bodies: Vec<Arc<Body>>,
     cache: &mut RenderCache,
-    (progress, delivery): (&Progress, Delivery),
+    (progress, delivery, unchanged): (&Progress, Delivery, &(dyn Fn(usize) -> bool + Sync)),
     diagnostics: &mut Diagnostics,
 ) -> Vec<OutputFile> {
     progress.stage("pages", site.pages.len() as u64);
@@ -247,13 +258,27 @@ pub fn pages(
         .map(|(i, body)| {
             progress.step();
             let page = &site.pages[i];
-            let value = page_value(site, &renderer.languages[page.lang], i);
-            let fingerprint = renderer.fingerprint(site, i, &body, &value);
-            let (file, problems) = match cache.pages.get(&(page.lang, page.key.clone())) {
-                Some((previous, file)) if *previous == fingerprint => {
-                    (Some(file.clone()), Vec::new())
+            let frame = renderer.frame(site, i, &body);
+            let cached = cache.pages.get(&(page.lang, page.key.clone()));
+            let (fingerprint, file, problems) = match cached {
+                // Neither its values nor its frame changed: as it was, without building its
+                // values again.
+                Some(c) if c.frame == frame && unchanged(i) => {
+                    (c.fingerprint, Some(c.file.clone()), Vec::new())
                 }
-                _ => renderer.render(site, theme, i, &body, value),
+                _ => {
+                    let value = page_value(site, &renderer.languages[page.lang], i);
+                    let fingerprint = fingerprint(frame, &value);
+                    match cached {
+                        Some(c) if c.fingerprint == fingerprint => {
+                            (fingerprint, Some(c.file.clone()), Vec::new())
+                        }
+                        _ => {
+                            let (file, problems) = renderer.render(site, theme, i, &body, value);
+                            (fingerprint, file, problems)
+                        }
+                    }
+                }
             };
             let file = match (file, &delivery) {
                 (Some(file), Delivery::Stream(deliver)) => {
@@ -262,7 +287,12 @@ pub fn pages(
                 }
                 (file, _) => file,
             };
-            (body, file.map(|f| (fingerprint, f)), problems)
+            let file = file.map(|file| CachedPage {
+                frame,
+                fingerprint,
+                file,
+            });
+            (body, file, problems)
         })
         .collect();
     let mut files = Vec::with_capacity(rendered.len());
@@ -273,11 +303,11 @@ pub fn pages(
         diagnostics.extend(body.problems.iter().cloned());
         let page = &site.pages[i];
         bodies.insert((page.lang, page.key.clone()), (body_hash(page), body));
-        if let Some((fingerprint, file)) = file {
+        if let Some(cached) = file {
+            files.push(cached.file.clone());
             if keep {
-                pages.insert((page.lang, page.key.clone()), (fingerprint, file.clone()));
+                pages.insert((page.lang, page.key.clone()), cached);
             }
-            files.push(file);
         }
         for problem in problems {
             // One template mistake fails every page using it: report it once.
@@ -305,6 +335,28 @@ pub fn pages(
         diagnostics.push(diagnostic);
     }
     files
+}
+
+/// A page's fingerprint: its frame and its own values.
+fn fingerprint(frame: u64, value: &serde_json::Value) -> u64 {
+    let mut hasher = Xxh3::new();
+    hasher.update(&frame.to_le_bytes());
+    hasher.update(&serde_json::to_vec(value).unwrap_or_default());
+    hasher.digest()
+}
+
+/// The pages whose values page `i`'s own values ([`page_value`]) are made of: `i`, its
+/// ancestors, its children, its previous and next pages and its translations. Page `i`'s
+/// values can change only when one of these pages or `i`'s place changes (the preview relies
+/// on it to skip the pages a front-matter change cannot reach).
+pub fn neighbourhood(site: &Site, i: usize) -> impl Iterator<Item = usize> + '_ {
+    let place = &site.places[i];
+    std::iter::once(i)
+        .chain(site.ancestors(i))
+        .chain(place.children.iter().copied())
+        .chain(place.previous)
+        .chain(place.next)
+        .chain(place.translations.iter().flatten().copied())
 }
 
 /// The theme's assets as files of the site.
@@ -466,7 +518,7 @@ fn fold_runaways(errors: &mut Vec<(Diagnostic, usize)>, theme: &Theme) {
 
 /// One page's render: its body, its file with the fingerprint it was made from (none when the
 /// template failed), and template problems.
-type PageRender = (Arc<Body>, Option<(u64, OutputFile)>, Vec<Diagnostic>);
+type PageRender = (Arc<Body>, Option<CachedPage>, Vec<Diagnostic>);
 
 /// Parsed templates and the values shared by the pages of each language, for one site model:
 /// everything needed to render any single page.
@@ -571,10 +623,10 @@ impl Renderer {
         render_page(site, engine, theme, shared, nav, i, &value)
     }
 
-    /// A hash of everything page `i`'s template sees: the templates, the language's shared
-    /// values, its navigation, its body and its own values. Equal fingerprints render equal
-    /// pages.
-    fn fingerprint(&self, site: &Site, i: usize, body: &Body, value: &serde_json::Value) -> u64 {
+    /// A hash of everything page `i`'s template sees but its own values: the templates, the
+    /// language's shared values, its navigation, its body and its template's name. With the
+    /// values (see [`fingerprint`]): equal fingerprints render equal pages.
+    fn frame(&self, site: &Site, i: usize, body: &Body) -> u64 {
         let shared = &self.languages[site.pages[i].lang];
         let (_, nav) = self.navs[&self.page_navs[i]];
         let mut hasher = Xxh3::new();
@@ -589,7 +641,6 @@ impl Renderer {
                 .unwrap_or("")
                 .as_bytes(),
         );
-        hasher.update(&serde_json::to_vec(value).unwrap_or_default());
         hasher.digest()
     }
 

@@ -13,7 +13,7 @@ use crate::error::{Diagnostic, Diagnostics, LineIndex};
 use crate::markdown::{self, DuplicateId, Heading};
 
 /// A page's position in the site. Indices point into `Site::pages`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Place {
     /// The section page this page belongs to (`None` for home pages and orphans).
     pub parent: Option<usize>,
