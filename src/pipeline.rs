@@ -168,7 +168,13 @@ fn compile_into(
         options.base_url.as_deref(),
     )?;
     diagnostics.extend(sources.unreadable.iter().cloned());
-    let pages = content::parse_pages(&sources.content, &config, options.drafts, &mut diagnostics);
+    let cancelled = || options.cancelled();
+    let pages = content::parse_pages(
+        &sources.content,
+        (&config, options.drafts),
+        &cancelled,
+        &mut diagnostics,
+    );
     // Sources a build owns: the pages hold their text now, so the files' copy goes.
     if let Cow::Owned(owned) = &mut sources {
         owned.content = Vec::new();
@@ -234,12 +240,16 @@ fn compile_into(
     options.progress.stage("search index", 0);
     let html: Vec<&str> = bodies.iter().map(|b| b.html.as_str()).collect();
     let cancelled = || options.cancelled();
+    let stop = options
+        .cancel
+        .is_some()
+        .then_some(&cancelled as &dyn Fn() -> bool);
     let search = search::build(
         &site,
         &html,
         &renderer.search_extras(&site),
         fingerprint,
-        &cancelled,
+        stop,
     );
     drop(html);
     if options.cancelled() {

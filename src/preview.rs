@@ -212,8 +212,8 @@ impl Preview {
         for (index, file) in &targets {
             let mut pages = content::parse_pages(
                 std::slice::from_ref(file),
-                &built.site.config,
-                true,
+                (&built.site.config, true),
+                &|| false,
                 &mut diagnostics,
             );
             if diagnostics.has_errors() {

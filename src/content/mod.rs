@@ -84,11 +84,12 @@ pub fn site_path(lang_prefix: &str, key: &str) -> String {
     path
 }
 
-/// Parses every content file into a page. Drafts are left out unless `drafts`.
+/// Parses every content file into a page. Drafts are left out unless `drafts`. Once `stop`
+/// says so (the preview wants a newer build), the pages not parsed yet are left out.
 pub fn parse_pages(
     files: &[ContentFile],
-    config: &Config,
-    drafts: bool,
+    (config, drafts): (&Config, bool),
+    stop: &(dyn Fn() -> bool + Sync),
     diagnostics: &mut Diagnostics,
 ) -> Vec<Page> {
     let unknown: BTreeSet<&str> = files
@@ -112,6 +113,7 @@ pub fn parse_pages(
     let parsed: Vec<(Page, Option<Diagnostic>)> = files
         .par_iter()
         .filter_map(|file| Some((config.language_index(&file.lang_dir)?, file)))
+        .take_any_while(|_| !stop())
         .map(|(lang, file)| parse_page(file, lang, config))
         .collect();
     let mut pages = Vec::with_capacity(parsed.len());

@@ -52,7 +52,7 @@ pub fn build(
     bodies: &[impl AsRef<str> + Sync],
     extra: &[(usize, index::Document)],
     fingerprint: bool,
-    stop: &dyn Fn() -> bool,
+    stop: Option<&dyn Fn() -> bool>,
 ) -> Indexes {
     let config = &site.config;
     let mut indexes = Indexes::default();
