@@ -594,15 +594,19 @@ fn a_failed_build_leaves_the_previous_output_intact() {
     site.write("content/zh/guide/keys.md", "---\ntitle: [unclosed\n---\n");
     site.run(&["build"]).failure();
     assert_eq!(snapshot(&site.path("public")), before);
-    let leftovers: Vec<_> = fs::read_dir(site.root())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("walletdesk"))
-        .collect();
-    assert!(
-        leftovers.is_empty(),
-        "temporary folders left behind: {leftovers:?}"
-    );
+    assert_eq!(build_leftovers(&site), Vec::<String>::new());
+}
+
+/// The basic site with `count` more English pages, `content/en/many/p000.md` on.
+fn site_with_many_pages(count: usize) -> Site {
+    let site = Site::new("basic");
+    for n in 0..count {
+        site.write(
+            &format!("content/en/many/p{n:03}.md"),
+            &format!("---\ntitle: Page {n}\nweight: {n}\n---\n\nText {n}.\n"),
+        );
+    }
+    site
 }
 
 /// The folders a build keeps beside the site's output (staging, retired, lock).
@@ -619,13 +623,7 @@ fn a_build_that_fails_writing_half_way_leaves_the_previous_output_intact() {
     // Pages are written into the staging folder as they are rendered. A limit on file size
     // (with its signal ignored, so that the write fails rather than the process) makes the
     // one large page fail to write while the small ones around it are written.
-    let site = Site::new("basic");
-    for n in 0..200 {
-        site.write(
-            &format!("content/en/many/p{n:03}.md"),
-            &format!("---\ntitle: Page {n}\nweight: {n}\n---\n\nText {n}.\n"),
-        );
-    }
+    let site = site_with_many_pages(200);
     site.write(
         "content/en/many/zz-large.md",
         &format!(
@@ -672,13 +670,7 @@ fn a_build_that_fails_writing_half_way_leaves_the_previous_output_intact() {
 #[test]
 fn a_build_failing_on_a_dead_link_after_its_pages_were_written_leaves_no_trace() {
     // The link of the last page is checked as it is written, after the others were.
-    let site = Site::new("basic");
-    for n in 0..200 {
-        site.write(
-            &format!("content/en/many/p{n:03}.md"),
-            &format!("---\ntitle: Page {n}\nweight: {n}\n---\n\nText {n}.\n"),
-        );
-    }
+    let site = site_with_many_pages(200);
     site.run(&["build"]).success();
     let before = snapshot(&site.path("public"));
     site.write(
